@@ -1,0 +1,41 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
+
+from villages.models import District, Regency, Village
+
+from .choices import AuditAction
+from .services import audit_record
+
+
+@login_required
+def home(request):
+    """The landing page of each role: its jurisdiction and what it holds."""
+    user = request.user
+    context = {"jurisdiction": user.jurisdiction}
+    if not user.is_agency_user:
+        context["area_counts"] = [
+            (Regency._meta.verbose_name_plural, Regency.objects.visible_to(user).count()),
+            (District._meta.verbose_name_plural, District.objects.visible_to(user).count()),
+            (Village._meta.verbose_name_plural, Village.objects.visible_to(user).count()),
+        ]
+    return render(request, "accounts/home.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(action=AuditAction.PASSWORD_CHANGED, actor=self.request.user)
+        messages.success(self.request, _("Your password has been changed."))
+        return response

@@ -1,0 +1,21 @@
+"""The Celery app. Its periodic schedule is declared here and nowhere else."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")
+
+app = Celery("siskop2mi")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# The one place periodic jobs are declared. django-celery-beat's DatabaseScheduler
+# copies these entries into its tables at start, where administrators can see them.
+app.conf.beat_schedule = {
+    "beat-heartbeat": {
+        "task": "siskop2mi.tasks.beat_heartbeat",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+}

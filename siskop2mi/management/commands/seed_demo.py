@@ -1,0 +1,100 @@
+"""Demo data for `make run`: one account per role (and, as the portal grows, its records).
+
+Passwords are random per installation and written to var/demo/credentials.json
+(git-ignored); nothing secret is in the repository. Idempotent: a second run
+keeps the accounts and their passwords.
+"""
+
+import json
+import secrets
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import user_create
+from agencies.models import Agency
+from siskop2mi import paths
+from villages.models import Province, Regency, Village
+
+DEMO_AGENCY = "PT Bina Tenaga Mandiri (demo)"
+
+# (username, full name, role, jurisdiction field, jurisdiction code or agency)
+DEMO_ACCOUNTS = [
+    ("kementerian", "Rahmawati Siregar", Role.MINISTRY_OFFICIAL, None, None),
+    ("prov.ntb", "Lalu Ahmad Zaini", Role.PROVINCE_OFFICIAL, "province", "52"),
+    ("kab.lotim", "Baiq Nurul Hidayah", Role.REGENCY_OFFICIAL, "regency", "52.03"),
+    ("kab.kupang", "Yohanes Ndun", Role.REGENCY_OFFICIAL, "regency", "53.01"),
+    ("desa.tanjungluar", "Muhammad Saleh", Role.VILLAGE_OFFICER, "village", "52.03.01.2001"),
+    ("p3mi.admin", "Hendra Gunawan", Role.AGENCY_ADMIN, "agency", DEMO_AGENCY),
+    ("p3mi.staf", "Siti Aminah", Role.AGENCY_STAFF, "agency", DEMO_AGENCY),
+    ("pengaduan", "Dewi Lestari", Role.COMPLAINT_OFFICER, None, None),
+    ("auditor", "Bambang Susanto", Role.AUDITOR, None, None),
+    ("admin", "Administrator Sistem", Role.SYSTEM_ADMIN, None, None),
+]
+
+JURISDICTION_MODELS = {"province": Province, "regency": Regency, "village": Village}
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts (and demo data) for a development portal. Never for production."
+
+    def handle(self, *args, verbosity: int = 1, **options):
+        if settings.SETTINGS_MODULE.endswith("production"):
+            raise CommandError("seed_demo creates accounts with published passwords; it refuses to run in production.")
+        if not Village.objects.exists():
+            raise CommandError("Import the areas first: manage.py import_areas")
+        credentials_path = paths.DEMO_DIR / "credentials.json"
+        known = self._read(credentials_path)
+        accounts = []
+        with transaction.atomic():
+            for username, full_name, role, field, value in DEMO_ACCOUNTS:
+                password = known.get(username)
+                user = User.objects.filter(username=username).first()
+                if user is None:
+                    password = password or secrets.token_urlsafe(9)
+                    user = user_create(
+                        actor=None,
+                        username=username,
+                        full_name=full_name,
+                        role=role,
+                        password=password,
+                        **self._jurisdiction(field, value),
+                    )
+                elif password is None or not user.check_password(password):
+                    # The credentials file was lost or edited: issue a fresh demo password.
+                    password = secrets.token_urlsafe(9)
+                    user.set_password(password)
+                    user.save(update_fields=["password"])
+                accounts.append(
+                    {
+                        "username": username,
+                        "password": password,
+                        "role": role.value,
+                        "role_label": str(role.label),
+                        "jurisdiction": str(user.jurisdiction or "Indonesia"),
+                    }
+                )
+        paths.DEMO_DIR.mkdir(parents=True, exist_ok=True)
+        existing = json.loads(credentials_path.read_text()) if credentials_path.exists() else {}
+        existing["accounts"] = accounts
+        credentials_path.write_text(json.dumps(existing, indent=2, ensure_ascii=False))
+        credentials_path.chmod(0o600)
+        if verbosity:
+            self.stdout.write(f"Demo accounts: {len(accounts)} ready; logins in {credentials_path}")
+
+    @staticmethod
+    def _read(path) -> dict:
+        if not path.exists():
+            return {}
+        return {row["username"]: row["password"] for row in json.loads(path.read_text()).get("accounts", [])}
+
+    @staticmethod
+    def _jurisdiction(field: str | None, value: str | None) -> dict:
+        if field is None:
+            return {}
+        if field == "agency":
+            return {"agency": Agency.objects.get_or_create(name=value)[0]}
+        return {field: JURISDICTION_MODELS[field].objects.get(code=value)}

@@ -1,0 +1,110 @@
+"""`make run` end to end: the embedded stack starts, serves, every demo login
+works, and Ctrl-C stops every process it started."""
+
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import psutil
+import pytest
+
+from siskop2mi.paths import BASE_DIR
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def log_in(base_url: str, username: str, password: str) -> str:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base_url}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    request = urllib.request.Request(f"{base_url}/accounts/login/", data=data.encode(), headers={"Referer": base_url})
+    return opener.open(request).geturl()
+
+
+def processes_using(var_dir) -> list[psutil.Process]:
+    found = []
+    for process in psutil.process_iter(["cmdline", "cwd", "environ"]):
+        try:
+            cmdline = " ".join(process.info["cmdline"] or [])
+            environ = process.info["environ"] or {}
+        except (psutil.Error, TypeError):
+            continue
+        if str(var_dir) in cmdline or environ.get("SISKOP2MI_VAR_DIR") == str(var_dir):
+            found.append(process)
+    return found
+
+
+def test_make_run_serves_every_demo_login_and_ctrl_c_leaves_nothing_behind(tmp_path):
+    var_dir = tmp_path / "var"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "DJANGO_SETTINGS_MODULE"}}
+    env.update(SISKOP2MI_VAR_DIR=str(var_dir), PORT=str(port))
+    output = open(tmp_path / "run.log", "w+")  # noqa: SIM115
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "siskop2mi.devstack", "run"],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: "Stop everything with Ctrl-C" in (tmp_path / "run.log").read_text(), 240, "the banner")
+        log = (tmp_path / "run.log").read_text()
+        assert f"SISKOP2MI is running at {base_url}/" in log
+
+        credentials = json.loads((var_dir / "demo" / "credentials.json").read_text())
+        roles = {account["role"] for account in credentials["accounts"]}
+        assert len(roles) == 9  # one account per role (two regency officials share one)
+        for account in credentials["accounts"]:
+            assert account["password"] in log
+            landed = log_in(base_url, account["username"], account["password"])
+            assert landed == f"{base_url}/", f"{account['username']} could not log in"
+
+        with urllib.request.urlopen(f"{base_url}/accounts/login/") as response:
+            assert response.status == 200
+        # The health endpoint answers (200 once beat's first heartbeat is in, within 30 s).
+        wait_for(lambda: _health(base_url) == 200, 90, "a healthy /healthz")
+        assert processes_using(var_dir), "the stack's processes should be found while it runs"
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(timeout=90)
+        output.close()
+
+    assert launcher.returncode == 0
+    wait_for(lambda: not processes_using(var_dir), 20, "every started process to exit")
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0, "the web port is still open"
+
+
+def _health(base_url: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{base_url}/healthz") as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code

@@ -1,0 +1,34 @@
+"""Production settings refuse unsafe configurations and pass the deploy checks."""
+
+import os
+import secrets
+import subprocess
+import sys
+
+from siskop2mi.paths import BASE_DIR
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    environment.update(DJANGO_SETTINGS_MODULE="siskop2mi.settings.production", **env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run_manage("check")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(50), DEBUG="true")
+    assert result.returncode != 0
+    assert "DEBUG must be off in production" in result.stderr
+
+
+def test_production_passes_the_deploy_checks_without_warnings():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

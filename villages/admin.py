@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import District, Province, Regency, Village
+
+
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False  # areas come from the official data file (manage.py import_areas)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Province)
+class ProvinceAdmin(AreaAdmin):
+    pass
+
+
+@admin.register(Regency)
+class RegencyAdmin(AreaAdmin):
+    list_display = ("code", "name", "province")
+    list_select_related = ("province",)
+
+
+@admin.register(District)
+class DistrictAdmin(AreaAdmin):
+    list_display = ("code", "name", "regency")
+    list_select_related = ("regency",)
+
+
+@admin.register(Village)
+class VillageAdmin(AreaAdmin):
+    list_display = ("code", "name", "district")
+    list_select_related = ("district",)
