@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")
 
@@ -17,5 +18,9 @@ app.conf.beat_schedule = {
         "task": "siskop2mi.tasks.beat_heartbeat",
         "schedule": 30.0,
         "options": {"expires": 25},
+    },
+    "expire-licences": {
+        "task": "agencies.expire_licences",
+        "schedule": crontab(hour=0, minute=5),
     },
 }

@@ -334,6 +334,7 @@ def run(port: int) -> int:
         portal.manage("compile_translations")
         portal.manage("migrate", "--noinput", "-v", "0")
         portal.manage("import_areas")
+        portal.manage("load_reference_data")
         portal.manage("seed_demo")
         portal.start()
         log(f"ready in {time.monotonic() - started:.1f}s")

@@ -34,11 +34,13 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The areas are reference data every test may need: import them once per run."""
+    """Areas and reference data (countries, occupations, moratorium, embarkation points)
+    are what every test may need: load them once per run."""
     from django.core.management import call_command
 
     with django_db_blocker.unblock():
         call_command("import_areas", verbosity=0)
+        call_command("load_reference_data", verbosity=0)
 
 
 # Personas (ARCHITECTURE rule 11). Codes are real: 52 NTB, 52.03 Lombok Timur,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import District, Province, Regency, Village
+from .models import District, Province, Regency, Village, VillageReport
 
 
 class AreaAdmin(admin.ModelAdmin):
@@ -36,3 +36,13 @@ class DistrictAdmin(AreaAdmin):
 class VillageAdmin(AreaAdmin):
     list_display = ("code", "name", "district")
     list_select_related = ("district",)
+
+
+@admin.register(VillageReport)
+class VillageReportAdmin(admin.ModelAdmin):
+    list_display = ("occurred_on", "kind", "village", "person_name", "reported_by")
+    list_filter = ("kind",)
+    search_fields = ("person_name", "person_nik", "village__name")
+    list_select_related = ("village", "reported_by")
+    raw_id_fields = ("village", "reported_by")
+    date_hierarchy = "occurred_on"

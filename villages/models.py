@@ -7,6 +7,7 @@ regency" is a prefix match.
 """
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoping import ScopedQuerySet, Scoping
@@ -69,3 +70,50 @@ def area_for_code(code: str) -> Area | None:
     """The area a dotted code names, or None."""
     model = AREA_MODELS_BY_DEPTH.get(len(code.split(".")))
     return model.objects.filter(code=code).first() if model else None
+
+
+class VillageReportKind(models.TextChoices):
+    INTENT = "intent", _("Intends to work abroad")
+    DEPARTURE_SEEN = "departure_seen", _("Departure seen")
+    RETURN_SEEN = "return_seen", _("Return seen")
+    SUSPECTED_RECRUITER = "suspected_recruiter", _("Suspected illegal recruiter")
+    DEATH_OR_REPATRIATION = "death_or_repatriation", _("Death or repatriation")
+
+
+class VillageReport(models.Model):
+    """What a village officer saw or heard, recorded for the red-flag engine and officials."""
+
+    village = models.ForeignKey(Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="reports")
+    kind = models.CharField(_("kind"), max_length=24, choices=VillageReportKind.choices)
+    person_nik = models.CharField(_("person's NIK"), max_length=16, blank=True)
+    person_name = models.CharField(_("person's name"), max_length=150, blank=True)
+    occurred_on = models.DateField(_("date"))
+    details = models.TextField(_("details"), blank=True)
+    reported_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("reported by"), on_delete=models.PROTECT, related_name="village_reports"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(area="village__code")
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+        verbose_name = _("village report")
+        verbose_name_plural = _("village reports")
+        indexes = [models.Index(fields=["kind", "occurred_on"], name="village_report_kind_date_idx")]
+        constraints = [
+            models.CheckConstraint(
+                name="village_report_names_someone",
+                condition=Q(kind="suspected_recruiter") | ~Q(person_nik="") | ~Q(person_name=""),
+                violation_error_message=_("Give the person's NIK or name."),
+            ),
+            models.CheckConstraint(
+                name="village_report_nik_digits",
+                condition=Q(person_nik="") | Q(person_nik__regex=r"^[0-9]{16}$"),
+                violation_error_message=_("A NIK must be exactly 16 digits."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.village} ({self.occurred_on})"

@@ -1,0 +1,218 @@
+"""The placement case: one worker on one job order, its stage, documents and timeline."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet, Scoping
+from recruitment.models import mask_number
+
+from .choices import ACTIVE_STAGES, DocumentKind, EmbarkationKind, EventKind, ReturnReason, Stage
+
+
+class EmbarkationPoint(models.Model):
+    code = models.CharField(_("code"), max_length=8, primary_key=True)  # IATA for airports
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=8, choices=EmbarkationKind.choices)
+    regency = models.ForeignKey("villages.Regency", verbose_name=_("regency/city"), on_delete=models.PROTECT)
+    # An official embarkation point for migrant workers (with immigration and BP3MI desks).
+    official = models.BooleanField(_("official embarkation point"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(reference=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("embarkation point")
+        verbose_name_plural = _("embarkation points")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Placement(models.Model):
+    worker = models.ForeignKey(
+        "recruitment.Worker", verbose_name=_("worker"), on_delete=models.PROTECT, related_name="placements"
+    )
+    job_order = models.ForeignKey(
+        "recruitment.JobOrder", verbose_name=_("job order"), on_delete=models.PROTECT, related_name="placements"
+    )
+    application = models.OneToOneField(
+        "recruitment.Application", verbose_name=_("application"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    # Copied from the job order at creation (it never changes): scoping without a join.
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("company"), on_delete=models.PROTECT, related_name="placements"
+    )
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices, default=Stage.REGISTERED)
+    stage_changed_at = models.DateTimeField(_("stage reached at"))
+    planned_departure_on = models.DateField(_("planned departure"), null=True, blank=True)
+    agreement_signed_on = models.DateField(_("placement agreement signed on"), null=True, blank=True)
+    agreement_worker_costs = models.DecimalField(
+        _("worker-borne costs in the agreement (IDR)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+    contract_signed_on = models.DateField(_("employment contract signed on"), null=True, blank=True)
+    contract_salary = models.DecimalField(_("contract salary"), max_digits=12, decimal_places=2, null=True, blank=True)
+    departed_on = models.DateField(_("departed on"), null=True, blank=True)
+    embarkation_point = models.ForeignKey(
+        EmbarkationPoint, verbose_name=_("embarkation point"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    flight = models.CharField(_("flight or crossing"), max_length=40, blank=True)
+    arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
+    arrival_reported_on = models.DateField(_("arrival reported to the mission on"), null=True, blank=True)
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    return_reason = models.CharField(_("reason for return"), max_length=24, choices=ReturnReason.choices, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
+    # Bumped on every change: the API's ETag, and a guard against lost updates.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="agency_id", area="worker__village__code")
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker"],
+                condition=Q(stage__in=[int(s) for s in ACTIVE_STAGES]),
+                name="one_active_placement_per_worker",
+                violation_error_message=_("This worker is already in another active placement."),
+            ),
+            models.CheckConstraint(
+                name="placement_departed_has_departure",
+                condition=Q(stage__lt=Stage.DEPARTED)
+                | Q(stage=Stage.CANCELLED)
+                | Q(departed_on__isnull=False, embarkation_point__isnull=False),
+                violation_error_message=_("A departed placement needs its departure date and embarkation point."),
+            ),
+            models.CheckConstraint(
+                name="placement_returned_has_reason",
+                condition=~Q(stage=Stage.RETURNED) | (Q(returned_on__isnull=False) & ~Q(return_reason="")),
+                violation_error_message=_("A returned placement needs its return date and reason."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["job_order", "stage"], name="placement_job_order_stage_idx"),
+            models.Index(fields=["agency", "stage"], name="placement_agency_stage_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.worker} – {self.get_stage_display()}"
+
+
+class Document(models.Model):
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    number = models.CharField(_("number"), max_length=60)
+    issued_on = models.DateField(_("issued on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=150)
+    file = models.FileField(_("file"), upload_to="documents/%Y/%m/", blank=True)
+    content_type = models.CharField(_("file type"), max_length=64, blank=True)
+    size = models.PositiveIntegerField(_("file size"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verified by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
+
+    class Meta:
+        ordering = ["kind", "-issued_on"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.CheckConstraint(
+                name="document_expires_after_issue",
+                condition=Q(expires_on__isnull=True) | Q(expires_on__gt=F("issued_on")),
+                violation_error_message=_("A document must expire after it was issued."),
+            )
+        ]
+        indexes = [models.Index(fields=["placement", "kind"], name="document_placement_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.masked_number}"
+
+    @property
+    def masked_number(self) -> str:
+        return mask_number(self.number, visible=3)
+
+    def is_valid_on(self, day) -> bool:
+        return self.issued_on <= day and (self.expires_on is None or self.expires_on >= day)
+
+
+class Fee(models.Model):
+    """Money the worker paid, for whatever reason it was asked."""
+
+    placement = models.ForeignKey(Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="fees")
+    amount_idr = models.DecimalField(_("amount (IDR)"), max_digits=14, decimal_places=0)
+    description = models.CharField(_("what for"), max_length=200)
+    paid_on = models.DateField(_("paid on"))
+    paid_to = models.CharField(_("paid to"), max_length=150, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
+
+    class Meta:
+        ordering = ["-paid_on"]
+        verbose_name = _("fee paid by the worker")
+        verbose_name_plural = _("fees paid by the worker")
+        constraints = [
+            models.CheckConstraint(
+                name="fee_amount_positive",
+                condition=Q(amount_idr__gt=0),
+                violation_error_message=_("The amount must be positive."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Rp {self.amount_idr:,.0f} – {self.description}"
+
+
+class PlacementEvent(models.Model):
+    """Append-only: one row per change of a placement. The timeline and the audit trail."""
+
+    placement = models.ForeignKey(
+        Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="events"
+    )
+    at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
+    from_stage = models.PositiveSmallIntegerField(_("from stage"), choices=Stage.choices, null=True)
+    to_stage = models.PositiveSmallIntegerField(_("to stage"), choices=Stage.choices, null=True)
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("placement event")
+        verbose_name_plural = _("placement events")
+        indexes = [models.Index(fields=["placement", "at"], name="event_placement_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

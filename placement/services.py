@@ -1,0 +1,360 @@
+"""Every write to a placement. Each locks the row, checks, saves, and appends an event."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from recruitment.choices import ApplicationStatus
+from recruitment.models import Application, JobOrder, Worker
+from siskop2mi.errors import DomainError
+
+from .choices import ACTIVE_STAGES, ADVANCEABLE_STAGES, DocumentKind, EventKind, ReturnReason, Stage
+from .files import sniff_upload
+from .models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
+from .requirements import ADULT_AGE, age_on, job_order_problems, missing_for, missing_for_departure
+
+
+def _refuse(code: str, message: str, missing: list[str] | None = None):
+    raise DomainError(code, message, missing=missing or [])
+
+
+def _listing(items: list[str]) -> str:
+    return "; ".join(items)
+
+
+def _event(placement: Placement, *, actor, kind: str, from_stage=None, to_stage=None, reason="", **data):
+    return PlacementEvent.objects.create(
+        placement=placement,
+        at=timezone.now(),
+        actor=actor,
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason=reason,
+        data=data,
+    )
+
+
+def _locked(placement_id: int) -> Placement:
+    return (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("worker", "job_order__country", "job_order__agency", "application")
+        .get(pk=placement_id)
+    )
+
+
+def _touch(placement: Placement, *fields: str) -> None:
+    placement.version = F("version") + 1
+    placement.save(update_fields=[*fields, "version", "updated_at"])
+    placement.refresh_from_db(fields=["version"])
+
+
+@transaction.atomic
+def placement_create(*, actor, application: Application) -> Placement:
+    """Register a placement for an application (stage 1), refusing what the rules forbid."""
+    # Lock the job order (quota) and the worker (one active placement) for the check-then-insert.
+    job_order = (
+        JobOrder.objects.select_for_update(of=("self",))
+        .select_related("agency", "country", "employer")
+        .get(pk=application.job_order_id)
+    )
+    worker = Worker.objects.select_for_update().get(pk=application.worker_id)
+    today = timezone.localdate()
+    problems = job_order_problems(job_order, on=today)
+    if problems:
+        _refuse(
+            "job_order_not_placeable",
+            _("No placement can be recorded: %(why)s.") % {"why": _listing(problems)},
+            problems,
+        )
+    if application.status in (ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN):
+        _refuse("application_closed", _("The application was not selected or was withdrawn."))
+    if age_on(worker.birth_date, today) < ADULT_AGE:
+        _refuse("worker_underage", _("The worker is under 18."))
+    if worker.family_consent_on is None:
+        _refuse("family_consent_missing", _("The family consent acknowledged by the village head is missing."))
+    if Placement.objects.filter(worker=worker, stage__in=ACTIVE_STAGES).exists():
+        _refuse("worker_already_placed", _("This worker is already in another active placement."))
+    used = job_order.placements.exclude(stage=Stage.CANCELLED).count()
+    if used >= job_order.quota:
+        _refuse("quota_full", _("The job order's quota of %(quota)s positions is full.") % {"quota": job_order.quota})
+    quota_for_sex = job_order.quota_female if worker.sex == "F" else job_order.quota_male
+    if quota_for_sex is not None:
+        used_for_sex = job_order.placements.exclude(stage=Stage.CANCELLED).filter(worker__sex=worker.sex).count()
+        if used_for_sex >= quota_for_sex:
+            _refuse("quota_full", _("The job order's positions for this sex are full."))
+    try:
+        with transaction.atomic():
+            placement = Placement.objects.create(
+                worker=worker,
+                job_order=job_order,
+                application=application,
+                agency=job_order.agency,
+                stage=Stage.REGISTERED,
+                stage_changed_at=timezone.now(),
+            )
+    except IntegrityError:  # the database's own guard (unique active placement, one per application)
+        _refuse("worker_already_placed", _("This worker is already in another active placement."))
+    _event(placement, actor=actor, kind=EventKind.CREATED, to_stage=Stage.REGISTERED)
+    return placement
+
+
+@transaction.atomic
+def placement_advance(*, actor, placement_id: int, to_stage: int, reason: str = "") -> Placement:
+    """Move a placement to the next stage (2 to 9), naming everything still missing if refused."""
+    placement = _locked(placement_id)
+    if to_stage not in ADVANCEABLE_STAGES:
+        _refuse("stage_not_advanceable", _("This stage is reached through its own action, not by advancing."))
+    if placement.stage != to_stage - 1:
+        _refuse(
+            "stage_out_of_order",
+            _("The placement is at stage “%(current)s”; only the next stage can be reached.")
+            % {"current": placement.get_stage_display()},
+        )
+    missing = missing_for(placement, to_stage)
+    if missing:
+        _refuse(
+            "stage_requirements_missing",
+            _("Cannot move to “%(stage)s”. Missing: %(missing)s.")
+            % {"stage": Stage(to_stage).label, "missing": _listing(missing)},
+            missing,
+        )
+    from_stage = placement.stage
+    placement.stage = to_stage
+    placement.stage_changed_at = timezone.now()
+    _touch(placement, "stage", "stage_changed_at")
+    _event(placement, actor=actor, kind=EventKind.ADVANCED, from_stage=from_stage, to_stage=to_stage, reason=reason)
+    return placement
+
+
+def _require_before_departure(placement: Placement) -> None:
+    if placement.stage >= Stage.DEPARTED:
+        _refuse(
+            "placement_closed",
+            _("The placement can no longer change this: it has departed, returned or been cancelled."),
+        )
+
+
+@transaction.atomic
+def placement_record_agreement(*, actor, placement_id: int, signed_on: date, worker_costs: Decimal) -> Placement:
+    placement = _locked(placement_id)
+    _require_before_departure(placement)
+    if worker_costs < 0:
+        _refuse("invalid_amount", _("Costs cannot be negative."))
+    if placement.job_order.occupation.zero_cost and worker_costs > 0:
+        _refuse(
+            "zero_cost_occupation",
+            _("%(occupation)s is a zero-cost occupation: the worker may not be charged.")
+            % {"occupation": placement.job_order.occupation.name},
+        )
+    placement.agreement_signed_on, placement.agreement_worker_costs = signed_on, worker_costs
+    _touch(placement, "agreement_signed_on", "agreement_worker_costs")
+    _event(
+        placement,
+        actor=actor,
+        kind=EventKind.FACTS_RECORDED,
+        signed_on=signed_on.isoformat(),
+        worker_costs=str(worker_costs),
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_record_contract(*, actor, placement_id: int, signed_on: date, salary: Decimal) -> Placement:
+    placement = _locked(placement_id)
+    _require_before_departure(placement)
+    if salary < placement.job_order.salary:
+        _refuse(
+            "salary_below_order",
+            _("The contract salary is below the job order's %(salary)s %(currency)s.")
+            % {"salary": placement.job_order.salary, "currency": placement.job_order.currency},
+        )
+    placement.contract_signed_on, placement.contract_salary = signed_on, salary
+    _touch(placement, "contract_signed_on", "contract_salary")
+    _event(
+        placement,
+        actor=actor,
+        kind=EventKind.FACTS_RECORDED,
+        contract_signed_on=signed_on.isoformat(),
+        salary=str(salary),
+    )
+    return placement
+
+
+@transaction.atomic
+def placement_plan_departure(*, actor, placement_id: int, planned_on: date) -> Placement:
+    placement = _locked(placement_id)
+    _require_before_departure(placement)
+    if age_on(placement.worker.birth_date, planned_on) < ADULT_AGE:
+        _refuse("worker_underage", _("The worker will be under 18 on the planned departure date."))
+    placement.planned_departure_on = planned_on
+    _touch(placement, "planned_departure_on")
+    _event(placement, actor=actor, kind=EventKind.FACTS_RECORDED, planned_departure_on=planned_on.isoformat())
+    return placement
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor,
+    placement_id: int,
+    kind: str,
+    number: str,
+    issued_on: date,
+    issuer: str,
+    expires_on: date | None = None,
+    file: UploadedFile | None = None,
+) -> Document:
+    placement = _locked(placement_id)
+    if placement.stage in (Stage.RETURNED, Stage.CANCELLED):
+        _refuse("placement_closed", _("The placement is closed; no documents can be added."))
+    if expires_on is not None and expires_on <= issued_on:
+        _refuse(
+            "document_dates",
+            _("A document must expire after it was issued."),
+        )
+    number = number.strip().upper() if kind == DocumentKind.PASSPORT else number.strip()
+    if not number:
+        _refuse("document_number_missing", _("The document number is required."))
+    content_type, size = sniff_upload(file) if file else ("", None)
+    document = Document.objects.create(
+        placement=placement,
+        kind=kind,
+        number=number,
+        issued_on=issued_on,
+        expires_on=expires_on,
+        issuer=issuer,
+        file=file or "",
+        content_type=content_type,
+        size=size,
+        uploaded_by=actor,
+    )
+    _touch(placement)
+    _event(placement, actor=actor, kind=EventKind.DOCUMENT_ADDED, document_id=document.pk, document_kind=kind)
+    return document
+
+
+@transaction.atomic
+def document_verify(*, actor, document_id: int) -> Document:
+    document = Document.objects.select_for_update().get(pk=document_id)
+    if document.verified_at is not None:
+        _refuse("document_already_verified", _("This document is already verified."))
+    document.verified_by, document.verified_at = actor, timezone.now()
+    document.save(update_fields=["verified_by", "verified_at"])
+    placement = _locked(document.placement_id)
+    _touch(placement)
+    _event(
+        placement, actor=actor, kind=EventKind.DOCUMENT_VERIFIED, document_id=document.pk, document_kind=document.kind
+    )
+    return document
+
+
+@transaction.atomic
+def fee_record(
+    *, actor, placement_id: int, amount_idr: Decimal, description: str, paid_on: date, paid_to: str = ""
+) -> Fee:
+    """Record money the worker paid. Never refused: an illegal fee is evidence, not an error."""
+    placement = _locked(placement_id)
+    if amount_idr <= 0:
+        _refuse("invalid_amount", _("The amount must be positive."))
+    fee = Fee.objects.create(
+        placement=placement,
+        amount_idr=amount_idr,
+        description=description,
+        paid_on=paid_on,
+        paid_to=paid_to,
+        recorded_by=actor,
+    )
+    _touch(placement)
+    _event(placement, actor=actor, kind=EventKind.FEE_RECORDED, fee_id=fee.pk, amount_idr=str(amount_idr))
+    return fee
+
+
+@transaction.atomic
+def placement_depart(
+    *, actor, placement_id: int, departed_on: date, embarkation_point: EmbarkationPoint, flight: str
+) -> Placement:
+    placement = _locked(placement_id)
+    if placement.stage != Stage.READY:
+        _refuse("stage_out_of_order", _("Only a placement that is ready (E-PMI issued) can depart."))
+    problems = job_order_problems(placement.job_order, on=departed_on)
+    if not embarkation_point.official:
+        problems.append(_("%(point)s is not an official embarkation point") % {"point": embarkation_point.name})
+    if not flight.strip():
+        problems.append(_("the flight or crossing"))
+    problems += missing_for_departure(placement, departed_on)
+    if problems:
+        _refuse(
+            "departure_refused", _("Departure cannot be recorded: %(why)s.") % {"why": _listing(problems)}, problems
+        )
+    placement.stage, placement.stage_changed_at = Stage.DEPARTED, timezone.now()
+    placement.departed_on, placement.embarkation_point, placement.flight = (
+        departed_on,
+        embarkation_point,
+        flight.strip(),
+    )
+    _touch(placement, "stage", "stage_changed_at", "departed_on", "embarkation_point", "flight")
+    _event(
+        placement, actor=actor, kind=EventKind.DEPARTED, from_stage=Stage.READY, to_stage=Stage.DEPARTED,
+        departed_on=departed_on.isoformat(), embarkation_point=embarkation_point.code, flight=flight.strip(),
+    )  # fmt: skip
+    return placement
+
+
+@transaction.atomic
+def placement_arrive(*, actor, placement_id: int, arrived_on: date, reported_on: date) -> Placement:
+    placement = _locked(placement_id)
+    if placement.stage != Stage.DEPARTED:
+        _refuse("stage_out_of_order", _("Only a departed placement can arrive."))
+    if arrived_on < placement.departed_on or reported_on < arrived_on:
+        _refuse("dates_out_of_order", _("Arrival must follow departure, and the report must follow arrival."))
+    placement.stage, placement.stage_changed_at = Stage.WORKING, timezone.now()
+    placement.arrived_on, placement.arrival_reported_on = arrived_on, reported_on
+    _touch(placement, "stage", "stage_changed_at", "arrived_on", "arrival_reported_on")
+    _event(
+        placement, actor=actor, kind=EventKind.ARRIVED, from_stage=Stage.DEPARTED, to_stage=Stage.WORKING,
+        arrived_on=arrived_on.isoformat(), reported_on=reported_on.isoformat(),
+    )  # fmt: skip
+    return placement
+
+
+@transaction.atomic
+def placement_return(*, actor, placement_id: int, returned_on: date, reason: str, details: str = "") -> Placement:
+    placement = _locked(placement_id)
+    if placement.stage not in (Stage.DEPARTED, Stage.WORKING):
+        _refuse("stage_out_of_order", _("Only a placement abroad can return."))
+    if reason not in ReturnReason.values:
+        _refuse("invalid_reason", _("Choose a reason for the return."))
+    if returned_on < placement.departed_on:
+        _refuse("dates_out_of_order", _("The return cannot be before the departure."))
+    from_stage = placement.stage
+    placement.stage, placement.stage_changed_at = Stage.RETURNED, timezone.now()
+    placement.returned_on, placement.return_reason = returned_on, reason
+    _touch(placement, "stage", "stage_changed_at", "returned_on", "return_reason")
+    _event(
+        placement, actor=actor, kind=EventKind.RETURNED, from_stage=from_stage, to_stage=Stage.RETURNED,
+        reason=details, returned_on=returned_on.isoformat(), return_reason=reason,
+    )  # fmt: skip
+    return placement
+
+
+@transaction.atomic
+def placement_cancel(*, actor, placement_id: int, reason: str) -> Placement:
+    placement = _locked(placement_id)
+    if not reason.strip():
+        _refuse("reason_required", _("A reason is required to cancel a placement."))
+    _require_before_departure(placement)
+    from_stage = placement.stage
+    placement.stage, placement.stage_changed_at, placement.cancellation_reason = Stage.CANCELLED, timezone.now(), reason
+    _touch(placement, "stage", "stage_changed_at", "cancellation_reason")
+    _event(
+        placement, actor=actor, kind=EventKind.CANCELLED, from_stage=from_stage, to_stage=Stage.CANCELLED, reason=reason
+    )
+    return placement

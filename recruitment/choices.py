@@ -1,0 +1,60 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class JobOrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified by the mission")
+    REJECTED = "rejected", _("Rejected by the mission")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# Placements may only be recorded on job orders the mission has verified.
+VERIFIED_STATUSES = (JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED, JobOrderStatus.CLOSED)
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+
+
+class Education(models.TextChoices):
+    NONE = "none", _("No schooling")
+    SD = "sd", _("Primary school (SD)")
+    SMP = "smp", _("Junior high school (SMP)")
+    SMA = "sma", _("Senior high school (SMA/SMK)")
+    DIPLOMA = "diploma", _("Diploma")
+    BACHELOR = "bachelor", _("Bachelor or higher")
+
+
+class MaritalStatus(models.TextChoices):
+    SINGLE = "single", _("Single")
+    MARRIED = "married", _("Married")
+    DIVORCED = "divorced", _("Divorced")
+    WIDOWED = "widowed", _("Widowed")
+
+
+class ApplicationStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied")
+    SELECTED = "selected", _("Selected")
+    REJECTED = "rejected", _("Not selected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ProviderKind(models.TextChoices):
+    LPK = "lpk", _("Private training centre (LPK)")
+    BLK = "blk", _("Public training centre (BLK)")
+
+
+class TrainingKind(models.TextChoices):
+    SKILL = "skill", _("Vocational skill")
+    LANGUAGE = "language", _("Language")
+
+
+class TrainingResult(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    PASSED = "passed", _("Competent")
+    FAILED = "failed", _("Not yet competent")

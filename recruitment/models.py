@@ -1,0 +1,335 @@
+"""Job orders and their permits, workers (candidates), applications, training."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import ScopedQuerySet, Scoping
+from agencies.choices import Sector
+
+from .choices import (
+    ApplicationStatus,
+    Education,
+    JobOrderStatus,
+    MaritalStatus,
+    ProviderKind,
+    Sex,
+    TrainingKind,
+    TrainingResult,
+)
+
+
+class Country(models.Model):
+    """A destination country (ISO 3166-1 alpha-2), with the rules that depend on it."""
+
+    code = models.CharField(_("ISO code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    requires_language_test = models.BooleanField(_("requires a language test"), default=False)
+    # The most a worker may be charged for placement there, in rupiah; None when no cap is set.
+    worker_cost_cap_idr = models.DecimalField(
+        _("cap on worker-borne costs (IDR)"), max_digits=14, decimal_places=0, null=True, blank=True
+    )
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(reference=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Occupation(models.Model):
+    code = models.CharField(_("code"), max_length=32, primary_key=True)
+    name = models.CharField(_("name"), max_length=150)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    # Peraturan BP2MI 9/2020: the employer pays; the worker may be charged nothing.
+    zero_cost = models.BooleanField(_("zero cost for the worker"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(reference=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("occupation")
+        verbose_name_plural = _("occupations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Moratorium(models.Model):
+    """Placements to a country in a sector are stopped (e.g. Kepmenaker 260/2015)."""
+
+    country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.CASCADE)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(reference=True)
+
+    class Meta:
+        ordering = ["country", "sector"]
+        verbose_name = _("moratorium")
+        verbose_name_plural = _("moratoria")
+
+    def __str__(self) -> str:
+        return f"{self.country} – {self.get_sector_display()}"
+
+
+class JobOrder(models.Model):
+    agency = models.ForeignKey(
+        "agencies.Agency", verbose_name=_("company"), on_delete=models.PROTECT, related_name="job_orders"
+    )
+    employer = models.ForeignKey("agencies.Employer", verbose_name=_("employer"), on_delete=models.PROTECT)
+    country = models.ForeignKey(Country, verbose_name=_("destination country"), on_delete=models.PROTECT)
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
+    occupation = models.ForeignKey(Occupation, verbose_name=_("occupation"), on_delete=models.PROTECT)
+    reference = models.CharField(_("demand letter reference"), max_length=80, blank=True)
+    quota = models.PositiveIntegerField(_("positions"))
+    quota_female = models.PositiveIntegerField(_("positions for women"), null=True, blank=True)
+    quota_male = models.PositiveIntegerField(_("positions for men"), null=True, blank=True)
+    salary = models.DecimalField(_("monthly salary"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    contract_months = models.PositiveSmallIntegerField(_("contract length (months)"))
+    worker_costs = models.DecimalField(_("costs borne by the worker (IDR)"), max_digits=14, decimal_places=0, default=0)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=JobOrderStatus.choices, default=JobOrderStatus.DRAFT, db_index=True
+    )
+    mission_reference = models.CharField(_("mission verification reference"), max_length=80, blank=True)
+    mission_verified_on = models.DateField(_("verified by the mission on"), null=True, blank=True)
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    # Officials see every job order (they verify and supervise nationally).
+    scoping = Scoping(agency="agency_id", reference=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("job order")
+        verbose_name_plural = _("job orders")
+        constraints = [
+            models.CheckConstraint(
+                name="job_order_quota_positive",
+                condition=Q(quota__gt=0),
+                violation_error_message=_("Quota must be positive."),
+            ),
+            models.CheckConstraint(
+                name="job_order_quota_by_sex_within_total",
+                condition=Q(quota_female__isnull=True, quota_male__isnull=True)
+                | Q(quota_female__isnull=True, quota_male__lte=F("quota"))
+                | Q(quota_male__isnull=True, quota_female__lte=F("quota"))
+                | Q(quota__gte=F("quota_female") + F("quota_male")),
+                violation_error_message=_("Positions by sex cannot exceed the total."),
+            ),
+            models.CheckConstraint(
+                name="job_order_validity_ordered",
+                condition=Q(valid_until__gte=F("valid_from")),
+                violation_error_message=_("A job order cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                name="job_order_salary_positive",
+                condition=Q(salary__gt=0),
+                violation_error_message=_("Salary must be positive."),
+            ),
+            models.CheckConstraint(
+                name="job_order_verified_has_reference",
+                condition=~Q(status__in=["verified", "published", "closed"])
+                | (Q(mission_verified_on__isnull=False) & ~Q(mission_reference="")),
+                violation_error_message=_("A verified job order needs the mission's reference and date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation} – {self.employer} ({self.country_id}) #{self.pk}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status in {"verified", "published", "closed"}
+
+
+class RecruitmentPermit(models.Model):
+    """SIP2MI: permission to recruit for one job order, in some regions, up to a quota."""
+
+    job_order = models.ForeignKey(
+        JobOrder, verbose_name=_("job order"), on_delete=models.CASCADE, related_name="permits"
+    )
+    number = models.CharField(_("SIP2MI number"), max_length=60, unique=True)
+    quota = models.PositiveIntegerField(_("quota"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    regions = models.ManyToManyField("villages.Regency", verbose_name=_("recruitment regions"))
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="job_order__agency_id", reference=True)
+
+    class Meta:
+        verbose_name = _("recruitment permit (SIP2MI)")
+        verbose_name_plural = _("recruitment permits (SIP2MI)")
+        constraints = [
+            models.CheckConstraint(
+                name="permit_validity_ordered",
+                condition=Q(valid_until__gte=F("valid_from")),
+                violation_error_message=_("A permit cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Worker(models.Model):
+    """A candidate migrant worker (CPMI) and, once placed, a migrant worker (PMI)."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    birth_place = models.CharField(_("birth place"), max_length=100)
+    village = models.ForeignKey("villages.Village", verbose_name=_("village of domicile"), on_delete=models.PROTECT)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    education = models.CharField(_("education"), max_length=16, choices=Education.choices)
+    marital_status = models.CharField(_("marital status"), max_length=16, choices=MaritalStatus.choices)
+    next_of_kin_name = models.CharField(_("next of kin"), max_length=150)
+    next_of_kin_phone = models.CharField(_("next of kin's phone"), max_length=30, blank=True)
+    next_of_kin_relation = models.CharField(_("relationship"), max_length=60, blank=True)
+    # Izin keluarga diketahui kepala desa: the date the village head acknowledged it.
+    family_consent_on = models.DateField(_("family consent acknowledged by the village head on"), null=True, blank=True)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("registered by company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="workers",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(area="village__code", agency="agency_id")
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+        constraints = [
+            models.CheckConstraint(
+                name="worker_nik_sixteen_digits",
+                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                violation_error_message=_("A NIK must be exactly 16 digits."),
+            )
+        ]
+        indexes = [models.Index(fields=["village", "birth_date"], name="worker_village_birth_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_number(self.nik)
+
+
+def mask_number(value: str, visible: int = 4) -> str:
+    """'5203011708950001' -> '************0001'. Lists never show a full personal number."""
+    if not value:
+        return ""
+    return "*" * max(len(value) - visible, 0) + value[-visible:]
+
+
+class Application(models.Model):
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="applications")
+    job_order = models.ForeignKey(
+        JobOrder, verbose_name=_("job order"), on_delete=models.PROTECT, related_name="applications"
+    )
+    recruiter = models.ForeignKey(
+        "agencies.FieldRecruiter",
+        verbose_name=_("brought by recruiter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="applications",
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ApplicationStatus.choices, default=ApplicationStatus.APPLIED
+    )
+    selection_notes = models.TextField(_("selection notes"), blank=True)
+    applied_on = models.DateField(_("applied on"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="job_order__agency_id", area="worker__village__code")
+
+    class Meta:
+        ordering = ["-applied_on"]
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [models.UniqueConstraint(fields=["worker", "job_order"], name="one_application_per_job_order")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} → {self.job_order}"
+
+
+class TrainingProvider(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=ProviderKind.choices)
+    regency = models.ForeignKey("villages.Regency", verbose_name=_("regency/city"), on_delete=models.PROTECT)
+    accreditation_number = models.CharField(_("accreditation number"), max_length=60, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(reference=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("training provider")
+        verbose_name_plural = _("training providers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrolment(models.Model):
+    worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="enrolments")
+    provider = models.ForeignKey(TrainingProvider, verbose_name=_("training provider"), on_delete=models.PROTECT)
+    programme = models.CharField(_("programme"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=16, choices=TrainingKind.choices)
+    hours = models.PositiveSmallIntegerField(_("hours"))
+    starts_on = models.DateField(_("starts on"))
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    result = models.CharField(
+        _("result"), max_length=16, choices=TrainingResult.choices, default=TrainingResult.IN_PROGRESS
+    )
+    certificate_number = models.CharField(_("competency certificate number"), max_length=60, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="worker__agency_id", area="worker__village__code")
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = _("training enrolment")
+        verbose_name_plural = _("training enrolments")
+        constraints = [
+            models.CheckConstraint(
+                name="enrolment_passed_has_certificate",
+                condition=~Q(result="passed") | (~Q(certificate_number="") & Q(completed_on__isnull=False)),
+                violation_error_message=_("A passed training needs its completion date and certificate number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} – {self.worker}"

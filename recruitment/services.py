@@ -1,0 +1,285 @@
+"""Writes for job orders, permits, workers, applications and training."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, Employer, FieldRecruiter
+from placement.requirements import moratorium_applies
+from siskop2mi.errors import DomainError
+from villages.models import Regency, Village
+from villages.nik import check_nik_matches, parse_nik
+
+from .choices import ApplicationStatus, JobOrderStatus, TrainingResult
+from .models import Application, Enrolment, JobOrder, Occupation, RecruitmentPermit, TrainingProvider, Worker
+
+
+def _refuse(code: str, message: str, **kwargs):
+    raise DomainError(code, message, **kwargs)
+
+
+def _require_active_licence(agency: Agency) -> None:
+    if not agency.licence_is_active:
+        _refuse(
+            "licence_inactive",
+            _("The company's licence is %(status)s.") % {"status": agency.get_licence_status_display().lower()},
+        )
+
+
+@transaction.atomic
+def job_order_create(
+    *,
+    actor,
+    agency: Agency,
+    employer: Employer,
+    occupation: Occupation,
+    quota: int,
+    salary: Decimal,
+    currency: str,
+    contract_months: int,
+    valid_from: date,
+    valid_until: date,
+    worker_costs: Decimal = Decimal(0),
+    quota_female: int | None = None,
+    quota_male: int | None = None,
+    reference: str = "",
+) -> JobOrder:
+    """A draft job order. The country and sector are the employer's."""
+    _require_active_licence(agency)
+    if employer.blacklisted:
+        _refuse("employer_blacklisted", _("The employer is blacklisted."))
+    if occupation.zero_cost and worker_costs > 0:
+        _refuse(
+            "zero_cost_occupation",
+            _("%(occupation)s is a zero-cost occupation: the worker may not bear any cost.")
+            % {"occupation": occupation.name},
+            fields={"worker_costs": [_("Must be 0 for a zero-cost occupation.")]},
+        )
+    if moratorium_applies(employer.country_id, employer.sector, valid_from):
+        _refuse(
+            "moratorium",
+            _("%(country)s is under a moratorium for the %(sector)s sector.")
+            % {"country": employer.country.name, "sector": employer.get_sector_display().lower()},
+        )
+    job_order = JobOrder(
+        agency=agency,
+        employer=employer,
+        country=employer.country,
+        sector=employer.sector,
+        occupation=occupation,
+        quota=quota,
+        quota_female=quota_female,
+        quota_male=quota_male,
+        salary=salary,
+        currency=currency.upper(),
+        contract_months=contract_months,
+        worker_costs=worker_costs,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        reference=reference,
+    )
+    job_order.full_clean()
+    job_order.save()
+    return job_order
+
+
+def _transition(job_order_id: int, allowed_from: tuple[str, ...], to: str) -> JobOrder:
+    job_order = JobOrder.objects.select_for_update(of=("self",)).select_related("agency").get(pk=job_order_id)
+    if job_order.status not in allowed_from:
+        _refuse(
+            "job_order_status",
+            _("The job order is “%(status)s”; this action is not possible now.")
+            % {"status": job_order.get_status_display()},
+        )
+    job_order.status = to
+    return job_order
+
+
+@transaction.atomic
+def job_order_submit(*, actor, job_order_id: int) -> JobOrder:
+    job_order = _transition(job_order_id, (JobOrderStatus.DRAFT,), JobOrderStatus.SUBMITTED)
+    _require_active_licence(job_order.agency)
+    job_order.save(update_fields=["status", "updated_at"])
+    return job_order
+
+
+@transaction.atomic
+def job_order_verify(*, actor, job_order_id: int, mission_reference: str, verified_on: date) -> JobOrder:
+    """The Indonesian mission abroad verified the job order and the employer."""
+    if not mission_reference.strip():
+        _refuse("mission_reference_missing", _("The mission's verification reference is required."))
+    job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.VERIFIED)
+    job_order.mission_reference, job_order.mission_verified_on = mission_reference.strip(), verified_on
+    job_order.save(update_fields=["status", "mission_reference", "mission_verified_on", "updated_at"])
+    return job_order
+
+
+@transaction.atomic
+def job_order_reject(*, actor, job_order_id: int, reason: str) -> JobOrder:
+    if not reason.strip():
+        _refuse("reason_required", _("A reason is required."))
+    job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.REJECTED)
+    job_order.rejection_reason = reason.strip()
+    job_order.save(update_fields=["status", "rejection_reason", "updated_at"])
+    return job_order
+
+
+@transaction.atomic
+def job_order_publish(*, actor, job_order_id: int) -> JobOrder:
+    job_order = _transition(job_order_id, (JobOrderStatus.VERIFIED,), JobOrderStatus.PUBLISHED)
+    _require_active_licence(job_order.agency)
+    job_order.save(update_fields=["status", "updated_at"])
+    return job_order
+
+
+@transaction.atomic
+def job_order_close(*, actor, job_order_id: int) -> JobOrder:
+    job_order = _transition(job_order_id, (JobOrderStatus.PUBLISHED,), JobOrderStatus.CLOSED)
+    job_order.save(update_fields=["status", "updated_at"])
+    return job_order
+
+
+@transaction.atomic
+def job_order_cancel(*, actor, job_order_id: int) -> JobOrder:
+    allowed = (JobOrderStatus.DRAFT, JobOrderStatus.SUBMITTED, JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED)
+    job_order = _transition(job_order_id, allowed, JobOrderStatus.CANCELLED)
+    job_order.save(update_fields=["status", "updated_at"])
+    return job_order
+
+
+@transaction.atomic
+def permit_issue(
+    *,
+    actor,
+    job_order: JobOrder,
+    number: str,
+    quota: int,
+    valid_from: date,
+    valid_until: date,
+    regions: list[Regency],
+) -> RecruitmentPermit:
+    if not job_order.is_verified:
+        _refuse("job_order_unverified", _("A permit can only be issued for a job order verified by the mission."))
+    if not regions:
+        _refuse("regions_missing", _("Name at least one recruitment region."))
+    if quota > job_order.quota:
+        _refuse("permit_quota", _("The permit's quota cannot exceed the job order's positions."))
+    permit = RecruitmentPermit(
+        job_order=job_order, number=number.strip(), quota=quota, valid_from=valid_from, valid_until=valid_until
+    )
+    permit.full_clean()
+    permit.save()
+    permit.regions.set(regions)
+    return permit
+
+
+@transaction.atomic
+def worker_register(
+    *,
+    actor,
+    nik: str,
+    full_name: str,
+    sex: str,
+    birth_date: date,
+    birth_place: str,
+    village: Village,
+    education: str,
+    marital_status: str,
+    next_of_kin_name: str,
+    next_of_kin_phone: str = "",
+    next_of_kin_relation: str = "",
+    phone: str = "",
+    family_consent_on: date | None = None,
+    agency: Agency | None = None,
+) -> Worker:
+    """Register a candidate. The NIK must be valid and agree with the birth date and sex entered."""
+    facts = parse_nik(nik)
+    check_nik_matches(facts, birth_date=birth_date, sex=sex)
+    worker = Worker(
+        nik=facts.nik,
+        full_name=full_name.strip(),
+        sex=sex,
+        birth_date=birth_date,
+        birth_place=birth_place.strip(),
+        village=village,
+        phone=phone,
+        education=education,
+        marital_status=marital_status,
+        next_of_kin_name=next_of_kin_name.strip(),
+        next_of_kin_phone=next_of_kin_phone,
+        next_of_kin_relation=next_of_kin_relation,
+        family_consent_on=family_consent_on,
+        agency=agency,
+    )
+    worker.full_clean(exclude=["nik"])
+    try:
+        with transaction.atomic():
+            worker.save()
+    except IntegrityError:
+        message = _("A worker with this NIK is already registered.")
+        _refuse("nik_taken", message, fields={"nik": [message]})
+    return worker
+
+
+@transaction.atomic
+def application_create(
+    *, actor, worker: Worker, job_order: JobOrder, applied_on: date, recruiter: FieldRecruiter | None = None
+) -> Application:
+    if job_order.status != JobOrderStatus.PUBLISHED:
+        _refuse("job_order_not_published", _("Applications are taken only for published job orders."))
+    if recruiter is not None and recruiter.agency_id not in (None, job_order.agency_id):
+        _refuse("recruiter_other_company", _("The recruiter is registered to another company."))
+    try:
+        with transaction.atomic():
+            return Application.objects.create(
+                worker=worker, job_order=job_order, recruiter=recruiter, applied_on=applied_on
+            )
+    except IntegrityError:
+        _refuse("application_exists", _("The worker has already applied to this job order."))
+
+
+@transaction.atomic
+def application_decide(*, actor, application_id: int, selected: bool, notes: str = "") -> Application:
+    application = Application.objects.select_for_update().get(pk=application_id)
+    if application.status != ApplicationStatus.APPLIED:
+        _refuse("application_decided", _("This application has already been decided."))
+    application.status = ApplicationStatus.SELECTED if selected else ApplicationStatus.REJECTED
+    application.selection_notes, application.decided_on = notes, timezone.localdate()
+    application.save(update_fields=["status", "selection_notes", "decided_on", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def enrolment_record(
+    *,
+    actor,
+    worker: Worker,
+    provider: TrainingProvider,
+    programme: str,
+    kind: str,
+    hours: int,
+    starts_on: date,
+    completed_on: date | None = None,
+    result: str = TrainingResult.IN_PROGRESS,
+    certificate_number: str = "",
+) -> Enrolment:
+    enrolment = Enrolment(
+        worker=worker,
+        provider=provider,
+        programme=programme,
+        kind=kind,
+        hours=hours,
+        starts_on=starts_on,
+        completed_on=completed_on,
+        result=result,
+        certificate_number=certificate_number,
+        recorded_by=actor,
+    )
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
