@@ -125,8 +125,20 @@ class EmbeddedPostgres:
         conn.close()
 
     def stop(self) -> None:
-        if self.is_running():
-            self._run("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "60", "stop", check=False)
+        pidfile = self.pgdata / "postmaster.pid"
+        if not pidfile.exists():
+            return
+        result = self._run("pg_ctl", "-D", str(self.pgdata), "-m", "fast", "-w", "-t", "60", "stop", check=False)
+        if result.returncode == 0 or not pidfile.exists():
+            return
+        # pg_ctl could not stop it: signal the postmaster ourselves rather than leave it behind.
+        log(f"pg_ctl stop failed ({result.stderr.strip()}); terminating the postmaster")
+        pid = int(pidfile.read_text().split()[0])
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if not _pid_alive(pid):
+                return
+            os.kill(pid, sig)
+            time.sleep(3)
 
 
 class EmbeddedRedis:
@@ -325,8 +337,9 @@ def _raise_stop(signum, frame):
 def run(port: int) -> int:
     stack = Stack()
     portal = None
-    signal.signal(signal.SIGTERM, _raise_stop)
-    signal.signal(signal.SIGHUP, _raise_stop)
+    # Installed explicitly: a launcher started from a background job inherits SIGINT ignored.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_stop)
     try:
         started = time.monotonic()
         env = stack.start()
@@ -343,7 +356,7 @@ def run(port: int) -> int:
             time.sleep(0.5)
         log(f"{exited} exited unexpectedly; see {paths.LOG_DIR / (exited + '.log')}")
         return 1
-    except (KeyboardInterrupt, _Stop):
+    except _Stop:
         log("stopping")
         return 0
     except (subprocess.CalledProcessError, RuntimeError) as exc:
@@ -361,13 +374,14 @@ def exec_command(argv: list[str]) -> int:
         log("nothing to run: give a command after --")
         return 2
     stack = Stack()
-    signal.signal(signal.SIGTERM, _raise_stop)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _raise_stop)
     child = None
     try:
         env = stack.start()
         child = subprocess.Popen(argv, env=env)
         return child.wait()
-    except (KeyboardInterrupt, _Stop):
+    except _Stop:
         if child is not None:
             child.send_signal(signal.SIGINT)
             child.wait()

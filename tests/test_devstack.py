@@ -97,7 +97,8 @@ def test_make_run_serves_every_demo_login_and_ctrl_c_leaves_nothing_behind(tmp_p
         output.close()
 
     assert launcher.returncode == 0
-    wait_for(lambda: not processes_using(var_dir), 20, "every started process to exit")
+    leftovers = lambda: [" ".join(p.info["cmdline"] or []) for p in processes_using(var_dir)]  # noqa: E731
+    wait_for(lambda: not leftovers(), 20, f"every started process to exit; still running: {leftovers()}")
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the web port is still open"
 
