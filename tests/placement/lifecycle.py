@@ -1,0 +1,167 @@
+"""Build placements the way the portal does: through the services, step by step."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from agencies.models import Agency, Employer
+from placement import services as placement_services
+from placement.choices import DocumentKind, Stage
+from placement.models import EmbarkationPoint
+from recruitment import services as recruitment_services
+from recruitment.choices import TrainingKind, TrainingResult
+from recruitment.models import Country, Occupation, TrainingProvider
+from villages.models import Regency, Village
+
+TODAY = timezone.localdate()
+DEPARTURE = TODAY + timedelta(days=30)
+LONG_AGO = TODAY - timedelta(days=200)
+IN_FIVE_YEARS = TODAY + timedelta(days=5 * 365)
+
+
+def nik_for(birth_date: date, sex: str, serial: int, district: str = "520301") -> str:
+    day = birth_date.day + (40 if sex == "F" else 0)
+    return f"{district}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+
+def make_agency(name="PT Sejahtera Abadi", **fields) -> Agency:
+    defaults = {"licence_number": f"SIP3MI-{name[-5:]}", "licence_status": "active"}
+    return Agency.objects.create(name=name, **{**defaults, **fields})
+
+
+def make_job_order(actor, agency, *, country="MY", sector="formal", occupation="factory_operator", quota=10, **fields):
+    employer = Employer.objects.create(name=f"Employer {country} {sector}", country_id=country, sector=sector)
+    job_order = recruitment_services.job_order_create(
+        actor=actor,
+        agency=agency,
+        employer=employer,
+        occupation=Occupation.objects.get(code=occupation),
+        quota=quota,
+        salary=Decimal("1800"),
+        currency="MYR",
+        contract_months=24,
+        valid_from=TODAY - timedelta(days=10),
+        valid_until=TODAY + timedelta(days=365),
+        **fields,
+    )
+    recruitment_services.job_order_submit(actor=actor, job_order_id=job_order.pk)
+    recruitment_services.job_order_verify(
+        actor=actor, job_order_id=job_order.pk, mission_reference="KBRI-KL/2026/001", verified_on=TODAY
+    )
+    recruitment_services.job_order_publish(actor=actor, job_order_id=job_order.pk)
+    job_order.refresh_from_db()
+    recruitment_services.permit_issue(
+        actor=actor,
+        job_order=job_order,
+        number=f"SIP2MI-{job_order.pk}",
+        quota=quota,
+        valid_from=TODAY - timedelta(days=10),
+        valid_until=TODAY + timedelta(days=365),
+        regions=[Regency.objects.get(code="52.03")],
+    )
+    return job_order
+
+
+def register_worker(
+    actor, agency, *, serial=1, sex="F", birth_date=date(1998, 4, 12), village="52.03.01.2001", **fields
+):
+    return recruitment_services.worker_register(
+        actor=actor,
+        nik=nik_for(birth_date, sex, serial),
+        full_name=fields.pop("full_name", "Baiq Rohani"),
+        sex=sex,
+        birth_date=birth_date,
+        birth_place="Lombok Timur",
+        village=Village.objects.get(code=village),
+        education="sma",
+        marital_status="single",
+        next_of_kin_name="Lalu Hamid",
+        family_consent_on=fields.pop("family_consent_on", TODAY - timedelta(days=20)),
+        agency=agency,
+        **fields,
+    )
+
+
+def apply_and_select(actor, worker, job_order):
+    application = recruitment_services.application_create(
+        actor=actor, worker=worker, job_order=job_order, applied_on=TODAY - timedelta(days=5)
+    )
+    return recruitment_services.application_decide(actor=actor, application_id=application.pk, selected=True)
+
+
+def pdf() -> SimpleUploadedFile:
+    return SimpleUploadedFile("scan.pdf", b"%PDF-1.4 scanned document", content_type="application/pdf")
+
+
+def add_document(actor, placement, kind, *, number=None, issued_on=LONG_AGO, expires_on=IN_FIVE_YEARS, file=None):
+    return placement_services.document_add(
+        actor=actor,
+        placement_id=placement.pk,
+        kind=kind,
+        number=number or f"{kind[:3].upper()}{placement.pk:05d}",
+        issued_on=issued_on,
+        expires_on=expires_on,
+        issuer="Penerbit resmi",
+        file=file,
+    )
+
+
+# What each stage needs, given through the services, in order.
+def satisfy(actor, placement, stage: int) -> None:
+    if stage == Stage.MEDICAL:
+        add_document(actor, placement, DocumentKind.HEALTH_CERTIFICATE)
+    elif stage == Stage.TRAINING:
+        provider, _ = TrainingProvider.objects.get_or_create(
+            name="LPK Cahaya Lombok", defaults={"kind": "lpk", "regency_id": "52.03"}
+        )
+        recruitment_services.enrolment_record(
+            actor=actor, worker=placement.worker, provider=provider, programme="Operator produksi",
+            kind=TrainingKind.SKILL, hours=200, starts_on=LONG_AGO, completed_on=LONG_AGO + timedelta(days=40),
+            result=TrainingResult.PASSED, certificate_number="KOMP-2026-0001",
+        )  # fmt: skip
+        add_document(actor, placement, DocumentKind.COMPETENCY_CERTIFICATE)
+        if placement.job_order.country.requires_language_test:
+            add_document(actor, placement, DocumentKind.LANGUAGE_CERTIFICATE)
+    elif stage == Stage.AGREEMENT:
+        placement_services.placement_record_agreement(
+            actor=actor, placement_id=placement.pk, signed_on=TODAY, worker_costs=Decimal(0)
+        )
+        add_document(actor, placement, DocumentKind.PLACEMENT_AGREEMENT)
+    elif stage == Stage.DOCUMENTS:
+        add_document(actor, placement, DocumentKind.PASSPORT, number="c1234567")
+        add_document(actor, placement, DocumentKind.WORK_VISA)
+        add_document(actor, placement, DocumentKind.BPJS)
+    elif stage == Stage.CONTRACT:
+        placement_services.placement_record_contract(
+            actor=actor, placement_id=placement.pk, signed_on=TODAY, salary=placement.job_order.salary
+        )
+        add_document(actor, placement, DocumentKind.EMPLOYMENT_CONTRACT)
+    elif stage == Stage.ORIENTATION:
+        add_document(actor, placement, DocumentKind.OPP_CERTIFICATE)
+    elif stage == Stage.READY:
+        placement_services.placement_plan_departure(actor=actor, placement_id=placement.pk, planned_on=DEPARTURE)
+        add_document(actor, placement, DocumentKind.EPMI)
+
+
+def walk_to(actor, placement, stage: int):
+    """Advance through every stage up to `stage`, providing what each needs."""
+    for next_stage in range(placement.stage + 1, stage + 1):
+        satisfy(actor, placement, next_stage)
+        placement = placement_services.placement_advance(actor=actor, placement_id=placement.pk, to_stage=next_stage)
+    return placement
+
+
+def depart(actor, placement, *, point="LOP", on=DEPARTURE):
+    return placement_services.placement_depart(
+        actor=actor,
+        placement_id=placement.pk,
+        departed_on=on,
+        embarkation_point=EmbarkationPoint.objects.get(code=point),
+        flight="QZ 512",
+    )
+
+
+def country(code: str) -> Country:
+    return Country.objects.get(code=code)
