@@ -127,3 +127,12 @@ def system_admin(db):
     from tests.factories import UserFactory
 
     return UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """For transactional tests: the flush after each one empties every table, areas included."""
+    from django.core.management import call_command
+
+    call_command("import_areas", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
