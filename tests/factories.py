@@ -28,3 +28,59 @@ class UserFactory(DjangoModelFactory):
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.go.id")
     role = Role.MINISTRY_OFFICIAL
     password = factory.django.Password(TEST_PASSWORD)
+
+
+# --- Placement lifecycle: reference rows the services take as given -----------------------
+# (Job orders, workers, applications and placements are built through the services: see
+# tests/placement/journey.py.)
+
+
+class EmployerFactory(DjangoModelFactory):
+    """A foreign employer; a Malaysian factory (formal sector) unless told otherwise."""
+
+    class Meta:
+        model = "agencies.Employer"
+
+    name = factory.Sequence(lambda n: f"Pabrik Uji {n} Sdn Bhd")
+    country_id = "MY"
+    sector = "formal"
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+class MoratoriumFactory(DjangoModelFactory):
+    class Meta:
+        model = "recruitment.Moratorium"
+
+    country_id = "MY"
+    sector = "formal"
+    starts_on = factory.LazyFunction(_today)
+    legal_basis = "Keputusan uji"
+
+
+class EmbarkationPointFactory(DjangoModelFactory):
+    """A crossing; an unofficial one (a *jalur tikus*) unless told otherwise."""
+
+    class Meta:
+        model = "placement.EmbarkationPoint"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"X{n:03d}")
+    name = factory.Sequence(lambda n: f"Jalur tikus {n}")
+    kind = "seaport"
+    regency_id = "52.03"
+    official = False
+
+
+class TrainingProviderFactory(DjangoModelFactory):
+    class Meta:
+        model = "recruitment.TrainingProvider"
+        django_get_or_create = ("name",)
+
+    name = "LPK Cahaya Lombok"
+    kind = "lpk"
+    regency_id = "52.03"

@@ -8,11 +8,10 @@ from django.utils import timezone
 
 from agencies.models import Agency, Employer
 from placement import services as placement_services
-from placement.choices import DocumentKind, Stage
 from placement.models import EmbarkationPoint
+from placement.walkthrough import Walkthrough
 from recruitment import services as recruitment_services
-from recruitment.choices import TrainingKind, TrainingResult
-from recruitment.models import Country, Occupation, TrainingProvider
+from recruitment.models import Country, Occupation
 from villages.models import Regency, Village
 
 TODAY = timezone.localdate()
@@ -108,49 +107,16 @@ def add_document(actor, placement, kind, *, number=None, issued_on=LONG_AGO, exp
     )
 
 
-# What each stage needs, given through the services, in order.
+def walkthrough(actor) -> Walkthrough:
+    return Walkthrough(actor, documents_issued_on=LONG_AGO, departure_on=DEPARTURE)
+
+
 def satisfy(actor, placement, stage: int) -> None:
-    if stage == Stage.MEDICAL:
-        add_document(actor, placement, DocumentKind.HEALTH_CERTIFICATE)
-    elif stage == Stage.TRAINING:
-        provider, _ = TrainingProvider.objects.get_or_create(
-            name="LPK Cahaya Lombok", defaults={"kind": "lpk", "regency_id": "52.03"}
-        )
-        recruitment_services.enrolment_record(
-            actor=actor, worker=placement.worker, provider=provider, programme="Operator produksi",
-            kind=TrainingKind.SKILL, hours=200, starts_on=LONG_AGO, completed_on=LONG_AGO + timedelta(days=40),
-            result=TrainingResult.PASSED, certificate_number="KOMP-2026-0001",
-        )  # fmt: skip
-        add_document(actor, placement, DocumentKind.COMPETENCY_CERTIFICATE)
-        if placement.job_order.country.requires_language_test:
-            add_document(actor, placement, DocumentKind.LANGUAGE_CERTIFICATE)
-    elif stage == Stage.AGREEMENT:
-        placement_services.placement_record_agreement(
-            actor=actor, placement_id=placement.pk, signed_on=TODAY, worker_costs=Decimal(0)
-        )
-        add_document(actor, placement, DocumentKind.PLACEMENT_AGREEMENT)
-    elif stage == Stage.DOCUMENTS:
-        add_document(actor, placement, DocumentKind.PASSPORT, number="c1234567")
-        add_document(actor, placement, DocumentKind.WORK_VISA)
-        add_document(actor, placement, DocumentKind.BPJS)
-    elif stage == Stage.CONTRACT:
-        placement_services.placement_record_contract(
-            actor=actor, placement_id=placement.pk, signed_on=TODAY, salary=placement.job_order.salary
-        )
-        add_document(actor, placement, DocumentKind.EMPLOYMENT_CONTRACT)
-    elif stage == Stage.ORIENTATION:
-        add_document(actor, placement, DocumentKind.OPP_CERTIFICATE)
-    elif stage == Stage.READY:
-        placement_services.placement_plan_departure(actor=actor, placement_id=placement.pk, planned_on=DEPARTURE)
-        add_document(actor, placement, DocumentKind.EPMI)
+    walkthrough(actor).provide(placement, stage)
 
 
 def walk_to(actor, placement, stage: int):
-    """Advance through every stage up to `stage`, providing what each needs."""
-    for next_stage in range(placement.stage + 1, stage + 1):
-        satisfy(actor, placement, next_stage)
-        placement = placement_services.placement_advance(actor=actor, placement_id=placement.pk, to_stage=next_stage)
-    return placement
+    return walkthrough(actor).walk_to(placement, stage)
 
 
 def depart(actor, placement, *, point="LOP", on=DEPARTURE):
