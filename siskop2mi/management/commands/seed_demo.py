@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one account per role (and, as the portal grows, its records).
+"""Demo data for `make run`: one account per role, and on an empty database the demo
+companies, job orders, workers and placements at every stage (siskop2mi/demo_data.py).
 
 Passwords are random per installation and written to var/demo/credentials.json
 (git-ignored); nothing secret is in the repository. Idempotent: a second run
@@ -7,6 +8,7 @@ keeps the accounts and their passwords.
 
 import json
 import secrets
+import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -16,10 +18,10 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_create
 from agencies.models import Agency
+from placement.models import Placement
 from siskop2mi import paths
+from siskop2mi.demo_data import DEMO_AGENCY, build_demo_data
 from villages.models import Province, Regency, Village
-
-DEMO_AGENCY = "PT Bina Tenaga Mandiri (demo)"
 
 # (username, full name, role, jurisdiction field, jurisdiction code or agency)
 DEMO_ACCOUNTS = [
@@ -84,6 +86,14 @@ class Command(BaseCommand):
         credentials_path.chmod(0o600)
         if verbosity:
             self.stdout.write(f"Demo accounts: {len(accounts)} ready; logins in {credentials_path}")
+        if not Placement.objects.exists():
+            started = time.monotonic()
+            summary = build_demo_data(User.objects.get(username="kementerian"))
+            if verbosity:
+                self.stdout.write(
+                    f"Demo data: {summary['placements']} placements through every stage and "
+                    f"{summary['planted']} planted non-procedural cases in {time.monotonic() - started:.1f}s"
+                )
 
     @staticmethod
     def _read(path) -> dict:
