@@ -1,0 +1,53 @@
+"""The demo data `make run` loads: every stage present, the planted cases there, safe to rerun."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from accounts.models import User
+from placement.choices import Stage
+from placement.models import Placement
+from siskop2mi import paths
+from siskop2mi.demo_data import PLANTED_CASES
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+@pytest.fixture
+def seeded(monkeypatch, tmp_path):
+    monkeypatch.setattr(paths, "DEMO_DIR", tmp_path)
+    call_command("seed_demo", verbosity=0)
+    return json.loads((tmp_path / "credentials.json").read_text())
+
+
+def test_demo_placements_cover_every_stage(seeded):
+    stages = set(Placement.objects.values_list("stage", flat=True))
+    assert stages == {stage.value for stage in Stage}
+
+
+def test_each_planted_case_is_listed_once_and_in_the_readme(seeded):
+    codes = [code for code, _subject, _description in PLANTED_CASES]
+    assert len(codes) == len(set(codes)) >= 20
+    readme = (paths.BASE_DIR / "README.md").read_text()
+    assert all(f"| {code} |" in readme for code in codes)
+    assert Placement.objects.filter(embarkation_point__official=False, stage=Stage.DEPARTED).count() == 1
+
+
+def test_a_second_run_changes_nothing(seeded, monkeypatch, tmp_path):
+    before = Placement.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert Placement.objects.count() == before
+    again = json.loads((tmp_path / "credentials.json").read_text())
+    assert again["accounts"] == seeded["accounts"]
+
+
+def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client):
+    client.force_login(User.objects.get(username="prov.ntb"))
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.context["placement_count"] > 20
+    assert response.context["placement_count"] < Placement.objects.count()  # NTB only, not NTT
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get("/admin/placement/placement/", {"q": "Zulkifli"}).content.decode()
+    assert "Ahmad Zulkifli" in page
