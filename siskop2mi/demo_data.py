@@ -329,6 +329,27 @@ def _imported_placement(builder, worker, job_order, stage, **fields) -> Placemen
     return placement
 
 
+def _imported_job_order(agency, employer, occupation: str, *, quota: int, salary: int, verified: bool = True):
+    """A job order as an import writes it; verified ones carry the mission's reference and date."""
+    today = timezone.localdate()
+    return JobOrder.objects.create(
+        agency=agency,
+        employer=employer,
+        country_id=employer.country_id,
+        sector=employer.sector,
+        occupation=Occupation.objects.get(code=occupation),
+        quota=quota,
+        salary=Decimal(salary),
+        currency={"SA": "SAR"}.get(employer.country_id, "MYR"),
+        contract_months=24,
+        valid_from=today - timedelta(days=100),
+        valid_until=today + timedelta(days=200),
+        status="published" if verified else "submitted",
+        mission_reference=f"{MISSIONS.get(employer.country_id, 'KBRI')}/JO/IMP" if verified else "",
+        mission_verified_on=today - timedelta(days=90) if verified else None,
+    )
+
+
 def _imported_documents(placement, kinds, issued_on, actor):
     for kind in kinds:
         Document.objects.create(
@@ -463,21 +484,8 @@ def plant_non_procedural_cases(builder, agencies, employers, orders) -> int:
     _plant("SALARY_BELOW_ORDER", "placement", f"{worker.full_name}: contract salary MYR 1,200 below the order's 1,800")
 
     expired = agencies["PT Jaya Abadi Manpower"]
-    stale_order = JobOrder.objects.create(
-        agency=expired,
-        employer=employers["Sinar Elektronik Sdn Bhd"],
-        country_id="MY",
-        sector="formal",
-        occupation=Occupation.objects.get(code="factory_operator"),
-        quota=10,
-        salary=Decimal(1800),
-        currency="MYR",
-        contract_months=24,
-        valid_from=today - timedelta(days=300),
-        valid_until=today + timedelta(days=60),
-        status="published",
-        mission_reference="KBRI-KL/JO/0119",
-        mission_verified_on=today - timedelta(days=290),
+    stale_order = _imported_job_order(
+        expired, employers["Sinar Elektronik Sdn Bhd"], "factory_operator", quota=10, salary=1800
     )
     worker = builder.worker(expired, ["52.01"], name="Muhammad Rizki", sex="M")
     _imported_placement(builder, worker, stale_order, Stage.TRAINING)
@@ -485,39 +493,15 @@ def plant_non_procedural_cases(builder, agencies, employers, orders) -> int:
         "LICENCE_INACTIVE", "company", f"{expired.name} (licence expired) has a job order open and a placement moving"
     )
 
-    unverified = JobOrder.objects.create(
-        agency=demo,
-        employer=employers["Sinar Elektronik Sdn Bhd"],
-        country_id="MY",
-        sector="formal",
-        occupation=Occupation.objects.get(code="welder"),
-        quota=5,
-        salary=Decimal(2200),
-        currency="MYR",
-        contract_months=24,
-        valid_from=today - timedelta(days=30),
-        valid_until=today + timedelta(days=200),
-        status="submitted",
+    unverified = _imported_job_order(
+        demo, employers["Sinar Elektronik Sdn Bhd"], "welder", quota=5, salary=2200, verified=False
     )
     worker = builder.worker(demo, ["52.03"], name="Zainal Arifin", sex="M")
     _imported_placement(builder, worker, unverified, Stage.MEDICAL)
     _plant("JOB_ORDER_UNVERIFIED", "job order", f"placement of {worker.full_name} on a job order only submitted")
 
-    small = JobOrder.objects.create(
-        agency=demo,
-        employer=employers["Sinar Elektronik Sdn Bhd"],
-        country_id="MY",
-        sector="formal",
-        occupation=Occupation.objects.get(code="construction_worker"),
-        quota=2,
-        salary=Decimal(2000),
-        currency="MYR",
-        contract_months=24,
-        valid_from=today - timedelta(days=100),
-        valid_until=today + timedelta(days=200),
-        status="published",
-        mission_reference="KBRI-KL/JO/0777",
-        mission_verified_on=today - timedelta(days=90),
+    small = _imported_job_order(
+        demo, employers["Sinar Elektronik Sdn Bhd"], "construction_worker", quota=2, salary=2000
     )
     for index in range(4):
         worker = builder.worker(demo, ["52.03"], sex="M", name=f"Pekerja Konstruksi {index + 1}")
@@ -569,22 +553,7 @@ def plant_non_procedural_cases(builder, agencies, employers, orders) -> int:
     _plant("NO_ARRIVAL_REPORT", "placement", f"{worker.full_name}: departed 90 days ago, no arrival report")
 
     suspended = agencies["PT Cahaya Timur Sejahtera"]
-    saudi_order = JobOrder.objects.create(
-        agency=suspended,
-        employer=employers["Al Noor Household"],
-        country_id="SA",
-        sector="informal",
-        occupation=Occupation.objects.get(code="housekeeper"),
-        quota=5,
-        salary=Decimal(1500),
-        currency="SAR",
-        contract_months=24,
-        valid_from=today - timedelta(days=100),
-        valid_until=today + timedelta(days=200),
-        status="published",
-        mission_reference="KBRI-RUH/JO/0042",
-        mission_verified_on=today - timedelta(days=90),
-    )
+    saudi_order = _imported_job_order(suspended, employers["Al Noor Household"], "housekeeper", quota=5, salary=1500)
     worker = builder.worker(suspended, ["53.03"], name="Yosefina Bria")
     _imported_placement(builder, worker, saudi_order, Stage.DOCUMENTS)
     _plant("MORATORIUM", "job order", "a housekeeper placement to Saudi Arabia (moratorium since 2015)")
