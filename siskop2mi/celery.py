@@ -19,6 +19,10 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 25},
     },
+    "red-flag-full-scan": {
+        "task": "oversight.full_scan",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "expire-licences": {
         "task": "agencies.expire_licences",
         "schedule": crontab(hour=0, minute=5),

@@ -180,7 +180,9 @@ class DemoBuilder:
             )
         if stage <= Stage.READY:
             return Walkthrough(self.actor).walk_to(placement, stage)
-        departed_on = self.today - timedelta(days=self.random.randint(40, 300))
+        # Still "departed" means just left: an older departure without an arrival report is a red flag.
+        days_ago = self.random.randint(2, 20) if stage == Stage.DEPARTED else self.random.randint(40, 300)
+        departed_on = self.today - timedelta(days=days_ago)
         walk = Walkthrough(self.actor, documents_issued_on=departed_on - timedelta(days=120), departure_on=departed_on)
         placement = walk.walk_to(placement, Stage.READY)
         point = {"MY": "KNO", "TW": "CGK", "HK": "SUB"}.get(placement.job_order.country_id, "LOP")

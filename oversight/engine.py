@@ -1,0 +1,175 @@
+"""Running the rules: whole-table scans and re-checks of a few subjects.
+
+Each rule runs in its own transaction: its hits go to a temporary table, flags
+are upserted from it (one unresolved flag per rule and subject, enforced by a
+unique index) and flags whose condition no longer holds are resolved. A rerun
+computes the same hits, so a scan killed half-way and run again ends with the
+same flags and no duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .choices import ScanStatus, Severity
+from .models import RuleSetting, ScanRun
+from .rules import RULES, Rule
+
+logger = logging.getLogger(__name__)
+
+FULL_SCAN_LOCK = 72_616_001  # pg advisory lock key: one full scan at a time, across workers
+
+
+class ScanAlreadyRunning(Exception):
+    pass
+
+
+def rule_parameters(rule: Rule, settings_by_code: dict[str, RuleSetting]) -> dict:
+    setting = settings_by_code.get(rule.code)
+    return {**rule.defaults, **(setting.thresholds if setting else {})}
+
+
+def enabled_rules() -> tuple[list[Rule], dict[str, RuleSetting]]:
+    settings_by_code = {s.code: s for s in RuleSetting.objects.all()}
+    rules = [rule for rule in RULES if rule.code not in settings_by_code or settings_by_code[rule.code].enabled]
+    return rules, settings_by_code
+
+
+UPSERT = """
+WITH upserted AS (
+    INSERT INTO oversight_flag (rule_code, subject_type, subject_id, severity, status, area_code, evidence,
+                                first_seen, last_seen, decision_reason)
+    SELECT %(code)s, %(subject)s, subject_id, %(severity)s, 'open', area_code, evidence, %(now)s, %(now)s, ''
+    FROM rule_hits
+    ON CONFLICT (rule_code, subject_type, subject_id) WHERE NOT (status = 'resolved')
+    DO UPDATE SET last_seen = EXCLUDED.last_seen, evidence = EXCLUDED.evidence, area_code = EXCLUDED.area_code
+    RETURNING id, (xmax = 0) AS inserted
+), opened AS (
+    INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
+    SELECT id, %(now)s, '', 'open', '' FROM upserted WHERE inserted
+    RETURNING flag_id
+)
+SELECT COALESCE(array_agg(id) FILTER (WHERE inserted), '{}'), count(*) FILTER (WHERE NOT inserted) FROM upserted
+"""
+
+RESOLVE = """
+WITH gone AS (
+    SELECT f.id, f.status FROM oversight_flag f
+    WHERE f.rule_code = %(code)s AND f.status IN ('open', 'in_review', 'confirmed') {ids}
+      AND NOT EXISTS (SELECT 1 FROM rule_hits h WHERE h.subject_id = f.subject_id)
+    FOR UPDATE
+), resolved AS (
+    UPDATE oversight_flag f SET status = 'resolved', resolved_at = %(now)s FROM gone WHERE f.id = gone.id
+    RETURNING f.id, gone.status AS from_status
+), logged AS (
+    INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
+    SELECT id, %(now)s, from_status, 'resolved', 'condition no longer holds' FROM resolved
+    RETURNING flag_id
+)
+SELECT count(*) FROM resolved
+"""
+
+
+def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> dict:
+    """Apply one rule to every subject (ids=None) or to the given subjects; return its counts."""
+    started = time.perf_counter()
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE rule_hits ON COMMIT DROP AS {rule.query(ids=ids)}", {**parameters, "ids": ids}
+        )
+        cursor.execute(UPSERT, {"code": rule.code, "subject": rule.subject, "severity": rule.severity, "now": now})
+        new_ids, still_open = cursor.fetchone()
+        cursor.execute(
+            RESOLVE.format(ids="AND f.subject_id = ANY(%(ids)s)" if ids is not None else ""),
+            {"code": rule.code, "now": now, "ids": ids},
+        )
+        (resolved,) = cursor.fetchone()
+        cursor.execute("DROP TABLE rule_hits")
+        if new_ids and rule.severity == Severity.HIGH:
+            notify_new_flags(rule, new_ids)
+    return {
+        "seconds": round(time.perf_counter() - started, 4),
+        "new": len(new_ids),
+        "still_open": still_open,
+        "resolved": resolved,
+    }
+
+
+def full_scan(*, requested_by=None) -> ScanRun:
+    """Run every enabled rule over whole tables; one at a time (advisory lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_SCAN_LOCK])
+        if not cursor.fetchone()[0]:
+            raise ScanAlreadyRunning
+    try:
+        # Holding the lock, any scan still marked running was killed: say so.
+        ScanRun.objects.filter(status=ScanStatus.RUNNING).update(
+            status=ScanStatus.FAILED, error="interrupted", finished_at=timezone.now()
+        )
+        scan = ScanRun.objects.create(started_at=timezone.now(), requested_by=requested_by)
+        rules, settings_by_code = enabled_rules()
+        try:
+            for rule in rules:
+                scan.results[rule.code] = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
+                scan.save(update_fields=["results"])
+        except Exception as error:
+            scan.status, scan.error, scan.finished_at = ScanStatus.FAILED, repr(error), timezone.now()
+            scan.save(update_fields=["status", "error", "finished_at"])
+            raise
+        scan.status, scan.finished_at = ScanStatus.COMPLETED, timezone.now()
+        scan.save(update_fields=["status", "finished_at"])
+        return scan
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_SCAN_LOCK])
+
+
+def recheck(subjects: dict[str, list[int]]) -> dict:
+    """Re-run the rules of the given subjects ({"placement": [ids], "worker": [ids], ...})."""
+    rules, settings_by_code = enabled_rules()
+    results = {}
+    for rule in rules:
+        ids = subjects.get(rule.subject)
+        if ids:
+            results[rule.code] = run_rule(rule, parameters=rule_parameters(rule, settings_by_code), ids=list(ids))
+    return results
+
+
+NOTIFY = """
+INSERT INTO oversight_notification (user_id, flag_id, message, created_at)
+SELECT u.id, f.id, %(message)s, now()
+FROM oversight_flag f
+JOIN accounts_user u ON u.is_active AND (
+        u.role = 'ministry_official'
+     OR (u.role = 'province_official' AND (f.area_code = u.province_id OR f.area_code LIKE u.province_id || '.%%'))
+     OR (u.role = 'regency_official' AND (f.area_code = u.regency_id OR f.area_code LIKE u.regency_id || '.%%')))
+WHERE f.id = ANY(%(ids)s)
+ON CONFLICT DO NOTHING
+RETURNING user_id
+"""
+
+
+def notify_new_flags(rule: Rule, flag_ids: list[int]) -> None:
+    """In-app notices and e-mail to the officials whose jurisdiction the new flags fall in."""
+    from accounts.models import User
+
+    message = f"{rule.code}: {rule.title}"
+    with connection.cursor() as cursor:
+        cursor.execute(NOTIFY, {"message": message[:300], "ids": flag_ids})
+        user_ids = {row[0] for row in cursor.fetchall()}
+    recipients = list(User.objects.filter(pk__in=user_ids).exclude(email="").values_list("email", flat=True))
+    if recipients:
+        subject = f"[SISKOP2MI] {rule.title} ({len(flag_ids)})"
+        body = f"{rule.explanation}\n\n{len(flag_ids)} new flag(s): {rule.code}."
+        transaction.on_commit(
+            lambda: send_mass_mail(
+                [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients], fail_silently=True
+            )
+        )

@@ -1,0 +1,525 @@
+"""The red-flag rules of DOMAIN.md, each declared once.
+
+A rule is set-based SQL over whole tables returning one row per subject that
+breaks it: ``subject_id``, ``area_code`` (where the subject is, for scoping)
+and ``evidence`` (jsonb: the facts that make it break). ``{ids}`` is where a
+re-check of some subjects narrows the query (``AND <subject> = ANY(%(ids)s)``);
+a full scan leaves it empty. Thresholds are parameters an administrator can
+change per rule (oversight.RuleSetting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Severity, SubjectType
+
+DEPARTURE_DOCUMENTS = [
+    "health_certificate", "competency_certificate", "placement_agreement", "passport", "work_visa", "bpjs",
+    "employment_contract", "opp_certificate",
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: Promise
+    explanation: Promise
+    severity: str
+    subject: str
+    sql: str
+    subject_column: str  # the column {ids} filters on
+    defaults: dict = field(default_factory=dict)
+
+    def query(self, *, ids: list[int] | None) -> str:
+        return self.sql.format(ids=f"AND {self.subject_column} = ANY(%(ids)s)" if ids is not None else "")
+
+
+RULES: list[Rule] = [
+    Rule(
+        code="DEPART_INCOMPLETE",
+        title=_("Departed with documents missing or expired"),
+        explanation=_(
+            "A worker left while a document required for departure was missing or not valid on the day. Without "
+            "them the worker has no proof of a legal placement, no insurance and no contract to rely on abroad."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        WITH valid AS (
+            SELECT d.placement_id, array_agg(DISTINCT d.kind::text) AS kinds
+            FROM placement_document d JOIN placement_placement p ON p.id = d.placement_id
+            WHERE p.stage IN (10, 11, 12) AND p.departed_on IS NOT NULL {ids}
+              AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on)
+            GROUP BY d.placement_id
+        ), required AS (
+            SELECT p.id, w.village_id, p.departed_on, COALESCE(v.kinds, '{{}}') AS kinds,
+                   %(documents)s::text[] || CASE WHEN c.requires_language_test
+                                               THEN ARRAY['language_certificate'] ELSE '{{}}'::text[] END AS needed
+            FROM placement_placement p
+            JOIN recruitment_worker w ON w.id = p.worker_id
+            JOIN recruitment_joborder j ON j.id = p.job_order_id
+            JOIN recruitment_country c ON c.code = j.country_id
+            LEFT JOIN valid v ON v.placement_id = p.id
+            WHERE p.stage IN (10, 11, 12) AND p.departed_on IS NOT NULL {ids}
+        )
+        SELECT id AS subject_id, village_id AS area_code,
+               jsonb_build_object('departed_on', departed_on,
+                                  'missing', ARRAY(SELECT unnest(needed) EXCEPT SELECT unnest(kinds) ORDER BY 1))
+                   AS evidence
+        FROM required WHERE NOT needed <@ kinds
+        """,
+        defaults={"documents": DEPARTURE_DOCUMENTS},
+    ),
+    Rule(
+        code="STAGE_SKIPPED",
+        title=_("A stage was skipped"),
+        explanation=_(
+            "The placement reached a later stage with no record of an earlier one, so checks that stage exists for "
+            "(medical, training, agreement) may never have happened."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        WITH reached AS (
+            SELECT e.placement_id, array_agg(DISTINCT e.to_stage::int) AS stages
+            FROM placement_placementevent e JOIN placement_placement p ON p.id = e.placement_id
+            WHERE e.to_stage IS NOT NULL AND p.stage BETWEEN 2 AND 12 {ids}
+            GROUP BY e.placement_id
+        )
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('stage', p.stage, 'missing_stages',
+                   ARRAY(SELECT generate_series(1, p.stage) EXCEPT SELECT unnest(r.stages) ORDER BY 1)) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        LEFT JOIN reached r ON r.placement_id = p.id
+        WHERE p.stage BETWEEN 2 AND 12 {ids}
+          AND NOT (ARRAY(SELECT generate_series(1, p.stage)) <@ COALESCE(r.stages, '{{}}'))
+        """,
+    ),
+    Rule(
+        code="LICENCE_INACTIVE",
+        title=_("Company working without an active licence"),
+        explanation=_(
+            "A company whose licence is expired, suspended or revoked still has placements moving or job orders "
+            "open. Anything it recruits now is outside the procedure."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.AGENCY,
+        subject_column="a.id",
+        sql="""
+        SELECT a.id AS subject_id, COALESCE(a.head_office_regency_id, '') AS area_code,
+               jsonb_build_object('licence_status', a.licence_status, 'licence_expires_on', a.licence_expires_on,
+                                  'moving_placements', pl.n, 'open_job_orders', jo.n) AS evidence
+        FROM agencies_agency a
+        CROSS JOIN LATERAL (SELECT count(*) AS n FROM placement_placement p
+                            WHERE p.agency_id = a.id AND p.stage BETWEEN 1 AND 10) pl
+        CROSS JOIN LATERAL (SELECT count(*) AS n FROM recruitment_joborder j
+                            WHERE j.agency_id = a.id AND j.status IN ('submitted', 'verified', 'published')) jo
+        WHERE a.licence_status <> 'active' AND (pl.n > 0 OR jo.n > 0) {ids}
+        """,
+    ),
+    Rule(
+        code="JOB_ORDER_UNVERIFIED",
+        title=_("Placements on a job order the mission has not verified"),
+        explanation=_(
+            "The Indonesian mission abroad has not verified this job order or its employer, yet workers are being "
+            "placed on it. The job may not exist or may differ from what was promised."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.JOB_ORDER,
+        subject_column="j.id",
+        sql="""
+        SELECT j.id AS subject_id, COALESCE(a.head_office_regency_id, '') AS area_code,
+               jsonb_build_object('status', j.status, 'placements', count(p.id)) AS evidence
+        FROM recruitment_joborder j
+        JOIN agencies_agency a ON a.id = j.agency_id
+        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage <> 99
+        WHERE j.status NOT IN ('verified', 'published', 'closed') {ids}
+        GROUP BY j.id, a.head_office_regency_id
+        """,
+    ),
+    Rule(
+        code="QUOTA_EXCEEDED",
+        title=_("More workers than the quota allows"),
+        explanation=_("More workers were selected or departed on this job order than its quota or permits allow."),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.JOB_ORDER,
+        subject_column="j.id",
+        sql="""
+        SELECT j.id AS subject_id, COALESCE(a.head_office_regency_id, '') AS area_code,
+               jsonb_build_object('quota', j.quota, 'selected_or_later', count(p.id)) AS evidence
+        FROM recruitment_joborder j
+        JOIN agencies_agency a ON a.id = j.agency_id
+        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage BETWEEN 2 AND 12
+        WHERE TRUE {ids}
+        GROUP BY j.id, a.head_office_regency_id
+        HAVING count(p.id) > j.quota
+        """,
+    ),
+    Rule(
+        code="OUTSIDE_PERMIT_REGION",
+        title=_("Recruited outside the permit's regions"),
+        explanation=_(
+            "The worker lives in a regency the recruitment permit (SIP2MI) does not cover: the company recruited "
+            "where it had no permission to."
+        ),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('worker_regency', left(w.village_id, 5), 'job_order', p.job_order_id) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        WHERE p.stage BETWEEN 2 AND 12 {ids}
+          AND NOT EXISTS (
+              SELECT 1 FROM recruitment_recruitmentpermit s
+              JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = s.id
+              WHERE s.job_order_id = p.job_order_id AND r.regency_id = left(w.village_id, 5))
+        """,
+    ),
+    Rule(
+        code="UNDERAGE",
+        title=_("Under 18"),
+        explanation=_(
+            "The law sets the minimum age at 18. A younger worker was registered or departed, judged by the "
+            "recorded birth date or by the one the NIK encodes."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.WORKER,
+        subject_column="w.id",
+        sql="""
+        SELECT w.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('birth_date', w.birth_date, 'nik_birth_date', nik_birth_date(w.nik, CURRENT_DATE),
+                                  'placement', min(p.id), 'departed_on', min(p.departed_on),
+                                  'registered_on', min(p.created_at)::date) AS evidence
+        FROM recruitment_worker w
+        JOIN placement_placement p ON p.worker_id = w.id AND p.stage <> 99
+        CROSS JOIN LATERAL (SELECT LEAST(p.departed_on, p.created_at::date) AS day) checked
+        WHERE (age(checked.day, w.birth_date) < interval '18 years'
+               OR age(checked.day, nik_birth_date(w.nik, CURRENT_DATE)) < interval '18 years') {ids}
+        GROUP BY w.id
+        """,
+    ),
+    Rule(
+        code="NIK_MISMATCH",
+        title=_("NIK contradicts the record"),
+        explanation=_(
+            "The birth date or sex encoded in the NIK differs from what was recorded: a sign of a borrowed or "
+            "forged identity, often used to pass a minor off as an adult."
+        ),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.WORKER,
+        subject_column="w.id",
+        sql="""
+        SELECT w.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('recorded_birth_date', w.birth_date, 'nik_birth_date', n.birth_date,
+                                  'recorded_sex', w.sex, 'nik_sex', n.sex) AS evidence
+        FROM recruitment_worker w
+        CROSS JOIN LATERAL (SELECT nik_birth_date(w.nik, CURRENT_DATE) AS birth_date,
+                                   CASE WHEN substr(w.nik, 7, 2)::int > 40 THEN 'F' ELSE 'M' END AS sex) n
+        WHERE (n.birth_date IS DISTINCT FROM w.birth_date OR n.sex <> w.sex) {ids}
+        """,
+    ),
+    Rule(
+        code="DUPLICATE_IDENTITY",
+        title=_("The same person registered twice"),
+        explanation=_(
+            "Two records share a birth date and village and have nearly the same name but different NIKs: one "
+            "person with two identities, a way around checks and bans."
+        ),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.WORKER,
+        subject_column="w.id",
+        sql="""
+        SELECT w.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('other_worker', min(o.id), 'name', w.full_name, 'other_name', min(o.full_name),
+                                  'birth_date', w.birth_date, 'similarity',
+                                  round(max(similarity(lower(w.full_name), lower(o.full_name)))::numeric, 2))
+                   AS evidence
+        FROM recruitment_worker w
+        JOIN recruitment_worker o ON o.village_id = w.village_id AND o.birth_date = w.birth_date AND o.id <> w.id
+                                 AND o.nik <> w.nik
+        WHERE similarity(lower(w.full_name), lower(o.full_name)) >= %(name_similarity)s {ids}
+        GROUP BY w.id
+        """,
+        defaults={"name_similarity": 0.6},
+    ),
+    Rule(
+        code="MORATORIUM",
+        title=_("Destination under a moratorium"),
+        explanation=_(
+            "Placements to this country in this sector are stopped by ministerial decree (e.g. domestic work for "
+            "individual employers in the Middle East). Workers sent there have no protection at all."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.JOB_ORDER,
+        subject_column="j.id",
+        sql="""
+        SELECT j.id AS subject_id, COALESCE(a.head_office_regency_id, '') AS area_code,
+               jsonb_build_object('country', j.country_id, 'sector', j.sector, 'legal_basis', min(m.legal_basis),
+                                  'status', j.status) AS evidence
+        FROM recruitment_joborder j
+        JOIN agencies_agency a ON a.id = j.agency_id
+        JOIN recruitment_moratorium m ON m.country_id = j.country_id AND m.sector = j.sector
+             AND m.starts_on <= CURRENT_DATE AND (m.ends_on IS NULL OR m.ends_on >= CURRENT_DATE)
+        WHERE j.status IN ('submitted', 'verified', 'published') {ids}
+        GROUP BY j.id, a.head_office_regency_id
+        """,
+    ),
+    Rule(
+        code="ZERO_COST_CHARGED",
+        title=_("Charged for a zero-cost occupation"),
+        explanation=_(
+            "For this occupation the employer pays every placement cost, yet the worker paid fees or signed to bear "
+            "costs. Such debts are how debt bondage starts."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('occupation', o.name, 'agreement_costs', p.agreement_worker_costs,
+                                  'fees_paid', COALESCE(f.total, 0)) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        JOIN recruitment_joborder j ON j.id = p.job_order_id
+        JOIN recruitment_occupation o ON o.code = j.occupation_id AND o.zero_cost
+        LEFT JOIN (SELECT placement_id, sum(amount_idr) AS total FROM placement_fee GROUP BY placement_id) f
+               ON f.placement_id = p.id
+        WHERE (COALESCE(p.agreement_worker_costs, 0) > 0 OR COALESCE(f.total, 0) > 0) {ids}
+        """,
+    ),
+    Rule(
+        code="EXCESSIVE_FEES",
+        title=_("Fees above the cap"),
+        explanation=_("The costs put on the worker exceed the cap set for the destination country."),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('country', c.code, 'cap', c.worker_cost_cap_idr,
+                                  'borne_by_worker', COALESCE(p.agreement_worker_costs, 0) + COALESCE(f.total, 0))
+                   AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        JOIN recruitment_joborder j ON j.id = p.job_order_id
+        JOIN recruitment_country c ON c.code = j.country_id AND c.worker_cost_cap_idr IS NOT NULL
+        LEFT JOIN (SELECT placement_id, sum(amount_idr) AS total FROM placement_fee GROUP BY placement_id) f
+               ON f.placement_id = p.id
+        WHERE COALESCE(p.agreement_worker_costs, 0) + COALESCE(f.total, 0) > c.worker_cost_cap_idr {ids}
+        """,
+    ),
+    Rule(
+        code="SALARY_BELOW_ORDER",
+        title=_("Contract salary below the job order"),
+        explanation=_("The employment contract pays less than the verified job order promised."),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('contract_salary', p.contract_salary, 'job_order_salary', j.salary,
+                                  'currency', j.currency) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        JOIN recruitment_joborder j ON j.id = p.job_order_id
+        WHERE p.contract_salary < j.salary AND p.stage <> 99 {ids}
+        """,
+    ),
+    Rule(
+        code="WRONG_VISA",
+        title=_("Departed on a visit visa"),
+        explanation=_(
+            "The worker left on a visit, tourist or pilgrimage visa instead of a work visa: working abroad on it is "
+            "illegal, and it is the classic route of trafficking."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('departed_on', p.departed_on, 'visa', 'visit_visa') AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        WHERE p.stage IN (10, 11, 12) {ids}
+          AND EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id AND d.kind = 'visit_visa'
+                      AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on))
+          AND NOT EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id AND d.kind = 'work_visa'
+                      AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on))
+        """,
+    ),
+    Rule(
+        code="UNOFFICIAL_EXIT",
+        title=_("Left through an unofficial crossing"),
+        explanation=_(
+            "The departure point is not an official embarkation point for migrant workers (a jalur tikus): no "
+            "immigration or BP3MI desk saw the worker leave."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('departed_on', p.departed_on, 'point', e.name) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        JOIN placement_embarkationpoint e ON e.code = p.embarkation_point_id AND NOT e.official
+        WHERE p.stage IN (10, 11, 12) {ids}
+        """,
+    ),
+    Rule(
+        code="RECRUITER_UNREGISTERED",
+        title=_("Recruiter not registered to a licensed company"),
+        explanation=_(
+            "A field recruiter linked to workers belongs to no company with an active licence: an unlicensed "
+            "broker (calo)."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.RECRUITER,
+        subject_column="r.id",
+        sql="""
+        SELECT r.id AS subject_id, COALESCE(r.village_id, '') AS area_code,
+               jsonb_build_object('name', r.full_name, 'company', a.name, 'licence_status', a.licence_status,
+                                  'workers', count(DISTINCT ap.worker_id)) AS evidence
+        FROM agencies_fieldrecruiter r
+        LEFT JOIN agencies_agency a ON a.id = r.agency_id
+        JOIN recruitment_application ap ON ap.recruiter_id = r.id
+        WHERE (a.id IS NULL OR a.licence_status <> 'active') {ids}
+        GROUP BY r.id, a.name, a.licence_status
+        """,
+    ),
+    Rule(
+        code="RECRUITER_CLUSTER",
+        title=_("One recruiter, many workers, many villages"),
+        explanation=_(
+            "One recruiter brought many workers from several villages or to several companies in a short time: the "
+            "pattern of a broker filling job orders with people from across a region."
+        ),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.RECRUITER,
+        subject_column="r.id",
+        sql="""
+        SELECT r.id AS subject_id, COALESCE(r.village_id, '') AS area_code,
+               jsonb_build_object('name', r.full_name, 'workers', count(DISTINCT ap.worker_id),
+                                  'women', count(DISTINCT ap.worker_id) FILTER (WHERE w.sex = 'F'),
+                                  'villages', count(DISTINCT w.village_id),
+                                  'companies', count(DISTINCT j.agency_id), 'window_days', %(window_days)s::int)
+                   AS evidence
+        FROM agencies_fieldrecruiter r
+        JOIN recruitment_application ap ON ap.recruiter_id = r.id
+             AND ap.applied_on >= CURRENT_DATE - %(window_days)s::int
+        JOIN recruitment_worker w ON w.id = ap.worker_id
+        JOIN recruitment_joborder j ON j.id = ap.job_order_id
+        WHERE TRUE {ids}
+        GROUP BY r.id
+        HAVING count(DISTINCT ap.worker_id) >= %(min_workers)s
+           AND (count(DISTINCT w.village_id) >= %(min_villages)s OR count(DISTINCT j.agency_id) >= %(min_companies)s)
+        """,
+        defaults={"window_days": 30, "min_workers": 10, "min_villages": 3, "min_companies": 2},
+    ),
+    Rule(
+        code="VILLAGE_DEPARTURE_UNMATCHED",
+        title=_("Seen leaving, never recorded as departed"),
+        explanation=_(
+            "A village officer reported this person leaving, and no placement of theirs departed around that date: "
+            "the likeliest sign of a non-procedural departure."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.VILLAGE_REPORT,
+        subject_column="vr.id",
+        sql="""
+        SELECT vr.id AS subject_id, vr.village_id AS area_code,
+               jsonb_build_object('person', vr.person_name, 'seen_on', vr.occurred_on,
+                                  'window_days', %(window_days)s::int) AS evidence
+        FROM villages_villagereport vr
+        WHERE vr.kind = 'departure_seen' AND vr.occurred_on <= CURRENT_DATE - %(grace_days)s::int {ids}
+          AND NOT EXISTS (
+              SELECT 1 FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
+              WHERE p.departed_on BETWEEN vr.occurred_on - %(window_days)s::int
+                                      AND vr.occurred_on + %(window_days)s::int
+                AND (w.nik = vr.person_nik
+                     OR (vr.person_nik = '' AND w.village_id = vr.village_id
+                         AND lower(w.full_name) = lower(vr.person_name))))
+        """,
+        defaults={"window_days": 14, "grace_days": 7},
+    ),
+    Rule(
+        code="STALLED",
+        title=_("Stuck in one stage"),
+        explanation=_(
+            "The placement has stayed in one stage far longer than usual. Months in training can mean the worker is "
+            "being held in a shelter (penampungan)."
+        ),
+        severity=Severity.LOW,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('stage', p.stage, 'since', p.stage_changed_at::date,
+                                  'days', (CURRENT_DATE - p.stage_changed_at::date)) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        WHERE p.stage BETWEEN 1 AND 9 {ids}
+          AND p.stage_changed_at < now() - make_interval(days => CASE WHEN p.stage = 4
+                                                                      THEN %(training_days)s::int
+                                                                      ELSE %(default_days)s::int END)
+        """,
+        defaults={"default_days": 120, "training_days": 180},
+    ),
+    Rule(
+        code="NO_ARRIVAL_REPORT",
+        title=_("No arrival report"),
+        explanation=_(
+            "The worker departed and has not reported to the Indonesian mission (lapor diri) long after: nobody "
+            "abroad knows where they are."
+        ),
+        severity=Severity.MEDIUM,
+        subject=SubjectType.PLACEMENT,
+        subject_column="p.id",
+        sql="""
+        SELECT p.id AS subject_id, w.village_id AS area_code,
+               jsonb_build_object('departed_on', p.departed_on, 'days', CURRENT_DATE - p.departed_on) AS evidence
+        FROM placement_placement p
+        JOIN recruitment_worker w ON w.id = p.worker_id
+        WHERE p.stage = 10 AND p.departed_on < CURRENT_DATE - %(days)s::int {ids}
+        """,
+        defaults={"days": 30},
+    ),
+    Rule(
+        code="EMPLOYER_EARLY_RETURNS",
+        title=_("Employer with many early returns or deaths"),
+        explanation=_(
+            "Many of this employer's workers came home early, were deported or died: a sign of abuse or dangerous work."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.EMPLOYER,
+        subject_column="e.id",
+        sql="""
+        SELECT e.id AS subject_id, '' AS area_code,
+               jsonb_build_object('employer', e.name, 'country', e.country_id,
+                                  'early_terminations', count(*) FILTER (WHERE p.return_reason = 'early_termination'),
+                                  'deportations', count(*) FILTER (WHERE p.return_reason = 'deportation'),
+                                  'deaths', count(*) FILTER (WHERE p.return_reason = 'death'),
+                                  'since', CURRENT_DATE - %(window_days)s::int) AS evidence
+        FROM agencies_employer e
+        JOIN recruitment_joborder j ON j.employer_id = e.id
+        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage = 12
+             AND p.return_reason IN ('early_termination', 'deportation', 'death')
+             AND p.returned_on >= CURRENT_DATE - %(window_days)s::int
+        WHERE TRUE {ids}
+        GROUP BY e.id
+        HAVING count(*) >= %(min_returns)s OR count(*) FILTER (WHERE p.return_reason = 'death') >= %(min_deaths)s
+        """,
+        defaults={"window_days": 365, "min_returns": 3, "min_deaths": 2},
+    ),
+]
+
+RULES_BY_CODE = {rule.code: rule for rule in RULES}

@@ -1,0 +1,72 @@
+"""Triage of red flags by officials. Every change is recorded as a FlagEvent."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from siskop2mi.errors import DomainError
+
+from .choices import FlagStatus
+from .models import Flag, FlagEvent
+
+TRIAGE_MOVES = {
+    FlagStatus.IN_REVIEW: (FlagStatus.OPEN,),
+    FlagStatus.CONFIRMED: (FlagStatus.OPEN, FlagStatus.IN_REVIEW),
+    FlagStatus.DISMISSED: (FlagStatus.OPEN, FlagStatus.IN_REVIEW),
+}
+
+
+def _locked(actor, flag_id: int) -> Flag:
+    flag = Flag.objects.visible_to(actor).select_for_update().filter(pk=flag_id).first()
+    if flag is None:
+        raise DomainError("not_found", _("No such flag in your jurisdiction."))
+    return flag
+
+
+def _record(flag: Flag, *, actor, from_status: str, note: str = "") -> None:
+    FlagEvent.objects.create(
+        flag=flag, at=timezone.now(), actor=actor, from_status=from_status, to_status=flag.status, note=note
+    )
+
+
+@transaction.atomic
+def flag_assign(*, actor, flag_id: int, assignee) -> Flag:
+    flag = _locked(actor, flag_id)
+    if flag.status in (FlagStatus.RESOLVED, FlagStatus.DISMISSED):
+        raise DomainError("flag_closed", _("This flag is closed."))
+    if assignee is not None and not Flag.objects.visible_to(assignee).filter(pk=flag.pk).exists():
+        raise DomainError("assignee_out_of_scope", _("The official cannot see this flag's jurisdiction."))
+    flag.assigned_to = assignee
+    flag.save(update_fields=["assigned_to"])
+    _record(flag, actor=actor, from_status=flag.status, note=_("Assigned to %(name)s") % {"name": assignee})
+    return flag
+
+
+@transaction.atomic
+def flag_decide(*, actor, flag_id: int, to_status: str, reason: str = "") -> Flag:
+    """Start reviewing, confirm or dismiss a flag. Dismissing needs a reason."""
+    flag = _locked(actor, flag_id)
+    allowed = TRIAGE_MOVES.get(to_status)
+    if allowed is None or flag.status not in allowed:
+        raise DomainError(
+            "flag_status",
+            _("A flag that is “%(status)s” cannot become “%(to)s”.")
+            % {
+                "status": flag.get_status_display(),
+                "to": FlagStatus(to_status).label if to_status in FlagStatus.values else to_status,
+            },
+        )
+    if to_status in (FlagStatus.DISMISSED, FlagStatus.CONFIRMED) and not reason.strip():
+        raise DomainError(
+            "reason_required", _("A reason is required."), fields={"reason": [_("A reason is required.")]}
+        )
+    from_status = flag.status
+    flag.status = to_status
+    flag.decision_reason = reason.strip() or flag.decision_reason
+    if flag.assigned_to_id is None:
+        flag.assigned_to = actor
+    flag.save(update_fields=["status", "decision_reason", "assigned_to"])
+    _record(flag, actor=actor, from_status=from_status, note=reason.strip())
+    return flag
