@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.tasks import enqueue_recheck
 from siskop2mi.errors import DomainError
 
 from .choices import LicenceStatus, SanctionKind
@@ -35,6 +36,7 @@ def agency_sanction(
     if kind in new_status:
         agency.licence_status = new_status[kind]
         agency.save(update_fields=["licence_status", "updated_at"])
+        enqueue_recheck(agency=agency.pk)
     return sanction
 
 

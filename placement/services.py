@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.tasks import enqueue_recheck
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
 from siskop2mi.errors import DomainError
@@ -30,6 +31,14 @@ def _listing(items: list[str]) -> str:
 
 
 def _event(placement: Placement, *, actor, kind: str, from_stage=None, to_stage=None, reason="", **data):
+    # Every change of a placement passes here: re-check its red-flag rules once the change commits.
+    enqueue_recheck(
+        placement=placement.pk,
+        worker=placement.worker_id,
+        job_order=placement.job_order_id,
+        agency=placement.agency_id,
+        employer=placement.job_order.employer_id,
+    )
     return PlacementEvent.objects.create(
         placement=placement,
         at=timezone.now(),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Employer, FieldRecruiter
 from placement.requirements import moratorium_applies
+from oversight.tasks import enqueue_recheck
 from siskop2mi.errors import DomainError
 from villages.models import Regency, Village
 from villages.nik import check_nik_matches, parse_nik
@@ -223,6 +224,7 @@ def worker_register(
     except IntegrityError:
         message = _("A worker with this NIK is already registered.")
         _refuse("nik_taken", message, fields={"nik": [message]})
+    enqueue_recheck(worker=worker.pk)
     return worker
 
 

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from oversight.tasks import enqueue_recheck
 from siskop2mi.errors import DomainError
 
 from .models import Village, VillageReport, VillageReportKind
@@ -35,7 +36,7 @@ def village_report_create(
         parse_nik(person_nik)  # a clear reason if the NIK is malformed
     if kind != VillageReportKind.SUSPECTED_RECRUITER and not (person_nik or person_name.strip()):
         raise DomainError("person_missing", _("Give the person's NIK or name."))
-    return VillageReport.objects.create(
+    report = VillageReport.objects.create(
         village=village,
         kind=kind,
         occurred_on=occurred_on,
@@ -44,3 +45,5 @@ def village_report_create(
         details=details,
         reported_by=actor,
     )
+    enqueue_recheck(village_report=report.pk)
+    return report
