@@ -13,6 +13,8 @@ def navigation(request):
     items = [(_("Home"), reverse("home"))]
     if not user.is_agency_user:
         items.append((_("Areas"), reverse("villages:area_list")))
+    if not user.is_agency_user and user.role != Role.VILLAGE_OFFICER:
+        items.append((_("Red flags"), reverse("oversight:overview")))
     if user.role == Role.SYSTEM_ADMIN:
         items.append((_("Administration"), reverse("admin:index")))
     path = request.path

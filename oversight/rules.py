@@ -34,6 +34,9 @@ class Rule:
     subject_column: str  # the column {ids} filters on
     defaults: dict = field(default_factory=dict)
 
+    def get_severity_display(self) -> str:
+        return Severity(self.severity).label
+
     def query(self, *, ids: list[int] | None) -> str:
         return self.sql.format(ids=f"AND {self.subject_column} = ANY(%(ids)s)" if ids is not None else "")
 

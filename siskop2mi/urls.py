@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("wilayah/", include("villages.urls")),
     path("penempatan/", include("placement.urls")),
+    path("pengawasan/", include("oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
