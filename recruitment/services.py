@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Employer, FieldRecruiter
-from placement.requirements import moratorium_applies
 from oversight.tasks import enqueue_recheck
+from placement.requirements import moratorium_applies
 from siskop2mi.errors import DomainError
 from villages.models import Regency, Village
 from villages.nik import check_nik_matches, parse_nik
