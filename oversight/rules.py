@@ -19,7 +19,7 @@ from .choices import Severity, SubjectType
 
 DEPARTURE_DOCUMENTS = [
     "health_certificate", "competency_certificate", "placement_agreement", "passport", "work_visa", "bpjs",
-    "employment_contract", "opp_certificate",
+    "employment_contract", "opp_certificate", "e_pmi",
 ]  # fmt: skip
 
 

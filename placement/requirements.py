@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from recruitment.choices import ApplicationStatus, JobOrderStatus, TrainingKind, TrainingResult
+from recruitment.choices import VERIFIED_STATUSES, ApplicationStatus, JobOrderStatus, TrainingKind, TrainingResult
 from recruitment.models import Moratorium, RecruitmentPermit
 
 from .choices import DocumentKind, Stage
@@ -40,6 +40,7 @@ def departure_documents(placement: Placement) -> list[str]:
         DocumentKind.BPJS,
         DocumentKind.EMPLOYMENT_CONTRACT,
         DocumentKind.OPP_CERTIFICATE,
+        DocumentKind.EPMI,
     ]
     if placement.job_order.country.requires_language_test:
         kinds.insert(2, DocumentKind.LANGUAGE_CERTIFICATE)
@@ -76,7 +77,7 @@ def job_order_problems(job_order, *, on: date) -> list[str]:
         problems.append(
             _("the company's licence is %(status)s") % {"status": job_order.agency.get_licence_status_display().lower()}
         )
-    if job_order.status not in (JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED):
+    if job_order.status not in VERIFIED_STATUSES:
         problems.append(_("the job order is not verified by the Indonesian mission"))
     if job_order.employer.blacklisted:
         problems.append(_("the employer is blacklisted"))
@@ -150,9 +151,9 @@ def missing_for(placement: Placement, stage: int, *, on: date | None = None) -> 
         departure = placement.planned_departure_on
         if departure is None:
             missing.append(_("a planned departure date"))
+            missing += missing_documents(placement, [DocumentKind.EPMI], today)
         else:
             missing += missing_for_departure(placement, departure)
-        missing += missing_documents(placement, [DocumentKind.EPMI], today)
     return missing
 
 

@@ -89,6 +89,11 @@ def placement_create(*, actor, application: Application) -> Placement:
         _refuse("worker_underage", _("The worker is under 18."))
     if worker.family_consent_on is None:
         _refuse("family_consent_missing", _("The family consent acknowledged by the village head is missing."))
+    if Placement.objects.filter(application=application).exists():
+        _refuse(
+            "application_already_placed",
+            _("This application already had a placement; record a new application to register the worker again."),
+        )
     if Placement.objects.filter(worker=worker, stage__in=ACTIVE_STAGES).exists():
         _refuse("worker_already_placed", _("This worker is already in another active placement."))
     used = job_order.placements.exclude(stage=Stage.CANCELLED).count()
@@ -224,6 +229,8 @@ def document_add(
     placement = _locked(placement_id)
     if placement.stage in (Stage.RETURNED, Stage.CANCELLED):
         _refuse("placement_closed", _("The placement is closed; no documents can be added."))
+    if kind not in DocumentKind.values:
+        _refuse("document_kind", _("Choose a document kind from the list."))
     if expires_on is not None and expires_on <= issued_on:
         _refuse(
             "document_dates",
@@ -343,6 +350,8 @@ def placement_return(*, actor, placement_id: int, returned_on: date, reason: str
         _refuse("invalid_reason", _("Choose a reason for the return."))
     if returned_on < placement.departed_on:
         _refuse("dates_out_of_order", _("The return cannot be before the departure."))
+    if placement.arrived_on and returned_on < placement.arrived_on:
+        _refuse("dates_out_of_order", _("The return cannot be before the arrival."))
     from_stage = placement.stage
     placement.stage, placement.stage_changed_at = Stage.RETURNED, timezone.now()
     placement.returned_on, placement.return_reason = returned_on, reason

@@ -136,3 +136,75 @@ def reference_data(transactional_db):
 
     call_command("import_areas", verbosity=0)
     call_command("load_reference_data", verbosity=0)
+
+
+# --- The placement lifecycle, built through the services (tests/placement/journey.py) -----
+# Agency A's staff do the company's writes; the ministry official stands for the mission
+# abroad and the permit office.
+@pytest.fixture
+def in_english():
+    """Messages are asserted in English here; Bahasa Indonesia is the portal's default."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def licensed_agency(agency_a):
+    """Agency A with an active SIP3MI licence."""
+    from tests.placement.journey import license_agency
+
+    return license_agency(agency_a)
+
+
+@pytest.fixture
+def malaysian_factory(db):
+    """A foreign employer in Malaysia, formal sector."""
+    from tests.factories import EmployerFactory
+
+    return EmployerFactory(name="Penang Electronics Sdn Bhd", registration_number="MY-200301012345")
+
+
+@pytest.fixture
+def factory_job_order(licensed_agency, agency_a_staff, ministry_official, malaysian_factory):
+    """Agency A's job order for 10 factory operators in Malaysia: verified by the mission,
+    published, with a SIP2MI permit covering Lombok Timur (52.03)."""
+    from tests.placement import journey
+
+    return journey.job_order(
+        company=agency_a_staff, mission=ministry_official, agency=licensed_agency, employer=malaysian_factory
+    )
+
+
+@pytest.fixture
+def lombok_worker(agency_a_staff, licensed_agency):
+    """Baiq Rohani, 27, of Tanjung Luar (52.03.01.2001), NIK issued in Keruak, family consent given."""
+    from tests.placement.journey import register_worker
+
+    return register_worker(actor=agency_a_staff, agency=licensed_agency)
+
+
+@pytest.fixture
+def selected_application(agency_a_staff, lombok_worker, factory_job_order):
+    from tests.placement.journey import select
+
+    return select(agency_a_staff, lombok_worker, factory_job_order)
+
+
+@pytest.fixture
+def journey(agency_a_staff, selected_application):
+    """Her placement on the Malaysian job order, registered (stage 1), ready to walk."""
+    from tests.placement.journey import place
+
+    return place(agency_a_staff, selected_application)
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary directory."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+    }
+    return tmp_path

@@ -40,8 +40,13 @@ def _birth_date(nik: str, today: date) -> tuple[date, str]:
     if day > 40:
         day, sex = day - 40, FEMALE
     # Two-digit years: the latest century that does not put the birth in the future.
-    century = 2000 if 2000 + year2 <= today.year else 1900
-    return date(century + year2, month, day), sex  # ValueError when impossible
+    try:
+        recent = date(2000 + year2, month, day)
+    except ValueError:
+        recent = None  # 29 February exists in one century and not the other
+    if recent is not None and recent <= today:
+        return recent, sex
+    return date(1900 + year2, month, day), sex  # ValueError when impossible
 
 
 def parse_nik(nik: str, *, today: date | None = None) -> NikFacts:

@@ -32,6 +32,7 @@ def village_report_create(
             _("The date cannot be in the future."),
             fields={"occurred_on": [_("The date cannot be in the future.")]},
         )
+    person_nik = person_nik.strip()
     if person_nik:
         parse_nik(person_nik)  # a clear reason if the NIK is malformed
     if kind != VillageReportKind.SUSPECTED_RECRUITER and not (person_nik or person_name.strip()):

@@ -4,7 +4,7 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
 # Same reading as villages.nik: day + 40 for women; a two-digit year takes the
-# latest century that does not put the birth after `ref`; NULL when impossible.
+# latest century that does not put the birth date after `ref`; NULL when impossible.
 NIK_BIRTH_DATE = """
 CREATE OR REPLACE FUNCTION nik_birth_date(nik text, ref date) RETURNS date
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -14,8 +14,12 @@ BEGIN
     IF nik !~ '^[0-9]{16}$' THEN RETURN NULL; END IF;
     d := substr(nik, 7, 2)::int; m := substr(nik, 9, 2)::int; y := substr(nik, 11, 2)::int;
     IF d > 40 THEN d := d - 40; END IF;
-    y := CASE WHEN 2000 + y <= extract(year FROM ref) THEN 2000 + y ELSE 1900 + y END;
-    RETURN make_date(y, m, d);
+    BEGIN
+        IF make_date(2000 + y, m, d) <= ref THEN RETURN make_date(2000 + y, m, d); END IF;
+    EXCEPTION WHEN others THEN
+        NULL;  -- 29 February exists in one century and not the other
+    END;
+    RETURN make_date(1900 + y, m, d);
 EXCEPTION WHEN others THEN
     RETURN NULL;
 END;
