@@ -41,8 +41,14 @@ def agency_sanction(
 
 
 def agency_expire_licences(*, today: date | None = None) -> int:
-    """Flip active licences past their expiry date to expired; one UPDATE, safe to rerun."""
+    """Flip active licences past their expiry date to expired; safe to rerun."""
     today = today or timezone.localdate()
-    return Agency.objects.filter(licence_status=LicenceStatus.ACTIVE, licence_expires_on__lt=today).update(
-        licence_status=LicenceStatus.EXPIRED, updated_at=timezone.now()
-    )
+    with transaction.atomic():
+        expired = list(
+            Agency.objects.select_for_update()
+            .filter(licence_status=LicenceStatus.ACTIVE, licence_expires_on__lt=today)
+            .values_list("pk", flat=True)
+        )
+        Agency.objects.filter(pk__in=expired).update(licence_status=LicenceStatus.EXPIRED, updated_at=timezone.now())
+        enqueue_recheck(agency=expired)
+    return len(expired)
