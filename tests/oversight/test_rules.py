@@ -262,3 +262,23 @@ def test_thresholds_come_from_the_rule_settings(ministry_official, agency, job_o
     Placement.objects.filter(pk=placement.pk).update(stage_changed_at=timezone.now() - timedelta(days=100))
     assert flagged("STALLED", placement.pk) is None
     assert flagged("STALLED", placement.pk, training_days=90) is not None
+
+
+@pytest.mark.parametrize(
+    "nik",
+    ["5203011708950001", "5301045203040002", "5203013102950001", "5203012902000001", "5203016902960001",
+     "5203010013950001", "5203012902010001", "5203010101270001", "52030117O8950001"],
+)  # fmt: skip
+def test_the_sql_nik_decoder_agrees_with_the_python_helper(nik):
+    from django.db import connection
+
+    from siskop2mi.errors import DomainError
+    from villages.nik import parse_nik
+
+    try:
+        expected = parse_nik(nik, today=TODAY).birth_date
+    except DomainError:
+        expected = None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nik_birth_date(%s, %s)", [nik, TODAY])
+        assert cursor.fetchone()[0] == expected
