@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var
+.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,17 @@ check-migrations: $(STAMP)
 ## Remove all local state (database, Redis, logs, demo logins). Stop `make run` first.
 clean-var:
 	rm -rf var
+
+## Benchmarks (bench/README.md), on the embedded stack in a database of their own (siskop2mi_bench).
+## BENCH_WORKERS sets the data set size (default 1000000). Each ends with one line of JSON.
+## Generate the benchmark data set unless it is there already (later benchmarks reuse it).
+bench-data: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.data
+
+## Regenerate it with generate_data --replace, timed against a plain COPY of the same rows.
+bench-generate: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.generate
+
+## A full red-flag scan, rule by rule, against reading the same tables once; re-check p50/p95.
+bench-redflags: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.redflags

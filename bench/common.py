@@ -1,0 +1,98 @@
+"""What the benchmarks share: a database of their own beside the dev one, and how results are printed.
+
+The benchmarks run through the dev stack (`python -m siskop2mi.devstack exec`, as the
+Makefile does), which sets DATABASE_URL to the embedded PostgreSQL's `siskop2mi`
+database. They use another database on the same server, BENCH_DATABASE
+(`siskop2mi_bench`), so the demo data `make run` shows is never touched: created
+if missing, migrated, areas and reference data loaded (all idempotent).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+DEFAULT_WORKERS = 1_000_000
+
+
+def bench_workers() -> int:
+    """BENCH_WORKERS (default 1,000,000): how many workers the benchmark data set has."""
+    return int(os.environ.get("BENCH_WORKERS", DEFAULT_WORKERS))
+
+
+def bench_seed() -> int:
+    return int(os.environ.get("BENCH_SEED", 1))
+
+
+def bench_database() -> str:
+    return os.environ.get("BENCH_DATABASE", "siskop2mi_bench")
+
+
+def log(message: str) -> None:
+    """Progress for people goes to stderr; stdout carries only the final JSON line."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def emit(result: dict) -> None:
+    print(json.dumps(result, separators=(", ", ": ")), flush=True)
+
+
+def use_bench_database() -> str:
+    """Point Django at the benchmark database (creating and preparing it), set Django up; return its name."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        sys.exit("bench: DATABASE_URL is not set; run through make (the dev stack) or set it to a PostgreSQL server.")
+    name = bench_database()
+    parts = urlsplit(url)
+    _create_database(parts, name)
+    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")
+    os.environ.setdefault("DEBUG", "0")  # no per-query bookkeeping while measuring
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    log(f"preparing database {name}: migrate, areas, reference data")
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("import_areas", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    return name
+
+
+def _create_database(parts, name: str) -> None:
+    import dj_database_url
+    import psycopg2
+    from psycopg2 import sql
+
+    config = dj_database_url.parse(urlunsplit(parts))
+    server = {
+        "dbname": "postgres",
+        "user": config.get("USER") or None,
+        "password": config.get("PASSWORD") or None,
+        "host": config.get("HOST") or None,
+        "port": config.get("PORT") or None,
+    }
+    connection = psycopg2.connect(**{key: value for key, value in server.items() if value})
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            log(f"creating database {name}")
+            cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    connection.close()
+
+
+def generated_workers() -> int | None:
+    """How many workers the generated data set in this database has (None: no generated data)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM accounts_user WHERE username = 'gen.import')")
+        if not cursor.fetchone()[0]:
+            return None
+        cursor.execute("SELECT count(*) FROM recruitment_worker")
+        return cursor.fetchone()[0]

@@ -1,0 +1,117 @@
+"""`make bench-redflags`: a full red-flag scan over the benchmark data set, rule by rule,
+against the floor of reading the same tables once, and the p50/p95 of one subject's re-check.
+
+1. Uses the data set of `make bench-data` in BENCH_DATABASE (generated first if missing).
+2. Floor, in the same run: a plain sequential `count(*)` over every table the rules read
+   (index scans switched off), i.e. what reading those tables once costs.
+3. A full scan (oversight.engine.full_scan) with each rule's own time from its ScanRun; run
+   twice, the second one is reported (the first settles the flags, as the nightly scan would).
+4. Re-check latency: BENCH_RECHECKS (default 200) random placements re-checked one at a time
+   the way a write enqueues it (the placement, its worker, job order, company and employer).
+5. One line of JSON.
+"""
+
+import os
+import random
+import statistics
+import time
+
+from bench.common import bench_seed, bench_workers, emit, generated_workers, log, use_bench_database
+
+RULE_TABLES = [
+    "placement_placement", "recruitment_worker", "placement_document", "placement_placementevent",
+    "recruitment_joborder", "recruitment_application", "placement_fee", "villages_villagereport",
+    "agencies_agency", "agencies_employer", "agencies_fieldrecruiter", "recruitment_recruitmentpermit",
+    "recruitment_recruitmentpermit_regions",
+]  # fmt: skip
+
+
+def floor_seconds() -> float:
+    from django.db import connection, transaction
+
+    total = 0.0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; "
+                       "SET LOCAL enable_bitmapscan = off")  # fmt: skip
+        for table in RULE_TABLES:
+            started = time.perf_counter()
+            cursor.execute(f"SELECT count(*) FROM {table}")
+            cursor.fetchone()
+            total += time.perf_counter() - started
+    return total
+
+
+def recheck_latencies(samples: int) -> list[float]:
+    from oversight.engine import recheck
+    from placement.models import Placement
+
+    rows = list(
+        Placement.objects.order_by("?")[:samples].values_list(
+            "pk", "worker_id", "job_order_id", "agency_id", "job_order__employer_id"
+        )
+    )
+    timings = []
+    for placement, worker, job_order, agency, employer in rows:
+        started = time.perf_counter()
+        recheck({"placement": [placement], "worker": [worker], "job_order": [job_order], "agency": [agency],
+                 "employer": [employer]})  # fmt: skip
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    database = use_bench_database()
+    workers = generated_workers()
+    if workers is None:
+        from django.core.management import call_command
+
+        log(f"no generated data in {database}: generating {bench_workers():,} workers first")
+        call_command("generate_data", workers=bench_workers(), seed=bench_seed())
+        workers = generated_workers()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    from oversight.engine import full_scan
+
+    floor = statistics.median(floor_seconds() for _ in range(3))
+    log(f"floor (sequential count of {len(RULE_TABLES)} tables): {floor:.2f}s")
+    started = time.perf_counter()
+    full_scan()
+    log(f"first full scan (settles the flags): {time.perf_counter() - started:.1f}s")
+    started = time.perf_counter()
+    scan = full_scan()
+    seconds = time.perf_counter() - started
+    log(f"second full scan: {seconds:.1f}s")
+    random.seed(bench_seed())
+    timings = recheck_latencies(int(os.environ.get("BENCH_RECHECKS", 200)))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT rule_code, count(*) FROM oversight_flag WHERE status <> 'resolved' GROUP BY 1")
+        open_flags = dict(cursor.fetchall())
+    emit(
+        {
+            "benchmark": "redflags",
+            "workers": workers,
+            "full_scan_seconds": round(seconds, 2),
+            "floor_seconds": round(floor, 3),
+            "ratio": round(seconds / floor, 1) if floor else None,
+            "goal_full_scan_under_60s": seconds < 60,
+            "rules_seconds": {code: result["seconds"] for code, result in scan.results.items()},
+            "recheck_ms": {
+                "p50": round(percentile(timings, 0.5), 1),
+                "p95": round(percentile(timings, 0.95), 1),
+                "samples": len(timings),
+            },  # fmt: skip
+            "goal_recheck_p95_under_50ms": percentile(timings, 0.95) < 50,
+            "open_flags": open_flags,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""generate_data: a coherent synthetic data set, the same for the same seed, never on top of data.
+
+It commits through a connection of its own, so it runs here against a scratch database on the
+test server (created, prepared and dropped by the fixture), in a subprocess like an operator would.
+"""
+
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+import pytest
+from psycopg2 import sql
+
+from siskop2mi.paths import BASE_DIR
+
+pytestmark = pytest.mark.slow
+
+SCRATCH = "test_siskop2mi_generate"
+TODAY = "2026-06-30"
+
+
+def _server_params(url: str) -> dict:
+    import dj_database_url
+
+    config = dj_database_url.parse(url)
+    params = {"user": config["USER"], "password": config["PASSWORD"], "host": config["HOST"], "port": config["PORT"]}
+    return {key: value for key, value in params.items() if value}
+
+
+def _manage(url: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "siskop2mi.settings.dev", "DEBUG": "0"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=check
+    )
+
+
+@pytest.fixture(scope="module")
+def scratch():
+    url = os.environ["DATABASE_URL"]
+    server = _server_params(url)
+    admin = psycopg2.connect(dbname="postgres", **server)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(SCRATCH)))
+        cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(SCRATCH)))
+    scratch_url = urlunsplit(urlsplit(url)._replace(path=f"/{SCRATCH}"))
+    for command in (["migrate", "-v0"], ["import_areas", "-v0"], ["load_reference_data", "-v0"]):
+        _manage(scratch_url, *command)
+    generated = _manage(scratch_url, "generate_data", "--workers", "400", "--seed", "7", "--today", TODAY)
+    connection = psycopg2.connect(dbname=SCRATCH, **server)
+    connection.autocommit = True
+    yield scratch_url, connection, generated
+    connection.close()
+    with admin.cursor() as cursor:
+        cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(SCRATCH)))
+    admin.close()
+
+
+def _one(connection, query: str):
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchone()
+
+
+def _fingerprint(connection) -> tuple:
+    tables = ["recruitment_worker", "placement_placement", "placement_document", "placement_placementevent"]
+    return tuple(
+        _one(connection, f"SELECT md5(string_agg(t::text, '|' ORDER BY t.id)) FROM {table} t")[0] for table in tables
+    )
+
+
+def test_it_writes_every_table_and_reports_the_rows(scratch):
+    _, connection, generated = scratch
+    assert "Generated 400 workers" in generated.stdout
+    assert _one(connection, "SELECT count(*) FROM recruitment_worker")[0] == 400
+    for table in ("placement_placement", "placement_document", "placement_placementevent", "recruitment_joborder"):
+        assert _one(connection, f"SELECT count(*) FROM {table}")[0] > 0, table
+    # Sequences follow the explicit ids: the next row the portal writes does not collide.
+    assert _one(connection, "SELECT nextval(pg_get_serial_sequence('recruitment_worker', 'id'))")[0] == 401
+
+
+def test_niks_are_valid_unique_and_match_the_worker(scratch):
+    _, connection, _ = scratch
+    bad = _one(
+        connection,
+        """
+        SELECT count(*) FILTER (WHERE d.code IS NULL OR left(w.nik, 6) <> replace(left(w.village_id, 8), '.', '')),
+               count(*) FILTER (WHERE substr(w.nik, 9, 4) <> to_char(w.birth_date, 'MMYY')
+                                OR substr(w.nik, 7, 2)::int <> extract(day FROM w.birth_date)::int
+                                   + CASE WHEN w.sex = 'F' THEN 40 ELSE 0 END),
+               count(*) - count(DISTINCT w.nik),
+               count(*) FILTER (WHERE age(w.created_at::date, w.birth_date) < interval '18 years')
+        FROM recruitment_worker w LEFT JOIN villages_district d ON replace(d.code, '.', '') = left(w.nik, 6)
+        """,
+    )
+    assert bad == (0, 0, 0, 0)
+
+
+def test_placements_follow_the_procedure(scratch):
+    _, connection, _ = scratch
+    problems = _one(
+        connection,
+        """
+        SELECT
+          (SELECT count(*) FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
+           WHERE NOT EXISTS (SELECT 1 FROM recruitment_recruitmentpermit s
+                             JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = s.id
+                             WHERE s.job_order_id = p.job_order_id AND r.regency_id = left(w.village_id, 5))),
+          (SELECT count(*) FROM recruitment_joborder j
+           WHERE (SELECT count(*) FROM placement_placement p WHERE p.job_order_id = j.id AND p.stage <> 99) > j.quota),
+          (SELECT count(*) FROM placement_placement p
+           WHERE p.stage IN (10, 11, 12) AND NOT EXISTS (
+               SELECT 1 FROM placement_document d WHERE d.placement_id = p.id AND d.kind = 'work_visa'
+               AND d.issued_on <= p.departed_on AND d.expires_on >= p.departed_on)),
+          (SELECT count(*) FROM placement_placement p JOIN placement_embarkationpoint e
+               ON e.code = p.embarkation_point_id WHERE NOT e.official),
+          (SELECT count(*) FROM placement_placement p JOIN recruitment_joborder j ON j.id = p.job_order_id
+           WHERE p.contract_salary < j.salary),
+          (SELECT count(*) FROM placement_placement p
+           WHERE p.version <> (SELECT count(*) FROM placement_placementevent e WHERE e.placement_id = p.id)),
+          (SELECT count(*) FROM placement_placement p WHERE p.stage BETWEEN 2 AND 12 AND EXISTS (
+               SELECT generate_series(1, p.stage) EXCEPT
+               SELECT e.to_stage FROM placement_placementevent e WHERE e.placement_id = p.id))
+        """,
+    )
+    assert problems == (0, 0, 0, 0, 0, 0, 0)
+    stages = {stage for (stage,) in _rows(connection, "SELECT DISTINCT stage FROM placement_placement")}
+    assert {1, 11, 12, 99} <= stages
+
+
+def _rows(connection, query: str) -> list:
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchall()
+
+
+def test_it_refuses_a_database_with_generated_data(scratch):
+    url, _, _ = scratch
+    refused = _manage(url, "generate_data", "--workers", "10", check=False)
+    assert refused.returncode != 0
+    assert "already holds generated data" in refused.stderr
+
+
+def test_the_same_seed_gives_the_same_rows_whatever_the_batch(scratch):
+    url, connection, _ = scratch
+    before = _fingerprint(connection)
+    _manage(url, "generate_data", "--workers", "400", "--seed", "7", "--today", TODAY, "--batch", "37", "--replace")
+    assert _fingerprint(connection) == before
+    _manage(url, "generate_data", "--workers", "400", "--seed", "8", "--today", TODAY, "--replace")
+    assert _fingerprint(connection) != before
+    assert _one(connection, "SELECT count(*) FROM recruitment_worker")[0] == 400
