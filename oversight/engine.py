@@ -1,7 +1,7 @@
 """Running the rules: whole-table scans and re-checks of a few subjects.
 
-Each rule runs in its own transaction: its hits go to a temporary table, flags
-are upserted from it (one unresolved flag per rule and subject, enforced by a
+Each rule runs as one statement in its own transaction: its hits are computed,
+their flags upserted (one unresolved flag per rule and subject, enforced by a
 unique index) and flags whose condition no longer holds are resolved. A rerun
 computes the same hits, so a scan killed half-way and run again ends with the
 same flags and no duplicates.
@@ -41,57 +41,50 @@ def enabled_rules() -> tuple[list[Rule], dict[str, RuleSetting]]:
     return rules, settings_by_code
 
 
-UPSERT = """
-WITH upserted AS (
+# One statement per rule: its hits, the upsert of their flags, the resolution of the
+# flags whose subject is no longer hit, and the history rows of both. Data-modifying
+# CTEs share one snapshot and touch disjoint flags, and one round trip keeps a
+# re-check of a single subject cheap.
+APPLY_RULE = """
+WITH hits AS ({hits}),
+upserted AS (
     INSERT INTO oversight_flag (rule_code, subject_type, subject_id, severity, status, area_code, evidence,
                                 first_seen, last_seen, decision_reason)
     SELECT %(code)s, %(subject)s, subject_id, %(severity)s, 'open', area_code, evidence, %(now)s, %(now)s, ''
-    FROM rule_hits
+    FROM hits
     ON CONFLICT (rule_code, subject_type, subject_id) WHERE NOT (status = 'resolved')
     DO UPDATE SET last_seen = EXCLUDED.last_seen, evidence = EXCLUDED.evidence, area_code = EXCLUDED.area_code
     RETURNING id, (xmax = 0) AS inserted
 ), opened AS (
     INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
     SELECT id, %(now)s, '', 'open', '' FROM upserted WHERE inserted
-    RETURNING flag_id
-)
-SELECT COALESCE(array_agg(id) FILTER (WHERE inserted), '{}'), count(*) FILTER (WHERE NOT inserted) FROM upserted
-"""
-
-RESOLVE = """
-WITH gone AS (
+), gone AS (
     SELECT f.id, f.status FROM oversight_flag f
-    WHERE f.rule_code = %(code)s AND f.status IN ('open', 'in_review', 'confirmed') {ids}
-      AND NOT EXISTS (SELECT 1 FROM rule_hits h WHERE h.subject_id = f.subject_id)
-    FOR UPDATE
+    WHERE f.rule_code = %(code)s AND f.status IN ('open', 'in_review', 'confirmed') {only_ids}
+      AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.subject_id = f.subject_id)
 ), resolved AS (
     UPDATE oversight_flag f SET status = 'resolved', resolved_at = %(now)s FROM gone WHERE f.id = gone.id
     RETURNING f.id, gone.status AS from_status
 ), logged AS (
     INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
     SELECT id, %(now)s, from_status, 'resolved', 'condition no longer holds' FROM resolved
-    RETURNING flag_id
 )
-SELECT count(*) FROM resolved
+SELECT (SELECT COALESCE(array_agg(id), '{{}}') FROM upserted WHERE inserted),
+       (SELECT count(*) FROM upserted WHERE NOT inserted),
+       (SELECT count(*) FROM resolved)
 """
 
 
 def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> dict:
     """Apply one rule to every subject (ids=None) or to the given subjects; return its counts."""
     started = time.perf_counter()
-    now = timezone.now()
+    statement = APPLY_RULE.format(
+        hits=rule.query(ids=ids), only_ids="AND f.subject_id = ANY(%(ids)s)" if ids is not None else ""
+    )
+    values = {**parameters, "ids": ids, "code": rule.code, "subject": rule.subject, "severity": rule.severity}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            f"CREATE TEMP TABLE rule_hits ON COMMIT DROP AS {rule.query(ids=ids)}", {**parameters, "ids": ids}
-        )
-        cursor.execute(UPSERT, {"code": rule.code, "subject": rule.subject, "severity": rule.severity, "now": now})
-        new_ids, still_open = cursor.fetchone()
-        cursor.execute(
-            RESOLVE.format(ids="AND f.subject_id = ANY(%(ids)s)" if ids is not None else ""),
-            {"code": rule.code, "now": now, "ids": ids},
-        )
-        (resolved,) = cursor.fetchone()
-        cursor.execute("DROP TABLE rule_hits")
+        cursor.execute(statement, {**values, "now": timezone.now()})
+        new_ids, still_open, resolved = cursor.fetchone()
         if new_ids and rule.severity == Severity.HIGH:
             notify_new_flags(rule, new_ids)
     return {

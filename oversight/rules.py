@@ -294,8 +294,7 @@ RULES: list[Rule] = [
         JOIN recruitment_worker w ON w.id = p.worker_id
         JOIN recruitment_joborder j ON j.id = p.job_order_id
         JOIN recruitment_occupation o ON o.code = j.occupation_id AND o.zero_cost
-        LEFT JOIN (SELECT placement_id, sum(amount_idr) AS total FROM placement_fee GROUP BY placement_id) f
-               ON f.placement_id = p.id
+        LEFT JOIN LATERAL (SELECT sum(amount_idr) AS total FROM placement_fee WHERE placement_id = p.id) f ON TRUE
         WHERE (COALESCE(p.agreement_worker_costs, 0) > 0 OR COALESCE(f.total, 0) > 0) {ids}
         """,
     ),
@@ -315,8 +314,7 @@ RULES: list[Rule] = [
         JOIN recruitment_worker w ON w.id = p.worker_id
         JOIN recruitment_joborder j ON j.id = p.job_order_id
         JOIN recruitment_country c ON c.code = j.country_id AND c.worker_cost_cap_idr IS NOT NULL
-        LEFT JOIN (SELECT placement_id, sum(amount_idr) AS total FROM placement_fee GROUP BY placement_id) f
-               ON f.placement_id = p.id
+        LEFT JOIN LATERAL (SELECT sum(amount_idr) AS total FROM placement_fee WHERE placement_id = p.id) f ON TRUE
         WHERE COALESCE(p.agreement_worker_costs, 0) + COALESCE(f.total, 0) > c.worker_cost_cap_idr {ids}
         """,
     ),
