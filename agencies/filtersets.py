@@ -1,0 +1,28 @@
+"""One FilterSet per model: the portal's lists, the partner API and the exports share them."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from siskop2mi.filtering import AreaCodeFilter
+
+from .choices import LicenceStatus
+from .models import Agency
+
+
+class AgencyFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name contains"))
+    licence_number = django_filters.CharFilter(lookup_expr="iexact", label=_("SIP3MI number"))
+    licence_status = django_filters.MultipleChoiceFilter(choices=LicenceStatus.choices, label=_("Licence status"))
+    head_office = AreaCodeFilter(field_name="head_office_regency_id", label=_("Head office area (code)"))
+    expires_from = django_filters.DateFilter(
+        field_name="licence_expires_on", lookup_expr="gte", label=_("Licence expires from")
+    )
+    expires_until = django_filters.DateFilter(
+        field_name="licence_expires_on", lookup_expr="lte", label=_("Licence expires until")
+    )
+
+    ordering_fields = ("id", "name", "licence_expires_on")
+
+    class Meta:
+        model = Agency
+        fields = ["licence_status"]
