@@ -1,6 +1,7 @@
 """One FilterSet per model: the portal's lists and the exports share them."""
 
 import django_filters
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from siskop2mi.filtering import AreaCodeFilter, date_range
@@ -8,6 +9,13 @@ from siskop2mi.filtering import AreaCodeFilter, date_range
 from .choices import FlagStatus, Severity, SubjectType
 from .models import Flag
 from .rules import RULES
+
+SEVERITY_RANK = Case(
+    When(severity=Severity.HIGH, then=Value(3)),
+    When(severity=Severity.MEDIUM, then=Value(2)),
+    default=Value(1),
+    output_field=IntegerField(),
+)
 
 
 def rule_choices():
@@ -28,6 +36,8 @@ class FlagFilterSet(django_filters.FilterSet):
     first_seen_from, first_seen_until = date_range("first_seen__date", _("First seen from"), _("First seen until"))
 
     ordering_fields = ("id", "first_seen", "last_seen", "severity")
+    # Severity sorts by rank (high above medium above low), not alphabetically.
+    ordering_expressions = {"severity": SEVERITY_RANK}
 
     class Meta:
         model = Flag

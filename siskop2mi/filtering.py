@@ -8,6 +8,8 @@ the API's ordering parameter and the portal's sortable headers read it.
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.validators import RegexValidator
@@ -33,7 +35,10 @@ class AreaCodeFilter(django_filters.CharFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(within_area(self.field_name, value))
+        # A foreign key's column ("village_id") takes no startswith; its target's pk (the
+        # area code) does, and Django still reads the column without a join.
+        field = self.field_name[: -len("_id")] + "__pk" if self.field_name.endswith("_id") else self.field_name
+        return qs.filter(within_area(field, value))
 
 
 class NikFilter(django_filters.CharFilter):
@@ -51,6 +56,15 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label", _("Updated since (ISO 8601)"))
         super().__init__(*args, field_name="updated_at", lookup_expr="gte", **kwargs)
+
+    def filter(self, qs, value):
+        if value is not None:
+            # PostgreSQL accepts offsets up to ±15:59 only; ISO 8601 allows more. Compare in UTC.
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:  # a moment before year 1 or after 9999 in UTC
+                return qs.none()
+        return super().filter(qs, value)
 
 
 def date_range(field_name: str, label_from, label_until) -> tuple:

@@ -87,7 +87,12 @@ def list_page(request, queryset, filterset_class, *, default_sort: str = "-id") 
     sort = _ordering(filterset_class, request.GET.get("sort", ""), default_sort)
     # A unique tiebreaker keeps pages stable when many rows share the sorted value.
     tiebreak = "-id" if sort.startswith("-") else "id"
-    rows = rows.order_by(sort, tiebreak) if sort.lstrip("-") != "id" else rows.order_by(sort)
+    # A FilterSet may sort a column by an expression (severity by rank, not alphabetically).
+    expression = getattr(filterset_class, "ordering_expressions", {}).get(sort.lstrip("-"))
+    if expression is not None:
+        rows = rows.order_by(expression.desc() if sort.startswith("-") else expression.asc(), tiebreak)
+    else:
+        rows = rows.order_by(sort, tiebreak) if sort.lstrip("-") != "id" else rows.order_by(sort)
     page_size = _page_size(request.GET.get("per_page"))
     page = Paginator(rows, page_size).get_page(request.GET.get("page"))
     params = request.GET.copy()

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from accounts.scoping import area_ancestors
 
 from .models import AREA_MODELS_BY_DEPTH, Province
+from .selectors import village_sections
 
 CHILDREN_PER_PAGE = 50
 
@@ -47,4 +48,6 @@ def area_detail(request, code: str):
         children = child_model.objects.visible_to(request.user).filter(code__startswith=code + ".")
         context["page"], context["query"] = _children_page(request, children)
         context["child_level"] = child_model._meta.verbose_name_plural
+    else:  # a village: its people in process and its reports
+        context.update(village_sections(request, code))
     return render(request, "villages/area_detail.html", context)

@@ -1,0 +1,244 @@
+"""What each exportable list holds: its scoped model, its shared FilterSet and its columns.
+
+A column names its header (translated when the file is written, so headers follow the
+language of the person who asked) and how to read its value from a row. Choices are
+written as their labels, dates as ISO dates. Columns marked ``personal`` hold a NIK or a
+passport number and are masked unless ``siskop2mi.personal_data.may_see_full_nik`` allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from agencies.filtersets import AgencyFilterSet
+from agencies.models import Agency
+from oversight.filtersets import FlagFilterSet
+from oversight.models import Flag
+from oversight.rules import RULES_BY_CODE
+from placement.choices import DocumentKind, Stage
+from placement.filtersets import PlacementFilterSet
+from placement.models import Document, Placement
+from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
+from recruitment.models import JobOrder, Worker
+from siskop2mi.personal_data import shown_document_number, shown_nik
+
+from .choices import ExportKind
+
+
+@dataclass(frozen=True)
+class Column:
+    header: Promise
+    value: Callable[[Any], Any]
+    # "nik" or "document": a personal number, shown in full only to those who may see it.
+    personal: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    kind: str
+    model: type
+    filterset_class: type
+    columns: tuple[Column, ...]
+    # select_related / annotations the columns read, so a chunk costs one query.
+    prepare: Callable[[QuerySet], QuerySet]
+    # The company that owns a row (its own company may see the row's personal numbers).
+    record_agency: Callable[[Any], int | None] = lambda row: None
+
+    @property
+    def title(self) -> str:
+        return ExportKind(self.kind).label
+
+    @property
+    def has_personal(self) -> bool:
+        return any(column.personal for column in self.columns)
+
+    def queryset(self, user) -> QuerySet:
+        return self.prepare(self.model.objects.visible_to(user))
+
+    def headers(self) -> list[str]:
+        return [str(column.header) for column in self.columns]
+
+    def row(self, obj, user) -> list:
+        """One row's values as ``user`` may see them."""
+        values = []
+        for column in self.columns:
+            value = column.value(obj)
+            if column.personal == "nik":
+                value = shown_nik(user, value, agency_id=self.record_agency(obj))
+            elif column.personal == "document":
+                value = shown_document_number(user, value, agency_id=self.record_agency(obj))
+            values.append(value)
+        return values
+
+
+def _name(obj) -> str:
+    return str(obj) if obj is not None else ""
+
+
+def _placements_per_job_order() -> Subquery:
+    """Placements on the job order (cancelled ones free their position): the quota used."""
+    counted = (
+        Placement.objects.filter(job_order=OuterRef("pk"))
+        .exclude(stage=Stage.CANCELLED)
+        .order_by()
+        .values("job_order")
+        .annotate(n=Count("id"))
+        .values("n")[:1]
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def _latest_passport() -> Subquery:
+    passports = Document.objects.filter(placement=OuterRef("pk"), kind=DocumentKind.PASSPORT).order_by(
+        "-issued_on", "-id"
+    )
+    return Subquery(passports.values("number")[:1])
+
+
+def _rule_title(flag) -> str:
+    rule = RULES_BY_CODE.get(flag.rule_code)
+    return str(rule.title) if rule else ""
+
+
+WORKERS = ExportSpec(
+    kind=ExportKind.WORKERS,
+    model=Worker,
+    filterset_class=WorkerFilterSet,
+    prepare=lambda qs: qs.select_related("village__district__regency", "agency"),
+    record_agency=lambda w: w.agency_id,
+    columns=(
+        Column(_("ID"), lambda w: w.pk),
+        Column(_("NIK"), lambda w: w.nik, personal="nik"),
+        Column(_("Full name"), lambda w: w.full_name),
+        Column(_("Sex"), lambda w: w.get_sex_display()),
+        Column(_("Birth date"), lambda w: w.birth_date),
+        Column(_("Birth place"), lambda w: w.birth_place),
+        Column(_("Village code"), lambda w: w.village_id),
+        Column(_("Village"), lambda w: w.village.name),
+        Column(_("District"), lambda w: w.village.district.name),
+        Column(_("Regency/city"), lambda w: w.village.district.regency.name),
+        Column(_("Education"), lambda w: w.get_education_display()),
+        Column(_("Marital status"), lambda w: w.get_marital_status_display()),
+        Column(_("Family consent acknowledged on"), lambda w: w.family_consent_on),
+        Column(_("Registered by company"), lambda w: _name(w.agency)),
+        Column(_("Registered at"), lambda w: w.created_at),
+        Column(_("Updated at"), lambda w: w.updated_at),
+    ),
+)
+
+PLACEMENTS = ExportSpec(
+    kind=ExportKind.PLACEMENTS,
+    model=Placement,
+    filterset_class=PlacementFilterSet,
+    prepare=lambda qs: qs.select_related(
+        "worker__village", "agency", "job_order__country", "job_order__occupation", "embarkation_point"
+    ).annotate(passport_number=_latest_passport()),
+    record_agency=lambda p: p.agency_id,
+    columns=(
+        Column(_("ID"), lambda p: p.pk),
+        Column(_("Worker's NIK"), lambda p: p.worker.nik, personal="nik"),
+        Column(_("Worker"), lambda p: p.worker.full_name),
+        Column(_("Sex"), lambda p: p.worker.get_sex_display()),
+        Column(_("Village code"), lambda p: p.worker.village_id),
+        Column(_("Village"), lambda p: p.worker.village.name),
+        Column(_("Passport number"), lambda p: p.passport_number, personal="document"),
+        Column(_("Company"), lambda p: p.agency.name),
+        Column(_("Job order"), lambda p: p.job_order_id),
+        Column(_("Destination country"), lambda p: p.job_order.country.name),
+        Column(_("Sector"), lambda p: p.job_order.get_sector_display()),
+        Column(_("Occupation"), lambda p: p.job_order.occupation.name),
+        Column(_("Stage"), lambda p: p.get_stage_display()),
+        Column(_("Stage reached at"), lambda p: p.stage_changed_at),
+        Column(_("Planned departure"), lambda p: p.planned_departure_on),
+        Column(_("Departed on"), lambda p: p.departed_on),
+        Column(_("Embarkation point"), lambda p: _name(p.embarkation_point)),
+        Column(_("Arrived on"), lambda p: p.arrived_on),
+        Column(_("Returned on"), lambda p: p.returned_on),
+        Column(_("Reason for return"), lambda p: p.get_return_reason_display()),
+        Column(_("Registered at"), lambda p: p.created_at),
+        Column(_("Updated at"), lambda p: p.updated_at),
+    ),
+)
+
+JOB_ORDERS = ExportSpec(
+    kind=ExportKind.JOB_ORDERS,
+    model=JobOrder,
+    filterset_class=JobOrderFilterSet,
+    prepare=lambda qs: qs.select_related("agency", "employer", "country", "occupation").annotate(
+        placed=_placements_per_job_order()
+    ),
+    record_agency=lambda j: j.agency_id,
+    columns=(
+        Column(_("ID"), lambda j: j.pk),
+        Column(_("Company"), lambda j: j.agency.name),
+        Column(_("Employer"), lambda j: j.employer.name),
+        Column(_("Destination country"), lambda j: j.country.name),
+        Column(_("Sector"), lambda j: j.get_sector_display()),
+        Column(_("Occupation"), lambda j: j.occupation.name),
+        Column(_("Demand letter reference"), lambda j: j.reference),
+        Column(_("Status"), lambda j: j.get_status_display()),
+        Column(_("Positions"), lambda j: j.quota),
+        Column(_("Placements"), lambda j: j.placed),
+        Column(_("Monthly salary"), lambda j: j.salary),
+        Column(_("Currency"), lambda j: j.currency),
+        Column(_("Contract length (months)"), lambda j: j.contract_months),
+        Column(_("Costs borne by the worker (IDR)"), lambda j: j.worker_costs),
+        Column(_("Valid from"), lambda j: j.valid_from),
+        Column(_("Valid until"), lambda j: j.valid_until),
+        Column(_("Mission verification reference"), lambda j: j.mission_reference),
+        Column(_("Verified by the mission on"), lambda j: j.mission_verified_on),
+        Column(_("Created at"), lambda j: j.created_at),
+    ),
+)
+
+COMPANIES = ExportSpec(
+    kind=ExportKind.COMPANIES,
+    model=Agency,
+    filterset_class=AgencyFilterSet,
+    prepare=lambda qs: qs.select_related("head_office_regency"),
+    record_agency=lambda a: a.pk,
+    columns=(
+        Column(_("ID"), lambda a: a.pk),
+        Column(_("Name"), lambda a: a.name),
+        Column(_("SIP3MI number"), lambda a: a.licence_number),
+        Column(_("Licence status"), lambda a: a.get_licence_status_display()),
+        Column(_("Licence issued on"), lambda a: a.licence_issued_on),
+        Column(_("Licence expires on"), lambda a: a.licence_expires_on),
+        Column(_("Head office code"), lambda a: a.head_office_regency_id),
+        Column(_("Head office"), lambda a: _name(a.head_office_regency)),
+        Column(_("Address"), lambda a: a.address),
+        Column(_("Phone"), lambda a: a.phone),
+        Column(_("E-mail"), lambda a: a.email),
+    ),
+)
+
+FLAGS = ExportSpec(
+    kind=ExportKind.FLAGS,
+    model=Flag,
+    filterset_class=FlagFilterSet,
+    prepare=lambda qs: qs.select_related("assigned_to"),
+    columns=(
+        Column(_("ID"), lambda f: f.pk),
+        Column(_("Rule"), lambda f: f.rule_code),
+        Column(_("What was found"), _rule_title),
+        Column(_("Severity"), lambda f: f.get_severity_display()),
+        Column(_("Status"), lambda f: f.get_status_display()),
+        Column(_("Subject type"), lambda f: f.get_subject_type_display()),
+        Column(_("Subject"), lambda f: f.subject_id),
+        Column(_("Area code"), lambda f: f.area_code),
+        Column(_("First seen"), lambda f: f.first_seen),
+        Column(_("Last seen"), lambda f: f.last_seen),
+        Column(_("Assigned to"), lambda f: _name(f.assigned_to)),
+        Column(_("Resolved at"), lambda f: f.resolved_at),
+        Column(_("Reason for the decision"), lambda f: f.decision_reason),
+    ),
+)
+
+SPECS: dict[str, ExportSpec] = {spec.kind: spec for spec in (WORKERS, PLACEMENTS, JOB_ORDERS, COMPANIES, FLAGS)}

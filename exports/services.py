@@ -1,0 +1,198 @@
+"""Exports: resolve a list's filters for a user, stream small ones, run large ones as jobs."""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.services import audit_record
+from siskop2mi.errors import DomainError
+from siskop2mi.personal_data import mask_number, may_see_full_nik
+
+from . import writers
+from .choices import AUDIT_PERSONAL_DATA_EXPORTED, ExportFormat, ExportStatus
+from .columns import SPECS, ExportSpec
+from .models import ExportJob
+
+logger = logging.getLogger(__name__)
+
+# Parameters of a list page that are not filters of the rows an export holds.
+PAGE_PARAMS = ("page", "per_page")
+# A job still "running" this long after it started lost its worker (the task's hard
+# time limit is shorter): a redelivered message may claim it again.
+STALE_AFTER = timedelta(seconds=2000)
+
+
+def export_spec(kind: str) -> ExportSpec | None:
+    return SPECS.get(kind)
+
+
+def export_queryset(*, spec: ExportSpec, user, query: str):
+    """The rows ``user`` would see on the list filtered by ``query``, in the list's order.
+
+    Raises DomainError (code ``invalid_filters``, field errors) when a filter is not valid,
+    rather than exporting something other than what the list would show.
+    """
+    params = QueryDict(query or "", mutable=True)
+    for name in PAGE_PARAMS:
+        params.pop(name, None)
+    # FilterSets read the user from the request (e.g. "assigned to me"); a worker has none.
+    request = SimpleNamespace(user=user, GET=params)
+    filterset = spec.filterset_class(params or None, queryset=spec.queryset(user), request=request)
+    if filterset.is_bound and not filterset.is_valid():
+        fields = {
+            (filterset.form.fields[name].label if name in filterset.form.fields else name): [str(e) for e in errors]
+            for name, errors in filterset.form.errors.items()
+        }
+        raise DomainError("invalid_filters", _("Some filters are not valid."), fields=fields)
+    sort = params.get("sort", "")
+    if sort.lstrip("-") not in getattr(spec.filterset_class, "ordering_fields", ()):
+        sort = "id"
+    # A unique tiebreaker keeps the order stable, as on the list page.
+    ordering = (sort,) if sort.lstrip("-") == "id" else (sort, "-id" if sort.startswith("-") else "id")
+    return filterset.qs.order_by(*ordering)
+
+
+def count_up_to(queryset, limit: int) -> int:
+    """How many rows, counting no further than ``limit`` (a bounded query on large tables)."""
+    return queryset.order_by()[:limit].count()
+
+
+def reveals_full_numbers(spec: ExportSpec, user) -> bool:
+    return spec.has_personal and may_see_full_nik(user)
+
+
+def _query_for_audit(query: str) -> str:
+    """The filters for the audit trail, without a searched NIK in full."""
+    params = QueryDict(query or "", mutable=True)
+    if params.get("nik"):
+        params["nik"] = mask_number(params["nik"])
+    return params.urlencode()
+
+
+def export_audit(*, actor, spec: ExportSpec, fmt: str, query: str, rows: int, job_id: int | None = None) -> None:
+    """Record that ``actor`` took personal numbers in full out of the portal."""
+    audit_record(
+        action=AUDIT_PERSONAL_DATA_EXPORTED,
+        actor=actor,
+        kind=str(spec.kind),
+        format=fmt,
+        query=_query_for_audit(query),
+        rows=rows,
+        job_id=job_id,
+    )
+
+
+@transaction.atomic
+def export_job_create(*, actor, kind: str, fmt: str, query: str, language: str) -> ExportJob:
+    """Queue a large export; a worker writes the file once this transaction commits."""
+    from .tasks import run_export
+
+    spec = export_spec(kind)
+    if spec is None or fmt not in ExportFormat.values:
+        raise DomainError("unknown_export", _("This list cannot be exported in that format."))
+    export_queryset(spec=spec, user=actor, query=query)  # refuse invalid filters before queueing
+    job = ExportJob.objects.create(owner=actor, kind=spec.kind, format=fmt, query=query, language=language)
+    transaction.on_commit(lambda: run_export.delay(job.pk))
+    return job
+
+
+def export_dir() -> Path:
+    directory = Path(settings.EXPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _claim(job_id: int) -> bool:
+    """Take the job for this worker with one conditional UPDATE, so a rerun or a second
+    worker does nothing; a job whose worker died long ago may be taken again."""
+    now = timezone.now()
+    claimable = Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    return bool(
+        ExportJob.objects.filter(claimable, pk=job_id).update(
+            status=ExportStatus.RUNNING, started_at=now, rows_done=0, rows_total=None, error=""
+        )
+    )
+
+
+def export_job_run(*, job_id: int) -> ExportJob | None:
+    """Write a queued export's file, recording progress; None when the job was not ours to run."""
+    if not _claim(job_id):
+        return None
+    job = ExportJob.objects.select_related("owner").get(pk=job_id)
+    spec = export_spec(job.kind)
+    final = export_dir() / f"{job.pk}.{job.format}"
+    partial = final.with_name(final.name + ".part")
+
+    def progress(done: int) -> None:
+        ExportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+    try:
+        with translation.override(job.language):
+            queryset = export_queryset(spec=spec, user=job.owner, query=job.query)
+            ExportJob.objects.filter(pk=job.pk).update(rows_total=queryset.count())
+            if job.format == ExportFormat.CSV:
+                with open(partial, "w", encoding="utf-8", newline="") as handle:
+                    rows = writers.write_csv(spec, queryset, job.owner, handle, progress=progress)
+            else:
+                rows = writers.write_xlsx(spec, queryset, job.owner, partial, progress=progress)
+        # Only a complete file takes the name the download serves.
+        os.replace(partial, final)
+    except Exception as exc:  # noqa: BLE001 - any failure is shown to the owner, and logged
+        logger.exception("export %s failed", job.pk)
+        partial.unlink(missing_ok=True)
+        with translation.override(job.language):
+            message = exc.message if isinstance(exc, DomainError) else _("The export could not be written.")
+            ExportJob.objects.filter(pk=job.pk).update(
+                status=ExportStatus.FAILED, finished_at=timezone.now(), error=str(message)
+            )
+        job.refresh_from_db()
+        return job
+
+    full_numbers = reveals_full_numbers(spec, job.owner)
+    with transaction.atomic():
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportStatus.DONE,
+            finished_at=timezone.now(),
+            rows_done=rows,
+            rows_total=rows,
+            file_path=final.name,
+            full_numbers=full_numbers,
+        )
+        if full_numbers:
+            export_audit(actor=job.owner, spec=spec, fmt=job.format, query=job.query, rows=rows, job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def export_file(job: ExportJob) -> Path | None:
+    """The finished file of a job, if it is still there."""
+    if job.status != ExportStatus.DONE or not job.file_path:
+        return None
+    path = Path(settings.EXPORT_DIR) / Path(job.file_path).name
+    return path if path.is_file() else None
+
+
+def export_jobs_purge(*, now=None) -> int:
+    """Delete exports (rows and files) older than settings.EXPORT_KEEP_DAYS; returns how many."""
+    now = now or timezone.now()
+    old = ExportJob.objects.filter(created_at__lt=now - timedelta(days=settings.EXPORT_KEEP_DAYS))
+    directory = Path(settings.EXPORT_DIR)
+    purged = 0
+    for job in old.only("pk", "format", "file_path").iterator():
+        for name in (job.file_path, f"{job.pk}.{job.format}", f"{job.pk}.{job.format}.part"):
+            if name:
+                (directory / Path(name).name).unlink(missing_ok=True)
+        purged += 1
+    old.delete()
+    return purged

@@ -1,0 +1,172 @@
+"""Reads of a placement the portal reuses: its stepper, what the next stage needs, its events in words.
+
+What is missing comes from placement.requirements, the very functions the services
+call before a transition, so the page and the refusal always agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+
+from .choices import ADVANCEABLE_STAGES, DocumentKind, EventKind, ReturnReason, Stage
+from .models import Placement
+from .requirements import job_order_problems, missing_for, missing_for_departure
+
+# The stages a placement walks through, in order (cancellation is not a step).
+LIFECYCLE = [stage for stage in Stage if stage != Stage.CANCELLED]
+
+
+def stage_steps(placement: Placement, *, cancelled_at: int | None = None) -> list[dict]:
+    """Each lifecycle stage with its state: "done", "current", "todo", or "skipped" after a cancellation.
+
+    ``cancelled_at`` is the stage a cancelled placement was in when it was cancelled.
+    """
+    reached = cancelled_at if placement.stage == Stage.CANCELLED else placement.stage
+    steps = []
+    for stage in LIFECYCLE:
+        if reached is not None and stage < reached:
+            state = "done"
+        elif stage == reached:
+            state = "cancelled" if placement.stage == Stage.CANCELLED else "current"
+        else:
+            state = "skipped" if placement.stage == Stage.CANCELLED else "todo"
+        steps.append({"number": int(stage), "label": stage.label, "state": state})
+    if placement.stage == Stage.RETURNED:
+        steps[-1]["state"] = "done"
+    return steps
+
+
+def next_stage_requirements(placement: Placement, *, on: date | None = None) -> tuple[Stage | None, list[str]]:
+    """The stage that comes next and what it still lacks (empty: the company may move it on).
+
+    ``placement`` needs its worker, application, documents and its job order's agency,
+    employer and country loaded (select_related / prefetch_related), as the services do.
+    """
+    today = on or timezone.localdate()
+    stage = placement.stage
+    if stage + 1 in ADVANCEABLE_STAGES:
+        return Stage(stage + 1), missing_for(placement, stage + 1, on=today)
+    if stage == Stage.READY:
+        day = placement.planned_departure_on
+        missing = [] if day else [_("a planned departure date")]
+        missing += job_order_problems(placement.job_order, on=day or today)
+        missing += missing_for_departure(placement, day or today)
+        return Stage.DEPARTED, missing
+    if stage == Stage.DEPARTED:
+        return Stage.WORKING, [_("the arrival date and the arrival report to the Indonesian mission (lapor diri)")]
+    return None, []
+
+
+def _day(value) -> str:
+    try:
+        return date_format(date.fromisoformat(value), "j F Y")
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def _amount(value) -> str:
+    try:
+        return number_format(Decimal(value), decimal_pos=0, force_grouping=True)
+    except (TypeError, ValueError, InvalidOperation):
+        return str(value or "")
+
+
+def _document_label(kind) -> str:
+    return str(DocumentKind(kind).label) if kind in DocumentKind.values else str(kind or "")
+
+
+def describe_event(event) -> str:
+    """One line saying what an event recorded, in words (no personal numbers)."""
+    data = event.data or {}
+    kind = event.kind
+    if kind in (EventKind.ADVANCED, EventKind.CREATED) and event.to_stage:
+        if event.from_stage:
+            return _("from “%(from)s” to “%(to)s”") % {
+                "from": Stage(event.from_stage).label,
+                "to": Stage(event.to_stage).label,
+            }
+        return _("at “%(stage)s”") % {"stage": Stage(event.to_stage).label}
+    if kind in (EventKind.DOCUMENT_ADDED, EventKind.DOCUMENT_VERIFIED):
+        return _document_label(data.get("document_kind"))
+    if kind == EventKind.FACTS_RECORDED:
+        parts = []
+        if "worker_costs" in data:
+            parts.append(
+                _("placement agreement signed on %(day)s, costs borne by the worker Rp %(amount)s")
+                % {"day": _day(data.get("signed_on")), "amount": _amount(data["worker_costs"])}
+            )
+        if "salary" in data:
+            parts.append(
+                _("employment contract signed on %(day)s, salary %(salary)s")
+                % {"day": _day(data.get("contract_signed_on")), "salary": _amount(data["salary"])}
+            )
+        if "planned_departure_on" in data:
+            parts.append(_("departure planned for %(day)s") % {"day": _day(data["planned_departure_on"])})
+        return "; ".join(parts)
+    if kind == EventKind.FEE_RECORDED:
+        return _("Rp %(amount)s") % {"amount": _amount(data.get("amount_idr"))}
+    if kind == EventKind.DEPARTED:
+        return _("on %(day)s from %(point)s, %(flight)s") % {
+            "day": _day(data.get("departed_on")),
+            "point": data.get("embarkation_point", ""),
+            "flight": data.get("flight", ""),
+        }
+    if kind == EventKind.ARRIVED:
+        return _("arrived on %(arrived)s, reported to the mission on %(reported)s") % {
+            "arrived": _day(data.get("arrived_on")),
+            "reported": _day(data.get("reported_on")),
+        }
+    if kind == EventKind.RETURNED:
+        reason = data.get("return_reason")
+        label = ReturnReason(reason).label if reason in ReturnReason.values else str(reason or "")
+        return _("on %(day)s: %(reason)s") % {"day": _day(data.get("returned_on")), "reason": label}
+    if kind == EventKind.CANCELLED and event.from_stage:
+        return _("while at “%(stage)s”") % {"stage": Stage(event.from_stage).label}
+    return ""
+
+
+def flags_on(user, subjects: dict[str, list[int]]) -> list:
+    """Red flags (not resolved) the user may see on these subjects, e.g. {"placement": [7], "worker": [3]},
+    most severe first, each with its rule, its evidence in words and a link to its triage page.
+
+    Companies and village officers see none: flags are for the officials who triage them
+    (as on the red-flag pages).
+    """
+    from accounts.choices import Role
+
+    if user.is_agency_user or user.role == Role.VILLAGE_OFFICER:
+        return []
+    from django.db.models import Case, IntegerField, Q, Value, When
+    from django.urls import reverse
+
+    from oversight.choices import FlagStatus
+    from oversight.evidence import describe_evidence
+    from oversight.models import Flag
+    from oversight.rules import RULES_BY_CODE
+
+    condition = Q()
+    for subject_type, ids in subjects.items():
+        if ids:
+            condition |= Q(subject_type=subject_type, subject_id__in=ids)
+    if not condition:
+        return []
+    severity_order = Case(
+        When(severity="high", then=Value(0)), When(severity="medium", then=Value(1)), default=Value(2),
+        output_field=IntegerField(),
+    )  # fmt: skip
+    flags = list(
+        Flag.objects.visible_to(user)
+        .filter(condition)
+        .exclude(status=FlagStatus.RESOLVED)
+        .order_by(severity_order, "-last_seen")
+    )
+    for flag in flags:
+        flag.rule = RULES_BY_CODE.get(flag.rule_code)
+        flag.facts = describe_evidence(flag.rule_code, flag.evidence)
+        flag.url = reverse("oversight:flag_detail", args=[flag.pk])
+    return flags
