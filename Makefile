@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags
+.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags bench-dashboard bench-api
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,3 +45,11 @@ bench-generate: $(STAMP)
 ## A full red-flag scan, rule by rule, against reading the same tables once; re-check p50/p95.
 bench-redflags: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.redflags
+
+## The dashboard: one summary refresh, then the page's server time (p50/p95) at three levels against a floor.
+bench-dashboard: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.dashboard
+
+## The partner API under load (16 clients) on a loopback gunicorn, beside a bare .values() baseline.
+bench-api: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.api

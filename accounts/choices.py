@@ -26,3 +26,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     USER_CREATED = "user_created", _("User created")
+    API_KEY_CREATED = "api_key_created", _("API key created")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    LICENCE_REINSTATED = "licence_reinstated", _("Company licence reinstated")
+    PERSONAL_DATA_VIEWED = "personal_data_viewed", _("Personal numbers viewed")
+    PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal numbers exported")

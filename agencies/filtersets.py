@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from siskop2mi.filtering import AreaCodeFilter
 
-from .choices import LicenceStatus
-from .models import Agency
+from .choices import LicenceStatus, Sector
+from .models import Agency, Employer, FieldRecruiter
 
 
 class AgencyFilterSet(django_filters.FilterSet):
@@ -26,3 +26,27 @@ class AgencyFilterSet(django_filters.FilterSet):
     class Meta:
         model = Agency
         fields = ["licence_status"]
+
+
+class EmployerFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name contains"))
+    country = django_filters.CharFilter(field_name="country__code", lookup_expr="iexact", label=_("Country (ISO code)"))
+    sector = django_filters.ChoiceFilter(choices=Sector.choices, label=_("Sector"))
+    blacklisted = django_filters.BooleanFilter(label=_("Blacklisted"))
+
+    ordering_fields = ("id", "name")
+
+    class Meta:
+        model = Employer
+        fields = ["sector", "blacklisted"]
+
+
+class FieldRecruiterFilterSet(django_filters.FilterSet):
+    name = django_filters.CharFilter(field_name="full_name", lookup_expr="icontains", label=_("Name contains"))
+    area = AreaCodeFilter(field_name="village_id", label=_("Area (code)"))
+
+    ordering_fields = ("id", "full_name")
+
+    class Meta:
+        model = FieldRecruiter
+        fields = []

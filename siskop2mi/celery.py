@@ -5,6 +5,8 @@ import os
 from celery import Celery
 from celery.schedules import crontab
 
+from dashboard.schedule import REFRESH_MINUTES as DASHBOARD_REFRESH_MINUTES
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")
 
 app = Celery("siskop2mi")
@@ -26,5 +28,14 @@ app.conf.beat_schedule = {
     "expire-licences": {
         "task": "agencies.expire_licences",
         "schedule": crontab(hour=0, minute=5),
+    },
+    "dashboard-refresh": {
+        "task": "dashboard.refresh",
+        "schedule": crontab(minute=f"*/{DASHBOARD_REFRESH_MINUTES}"),
+        "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
+    },
+    "purge-old-exports": {
+        "task": "exports.purge",
+        "schedule": crontab(hour=2, minute=15),
     },
 }

@@ -12,8 +12,13 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path("wilayah/", include("villages.urls")),
+    path("rekrutmen/", include("recruitment.urls")),
     path("penempatan/", include("placement.urls")),
     path("pengawasan/", include("oversight.urls")),
+    path("perusahaan/", include("agencies.urls")),
+    path("dasbor/", include("dashboard.urls")),
+    path("ekspor/", include("exports.urls")),
+    path("api/v1/", include("siskop2mi.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
@@ -22,3 +27,6 @@ if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
     urlpatterns += staticfiles_urlpatterns()
+
+# Unknown URLs under /api/ answer problem+json like the rest of the API; elsewhere the portal's page.
+handler404 = "siskop2mi.api.exceptions.not_found_view"

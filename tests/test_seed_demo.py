@@ -41,6 +41,26 @@ def test_a_second_run_changes_nothing(seeded, monkeypatch, tmp_path):
     assert Placement.objects.count() == before
     again = json.loads((tmp_path / "credentials.json").read_text())
     assert again["accounts"] == seeded["accounts"]
+    assert again["api_keys"] == seeded["api_keys"]  # still valid, so kept
+
+
+def test_two_demo_companies_get_a_working_api_key(seeded, client):
+    from agencies.models import Agency
+
+    keys = {row["agency"]: row["key"] for row in seeded["api_keys"]}
+    assert len(keys) == 2
+    for agency_name, key in keys.items():
+        response = client.get("/api/v1/placements/", HTTP_AUTHORIZATION=f"Bearer {key}")
+        assert response.status_code == 200
+        agency = Agency.objects.get(name=agency_name)
+        assert {row["agency"] for row in response.json()["results"]} == {agency.pk}
+
+
+def test_the_dashboard_has_figures_right_away(seeded, client):
+    client.force_login(User.objects.get(username="kementerian"))
+    response = client.get("/dasbor/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert b"No figures have been computed yet" not in response.content
 
 
 def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client):

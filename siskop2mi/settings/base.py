@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "siskop2mi",
     "accounts",
@@ -55,6 +56,8 @@ INSTALLED_APPS = [
     "placement",
     "oversight",
     "complaints",
+    "dashboard",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -160,8 +163,72 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Django's cache (API throttling) lives in Redis, so every web worker counts the same budget.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "siskop2mi"),
+    }
+}
+
+# The partner API (siskop2mi/api/): API keys or the portal session, problem+json errors,
+# cursor pagination, the shared FilterSets, one request budget per key.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "siskop2mi.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["siskop2mi.api.permissions.IsCompanyUser"],
+    "DEFAULT_PAGINATION_CLASS": "siskop2mi.api.pagination.Cursor",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["siskop2mi.api.throttling.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"partner": os.environ.get("API_THROTTLE_RATE", "600/minute")},
+    "EXCEPTION_HANDLER": "siskop2mi.api.exceptions.problem_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SISKOP2MI partner API",
+    "DESCRIPTION": "For licensed placement companies (P3MI): job orders, candidates, applications, training, "
+    "placements from registration to return. Quickstart: docs/api.md. Authenticate with "
+    "`Authorization: Bearer <API key>`; errors are RFC 9457 problem+json, in Indonesian or English by "
+    "Accept-Language.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "siskop2mi.api.schema.add_problem_responses",
+    ],
+    # One name per choice set, whichever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "placement.choices.Stage",
+        "AdvanceStageEnum": "placement.api.serializers.ADVANCE_CHOICES",
+        "DocumentKindEnum": "placement.choices.DocumentKind",
+        "EventKindEnum": "placement.choices.EventKind",
+        "EmbarkationKindEnum": "placement.choices.EmbarkationKind",
+        "ReturnReasonEnum": "placement.choices.ReturnReason",
+        "TrainingKindEnum": "recruitment.choices.TrainingKind",
+        "ProviderKindEnum": "recruitment.choices.ProviderKind",
+    },
+}
+
 # Re-check a subject's red-flag rules after each relevant write (a Celery task on commit).
 OVERSIGHT_RECHECK_ON_WRITE = env_bool("OVERSIGHT_RECHECK_ON_WRITE", True)
+# Exports of lists: up to this many rows stream at once, more run as a Celery job writing
+# a file under EXPORT_DIR, which is deleted EXPORT_KEEP_DAYS after it was made.
+EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
+EXPORT_DIR = os.environ.get("EXPORT_DIR", str(paths.EXPORT_DIR))
+EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 # How old the last beat heartbeat may be before /healthz reports beat as down.
 BEAT_HEARTBEAT_MAX_AGE = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE", "180"))
 

@@ -17,10 +17,13 @@ from django.db import transaction
 from accounts.choices import Role
 from accounts.models import User
 from accounts.services import user_create
-from agencies.models import Agency
+from agencies.models import Agency, ApiKey, ApiKeyScope
+from agencies.services import api_key_create, api_key_hash
+from dashboard.models import Snapshot
+from dashboard.services import dashboard_refresh
 from placement.models import Placement
 from siskop2mi import paths
-from siskop2mi.demo_data import DEMO_AGENCY, build_demo_data
+from siskop2mi.demo_data import DEMO_AGENCY, SECOND_AGENCY, build_demo_data
 from villages.models import Province, Regency, Village
 
 # (username, full name, role, jurisdiction field, jurisdiction code or agency)
@@ -32,10 +35,14 @@ DEMO_ACCOUNTS = [
     ("desa.tanjungluar", "Muhammad Saleh", Role.VILLAGE_OFFICER, "village", "52.03.01.2001"),
     ("p3mi.admin", "Hendra Gunawan", Role.AGENCY_ADMIN, "agency", DEMO_AGENCY),
     ("p3mi.staf", "Siti Aminah", Role.AGENCY_STAFF, "agency", DEMO_AGENCY),
+    ("p3mi2.admin", "Yosef Benu", Role.AGENCY_ADMIN, "agency", SECOND_AGENCY),
     ("pengaduan", "Dewi Lestari", Role.COMPLAINT_OFFICER, None, None),
     ("auditor", "Bambang Susanto", Role.AUDITOR, None, None),
     ("admin", "Administrator Sistem", Role.SYSTEM_ADMIN, None, None),
 ]
+
+# The demo companies whose administrators hold a demo API key.
+DEMO_API_KEY_HOLDERS = [("p3mi.admin", DEMO_AGENCY), ("p3mi2.admin", SECOND_AGENCY)]
 
 JURISDICTION_MODELS = {"province": Province, "regency": Regency, "village": Village}
 
@@ -79,9 +86,11 @@ class Command(BaseCommand):
                         "jurisdiction": str(user.jurisdiction or "Indonesia"),
                     }
                 )
+            api_keys = self._api_keys(self._read_keys(credentials_path))
         paths.DEMO_DIR.mkdir(parents=True, exist_ok=True)
         existing = json.loads(credentials_path.read_text()) if credentials_path.exists() else {}
         existing["accounts"] = accounts
+        existing["api_keys"] = api_keys
         credentials_path.write_text(json.dumps(existing, indent=2, ensure_ascii=False))
         credentials_path.chmod(0o600)
         if verbosity:
@@ -94,6 +103,34 @@ class Command(BaseCommand):
                     f"Demo data: {summary['placements']} placements through every stage and "
                     f"{summary['planted']} planted non-procedural cases in {time.monotonic() - started:.1f}s"
                 )
+        if not Snapshot.objects.exists():
+            # The dashboard reads summary tables the scheduler refreshes every 15 minutes: fill them now.
+            dashboard_refresh()
+
+    @staticmethod
+    def _read_keys(path) -> dict:
+        if not path.exists():
+            return {}
+        return {row["agency"]: row["key"] for row in json.loads(path.read_text()).get("api_keys", [])}
+
+    @staticmethod
+    def _api_keys(known: dict) -> list[dict]:
+        """A read-write API key for each of two demo companies, for docs/api.md's examples.
+
+        Only a key's hash is stored, so a key is reused while the credentials file still holds it.
+        """
+        keys = []
+        for username, agency_name in DEMO_API_KEY_HOLDERS:
+            raw_key = known.get(agency_name, "")
+            prefix = raw_key.split("_")[1] if raw_key.count("_") >= 2 else ""
+            still_valid = ApiKey.objects.filter(
+                prefix=prefix, key_hash=api_key_hash(raw_key), revoked_at__isnull=True
+            ).exists()
+            if not still_valid:
+                admin = User.objects.get(username=username)
+                raw_key = api_key_create(actor=admin, name="Demo (docs/api.md)", scope=ApiKeyScope.READ_WRITE)[1]
+            keys.append({"agency": agency_name, "key": raw_key, "scope": ApiKeyScope.READ_WRITE.value})
+        return keys
 
     @staticmethod
     def _read(path) -> dict:

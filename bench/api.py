@@ -1,0 +1,209 @@
+"""`make bench-api`: the partner API under load, beside a bare baseline, in the same run.
+
+1. Uses the data set of `make bench-data` in BENCH_DATABASE (generated first if missing) and
+   the company with the most placements; issues that company a read-write API key.
+2. Starts gunicorn (gthread, BENCH_API_WORKERS processes x BENCH_API_THREADS threads) on a
+   loopback port over that database, with bench/api_settings.py: the real URLs plus two
+   baseline endpoints (bench/api_site.py) that return the same placement rows through
+   `.values()` and a plain JsonResponse.
+3. For each of four scenarios (API list, baseline list, API detail, baseline detail),
+   BENCH_API_CLIENTS (16) client threads on keep-alive connections send requests for
+   BENCH_API_SECONDS after a warm-up: the list is the first page of 50, newest first; the
+   detail a random placement of the company's. Every answer must be 200.
+4. One line of JSON: p50, p95 (ms) and requests per second per scenario, and the ratios
+   API / baseline. The goal: the API keeps at least half the baseline's throughput and its
+   p95 stays under 100 ms.
+"""
+
+from __future__ import annotations
+
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+from bench.common import bench_seed, bench_workers, emit, generated_workers, log, use_bench_database
+
+CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", 16))
+SECONDS = float(os.environ.get("BENCH_API_SECONDS", 15))
+WARMUP_SECONDS = 3.0
+WORKERS = int(os.environ.get("BENCH_API_WORKERS", 2))
+THREADS = int(os.environ.get("BENCH_API_THREADS", 8))
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def busiest_company() -> tuple[int, int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT agency_id, count(*) FROM placement_placement GROUP BY 1 ORDER BY 2 DESC LIMIT 1")
+        return cursor.fetchone()
+
+
+def issue_key(agency_id: int) -> str:
+    from accounts.choices import Role
+    from accounts.models import User
+    from agencies.services import api_key_create
+
+    admin, _created = User.objects.get_or_create(
+        username="bench.api.admin",
+        defaults={"full_name": "Bench API", "role": Role.AGENCY_ADMIN, "agency_id": agency_id},
+    )
+    if admin.agency_id != agency_id:
+        admin.agency_id = agency_id
+        admin.save(update_fields=["agency"])
+    return api_key_create(actor=admin, name="make bench-api", scope="read_write")[1]
+
+
+def sample_ids(agency_id: int, size: int = 5000) -> list[int]:
+    from placement.models import Placement
+
+    ids = list(Placement.objects.filter(agency_id=agency_id).values_list("id", flat=True).order_by("?")[:size])
+    return ids
+
+
+def wait_for(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"bench: gunicorn exited with {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    sys.exit("bench: gunicorn did not answer in time")
+
+
+def run_scenario(port: int, make_path, headers: dict, seconds: float) -> dict:
+    """CLIENTS threads, each on its own keep-alive connection, for `seconds` (after a warm-up)."""
+    latencies: list[list[float]] = [[] for _ in range(CLIENTS)]
+    failures: list[str] = []
+    start_measuring = time.monotonic() + WARMUP_SECONDS
+    stop = start_measuring + seconds
+
+    def client(index: int) -> None:
+        rng = random.Random(index)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        while True:
+            now = time.monotonic()
+            if now >= stop:
+                break
+            path = make_path(rng)
+            started = time.perf_counter()
+            connection.request("GET", path, headers=headers)
+            response = connection.getresponse()
+            body = response.read()
+            elapsed = time.perf_counter() - started
+            if response.status != 200:
+                failures.append(f"{response.status} {path} {body[:200]!r}")
+                break
+            if now >= start_measuring:
+                latencies[index].append(elapsed * 1000)
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        sys.exit(f"bench: a request failed: {failures[0]}")
+    timings = [t for per_client in latencies for t in per_client]
+    return {
+        "requests": len(timings),
+        "rps": round(len(timings) / seconds, 1),
+        "p50_ms": round(percentile(timings, 0.5), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "mean_ms": round(statistics.fmean(timings), 1),
+    }
+
+
+def main() -> None:
+    database = use_bench_database()
+    workers = generated_workers()
+    if workers is None:
+        from django.core.management import call_command
+
+        log(f"no generated data in {database}: generating {bench_workers():,} workers first")
+        call_command("generate_data", workers=bench_workers(), seed=bench_seed())
+        workers = generated_workers()
+    agency_id, placements = busiest_company()
+    key = issue_key(agency_id)
+    ids = sample_ids(agency_id)
+    from django.db import connections
+
+    connections.close_all()
+    log(f"{workers:,} workers; company {agency_id} has {placements:,} placements; {len(ids):,} sampled for detail")
+
+    port = free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.api_settings", "DEBUG": "0"}
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        "siskop2mi.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        "--worker-class=gthread",
+        f"--workers={WORKERS}",
+        f"--threads={THREADS}",
+        "--log-level=warning",
+    ]
+    log(f"starting gunicorn on 127.0.0.1:{port} ({WORKERS} workers x {THREADS} threads)")
+    server = subprocess.Popen(command, env=env)
+    try:
+        wait_for(port, server)
+        auth = {"Authorization": f"Bearer {key}", "Accept": "application/json"}
+        plain = {"Accept": "application/json"}
+        scenarios = {
+            "api_list": (lambda rng: "/api/v1/placements/?page_size=50", auth),
+            "baseline_list": (lambda rng: f"/bench/placements/?agency={agency_id}", plain),
+            "api_detail": (lambda rng: f"/api/v1/placements/{rng.choice(ids)}/", auth),
+            "baseline_detail": (lambda rng: f"/bench/placements/{rng.choice(ids)}/?agency={agency_id}", plain),
+        }
+        results = {}
+        for name, (make_path, headers) in scenarios.items():
+            log(f"{name}: {CLIENTS} clients for {SECONDS:.0f}s")
+            results[name] = run_scenario(port, make_path, headers, SECONDS)
+            log(f"{name}: {results[name]}")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    def ratio(kind: str) -> float:
+        return round(results[f"api_{kind}"]["rps"] / results[f"baseline_{kind}"]["rps"], 2)
+
+    throughput = {"list": ratio("list"), "detail": ratio("detail")}
+    emit(
+        {
+            "benchmark": "api",
+            "workers": workers,
+            "company_placements": placements,
+            "clients": CLIENTS,
+            "seconds_each": SECONDS,
+            "server": f"gunicorn gthread {WORKERS}x{THREADS}",
+            **results,
+            "throughput_ratio_api_to_baseline": throughput,
+            "goal_half_baseline_throughput": all(value >= 0.5 for value in throughput.values()),
+            "goal_p95_under_100ms": all(results[f"api_{k}"]["p95_ms"] < 100 for k in ("list", "detail")),
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()

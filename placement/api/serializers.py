@@ -1,0 +1,237 @@
+"""Partner API: placements, their documents and events, and the input of each stage action."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from recruitment.models import Application
+from siskop2mi.api.fields import ScopedPrimaryKeyRelatedField
+
+from ..choices import ADVANCEABLE_STAGES, DocumentKind, ReturnReason, Stage
+from ..models import Document, EmbarkationPoint, Placement, PlacementEvent
+
+STAGE_LABELS = dict(Stage.choices)
+
+
+class EmbarkationPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EmbarkationPoint
+        fields = ["code", "name", "kind", "regency", "official"]
+
+
+def _moment(value):
+    """As DRF's DateTimeField renders it: local time, ISO 8601, 'Z' for UTC."""
+    if value is None:
+        return None
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _day(value):
+    return value.isoformat() if value is not None else None
+
+
+def _decimal(value):
+    return str(value) if value is not None else None
+
+
+class PlacementSerializer(serializers.ModelSerializer):
+    """The fields below document the schema; ``to_representation`` renders them directly,
+    because DRF's field-by-field rendering was most of a list page's time (bench/api.py).
+    A test checks both renderings agree."""
+
+    stage_label = serializers.CharField(source="get_stage_display", read_only=True)
+    worker_name = serializers.CharField(source="worker.full_name", read_only=True)
+    worker_nik = serializers.CharField(source="worker.masked_nik", read_only=True)
+    country = serializers.CharField(source="job_order.country_id", read_only=True)
+    # Blank until the placement has returned.
+    return_reason = serializers.ChoiceField(choices=ReturnReason.choices, allow_blank=True, read_only=True)
+
+    class Meta:
+        model = Placement
+        fields = [
+            "id",
+            "worker",
+            "worker_name",
+            "worker_nik",
+            "job_order",
+            "application",
+            "agency",
+            "country",
+            "stage",
+            "stage_label",
+            "stage_changed_at",
+            "planned_departure_on",
+            "agreement_signed_on",
+            "agreement_worker_costs",
+            "contract_signed_on",
+            "contract_salary",
+            "departed_on",
+            "embarkation_point",
+            "flight",
+            "arrived_on",
+            "arrival_reported_on",
+            "returned_on",
+            "return_reason",
+            "cancellation_reason",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, placement):
+        worker, job_order = placement.worker, placement.job_order
+        return {
+            "id": placement.id,
+            "worker": placement.worker_id,
+            "worker_name": worker.full_name,
+            "worker_nik": worker.masked_nik,
+            "job_order": placement.job_order_id,
+            "application": placement.application_id,
+            "agency": placement.agency_id,
+            "country": job_order.country_id,
+            "stage": placement.stage,
+            "stage_label": str(STAGE_LABELS[placement.stage]),
+            "stage_changed_at": _moment(placement.stage_changed_at),
+            "planned_departure_on": _day(placement.planned_departure_on),
+            "agreement_signed_on": _day(placement.agreement_signed_on),
+            "agreement_worker_costs": _decimal(placement.agreement_worker_costs),
+            "contract_signed_on": _day(placement.contract_signed_on),
+            "contract_salary": _decimal(placement.contract_salary),
+            "departed_on": _day(placement.departed_on),
+            "embarkation_point": placement.embarkation_point_id,
+            "flight": placement.flight,
+            "arrived_on": _day(placement.arrived_on),
+            "arrival_reported_on": _day(placement.arrival_reported_on),
+            "returned_on": _day(placement.returned_on),
+            "return_reason": placement.return_reason,
+            "cancellation_reason": placement.cancellation_reason,
+            "version": placement.version,
+            "created_at": _moment(placement.created_at),
+            "updated_at": _moment(placement.updated_at),
+        }
+
+    def generic_representation(self, placement):
+        """DRF's own rendering of the declared fields (what ``to_representation`` must equal)."""
+        return super().to_representation(placement)
+
+
+class PlacementDetailSerializer(PlacementSerializer):
+    missing_for_next_stage = serializers.SerializerMethodField(
+        help_text=_("What the next stage still needs (empty when it can be reached).")
+    )
+
+    class Meta(PlacementSerializer.Meta):
+        fields = [*PlacementSerializer.Meta.fields, "missing_for_next_stage"]
+        read_only_fields = fields
+
+    def to_representation(self, placement):
+        return {
+            **super().to_representation(placement),
+            "missing_for_next_stage": self.get_missing_for_next_stage(placement),
+        }
+
+    def get_missing_for_next_stage(self, placement) -> list[str]:
+        from ..requirements import missing_for
+
+        next_stage = placement.stage + 1
+        if next_stage not in ADVANCEABLE_STAGES:
+            return []
+        return [str(item) for item in missing_for(placement, next_stage)]
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="masked_number", read_only=True)
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "placement",
+            "kind",
+            "number",
+            "issued_on",
+            "expires_on",
+            "issuer",
+            "has_file",
+            "content_type",
+            "size",
+            "verified_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_file(self, document) -> bool:
+        return bool(document.file)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = PlacementEvent
+        fields = ["id", "at", "kind", "kind_label", "from_stage", "to_stage", "reason", "data"]
+        read_only_fields = fields
+
+
+class PlacementCreateSerializer(serializers.Serializer):
+    application = ScopedPrimaryKeyRelatedField(
+        Application, help_text=_("A selected application of your candidate to your job order.")
+    )
+
+
+ADVANCE_CHOICES = [(int(stage), Stage(stage).label) for stage in ADVANCEABLE_STAGES]
+
+
+class AdvanceSerializer(serializers.Serializer):
+    to_stage = serializers.ChoiceField(
+        choices=ADVANCE_CHOICES,
+        help_text=_("The next stage (2 to 9); departure, arrival and return have their own actions."),
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AgreementSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    worker_costs = serializers.DecimalField(max_digits=14, decimal_places=0, min_value=0)
+
+
+class ContractSerializer(serializers.Serializer):
+    signed_on = serializers.DateField()
+    salary = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+
+
+class DeparturePlanSerializer(serializers.Serializer):
+    planned_on = serializers.DateField()
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    number = serializers.CharField(max_length=60)
+    issued_on = serializers.DateField()
+    issuer = serializers.CharField(max_length=150)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    file = serializers.FileField(required=False, help_text=_("PDF, JPEG or PNG scan, at most 5 MB."))
+
+
+class DepartSerializer(serializers.Serializer):
+    departed_on = serializers.DateField()
+    embarkation_point = serializers.PrimaryKeyRelatedField(queryset=EmbarkationPoint.objects.all())
+    flight = serializers.CharField(max_length=40)
+
+
+class ArriveSerializer(serializers.Serializer):
+    arrived_on = serializers.DateField()
+    reported_on = serializers.DateField()
+
+
+class ReturnSerializer(serializers.Serializer):
+    returned_on = serializers.DateField()
+    reason = serializers.ChoiceField(choices=ReturnReason.choices)
+    details = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)

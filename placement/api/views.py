@@ -1,0 +1,174 @@
+"""Partner API for placements: register, move through the stages, attach documents, depart,
+arrive, return. Each action calls the service the portal calls.
+
+A placement's ``ETag`` is its version; an action sent with ``If-Match`` is refused with
+412 when the placement changed since the client read it.
+"""
+
+from django.db import transaction
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from siskop2mi.api.exceptions import PreconditionFailed
+from siskop2mi.api.views import PartnerViewSet
+
+from .. import services
+from ..filtersets import PlacementFilterSet
+from ..models import EmbarkationPoint, Placement
+from . import serializers as s
+
+PLACEMENT_COLUMNS = [field.name for field in Placement._meta.concrete_fields]
+
+
+def etag(placement_id: int, version: int) -> str:
+    return f'"{placement_id}-{version}"'
+
+
+def _if_match_allows(header: str, current: str) -> bool:
+    candidates = [value.strip() for value in header.split(",")]
+    # A weak validator (W/"...") compares by its opaque value, which is fine for If-Match on our own tags.
+    return "*" in candidates or current in (c.removeprefix("W/") for c in candidates)
+
+
+class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+    """Your company's placements, one worker on one job order, from registration to return."""
+
+    model = Placement
+    serializer_class = s.PlacementDetailSerializer
+    filterset_class = PlacementFilterSet
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    input_serializers = {
+        "create": s.PlacementCreateSerializer,
+        "advance": s.AdvanceSerializer,
+        "agreement": s.AgreementSerializer,
+        "contract": s.ContractSerializer,
+        "departure_plan": s.DeparturePlanSerializer,
+        "documents": s.DocumentUploadSerializer,
+        "depart": s.DepartSerializer,
+        "arrive": s.ArriveSerializer,
+        "return_home": s.ReturnSerializer,
+        "cancel": s.CancelSerializer,
+    }
+
+    def get_queryset(self):
+        queryset = super().get_queryset().select_related("worker", "job_order")
+        if self.action == "list":
+            # A list shows only these columns of the worker and the job order.
+            return queryset.only(*PLACEMENT_COLUMNS, "worker__full_name", "worker__nik", "job_order__country")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return s.PlacementSerializer
+        return super().get_serializer_class()
+
+    def _respond(self, placement_id: int, status_code=status.HTTP_200_OK) -> Response:
+        placement = self.get_queryset().get(pk=placement_id)
+        return self.output(placement, status_code=status_code, headers={"ETag": etag(placement.pk, placement.version)})
+
+    def _act(self, request, service, **arguments) -> Response:
+        """Run a stage action on this placement, honouring If-Match, and answer with the new state."""
+        placement = self.get_object()
+        with transaction.atomic():
+            version = Placement.objects.select_for_update().values_list("version", flat=True).get(pk=placement.pk)
+            if_match = request.headers.get("If-Match")
+            if if_match and not _if_match_allows(if_match, etag(placement.pk, version)):
+                raise PreconditionFailed()
+            service(actor=request.user, placement_id=placement.pk, **arguments)
+        return self._respond(placement.pk)
+
+    def retrieve(self, request, pk=None):
+        placement = self.get_object()
+        return self.output(placement, headers={"ETag": etag(placement.pk, placement.version)})
+
+    @extend_schema(request=s.PlacementCreateSerializer, responses={201: s.PlacementDetailSerializer})
+    def create(self, request):
+        placement = services.placement_create(actor=request.user, **self.parsed(request))
+        return self._respond(placement.pk, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AdvanceSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def advance(self, request, pk=None):
+        data = self.parsed(request)
+        return self._act(
+            request, services.placement_advance, to_stage=int(data["to_stage"]), reason=data.get("reason", "")
+        )
+
+    @extend_schema(request=s.AgreementSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def agreement(self, request, pk=None):
+        return self._act(request, services.placement_record_agreement, **self.parsed(request))
+
+    @extend_schema(request=s.ContractSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def contract(self, request, pk=None):
+        return self._act(request, services.placement_record_contract, **self.parsed(request))
+
+    @extend_schema(request=s.DeparturePlanSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="departure-plan")
+    def departure_plan(self, request, pk=None):
+        return self._act(request, services.placement_plan_departure, **self.parsed(request))
+
+    @extend_schema(request=s.DepartSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def depart(self, request, pk=None):
+        return self._act(request, services.placement_depart, **self.parsed(request))
+
+    @extend_schema(request=s.ArriveSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def arrive(self, request, pk=None):
+        return self._act(request, services.placement_arrive, **self.parsed(request))
+
+    @extend_schema(request=s.ReturnSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_home(self, request, pk=None):
+        return self._act(request, services.placement_return, **self.parsed(request))
+
+    @extend_schema(request=s.CancelSerializer, responses=s.PlacementDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._act(request, services.placement_cancel, **self.parsed(request))
+
+    @extend_schema(methods=["get"], request=None, responses=s.DocumentSerializer(many=True), summary="List documents")
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.DocumentSerializer},
+        summary="Attach a document (multipart upload)",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request, pk=None):
+        placement = self.get_object()
+        if request.method == "GET":
+            documents = placement.documents.order_by("id")
+            return Response(s.DocumentSerializer(documents, many=True).data)
+        data = self.parsed(request)
+        with transaction.atomic():
+            version = Placement.objects.select_for_update().values_list("version", flat=True).get(pk=placement.pk)
+            if_match = request.headers.get("If-Match")
+            if if_match and not _if_match_allows(if_match, etag(placement.pk, version)):
+                raise PreconditionFailed()
+            document = services.document_add(actor=request.user, placement_id=placement.pk, **data)
+        return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.EventSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def events(self, request, pk=None):
+        placement = self.get_object()
+        return Response(s.EventSerializer(placement.events.order_by("at", "id"), many=True).data)
+
+
+class EmbarkationPointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+    """Embarkation points (airports, seaports, land crossings); only official ones allow departure."""
+
+    model = EmbarkationPoint
+    serializer_class = s.EmbarkationPointSerializer
+    pagination_class = None
+    filter_backends = []
+    lookup_field = "code"
+
+    def get_queryset(self):
+        return EmbarkationPoint.objects.order_by("code")

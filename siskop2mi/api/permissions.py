@@ -1,0 +1,19 @@
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from agencies.models import ApiKey
+
+
+class IsCompanyUser(BasePermission):
+    """The partner API serves placement companies; a read-only key may only read."""
+
+    message = _("The partner API is for placement companies.")
+
+    def has_permission(self, request, view):
+        user = request.user
+        if not (user and user.is_authenticated and user.is_agency_user and user.agency_id):
+            return False
+        if isinstance(request.auth, ApiKey) and request.method not in SAFE_METHODS and not request.auth.can_write:
+            self.message = _("This API key is read-only; ask your administrator for a read-write key.")
+            return False
+        return True

@@ -1,0 +1,95 @@
+"""API keys: who gets in, with what scope; errors a client can act on."""
+
+import pytest
+
+from agencies.models import ApiKey
+from agencies.services import api_key_revoke
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = "application/problem+json"
+
+
+def test_no_key_is_401_problem_with_a_challenge(client):
+    response = client.get("/api/v1/workers/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response["Content-Type"] == PROBLEM
+    assert response["WWW-Authenticate"].startswith("Bearer")
+    body = response.json()
+    assert body["status"] == 401 and body["code"] == "not_authenticated" and body["title"] == "Not authenticated"
+
+
+def test_a_wrong_key_is_refused(client, key_a):
+    forged = key_a[1][:-4] + "AAAA"
+    response = client.get("/api/v1/workers/", HTTP_AUTHORIZATION=f"Bearer {forged}", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Invalid API key."
+
+
+def test_the_key_is_stored_hashed_and_known_by_its_prefix(key_a):
+    key, raw = key_a
+    stored = ApiKey.objects.get(pk=key.pk)
+    assert raw.startswith(f"p2mi_{stored.prefix}_")
+    assert raw not in (stored.key_hash, stored.prefix, stored.name)
+    assert len(stored.key_hash) == 64
+
+
+def test_use_records_last_used(api_a, key_a):
+    assert ApiKey.objects.get(pk=key_a[0].pk).last_used_at is None
+    assert api_a.get("/api/v1/countries/").status_code == 200
+    assert ApiKey.objects.get(pk=key_a[0].pk).last_used_at is not None
+
+
+def test_a_revoked_key_stops_working(api_a, key_a, agency_a_admin):
+    api_key_revoke(actor=agency_a_admin, api_key_id=key_a[0].pk)
+    response = api_a.get("/api/v1/workers/")
+    assert response.status_code == 401
+    assert response.json()["detail"] == "This API key has been revoked."
+
+
+def test_a_read_only_key_can_read_but_not_write(api_a_read_only):
+    assert api_a_read_only.get("/api/v1/job-orders/").status_code == 200
+    response = api_a_read_only.post("/api/v1/job-orders/", {}, format="json")
+    assert response.status_code == 403
+    assert "read-only" in response.json()["detail"]
+
+
+def test_officials_are_not_partners(client, ministry_official):
+    client.force_login(ministry_official)
+    response = client.get("/api/v1/workers/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 403
+    assert response.json()["detail"] == "The partner API is for placement companies."
+
+
+def test_company_staff_may_browse_with_their_portal_session(client, agency_a_staff):
+    client.force_login(agency_a_staff)
+    assert client.get("/api/v1/workers/", HTTP_ACCEPT="text/html").status_code == 200
+
+
+def test_session_writes_need_the_csrf_token(agency_a_staff):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(agency_a_staff)
+    response = client.post("/api/v1/job-orders/", {}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_the_schema_and_docs_are_public(client):
+    schema = client.get("/api/v1/schema/")
+    assert schema.status_code == 200
+    assert b"/api/v1/placements/{id}/advance/" in schema.content
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert b"swagger-ui" in docs.content
+    assert b"cdn" not in docs.content.lower()  # served from our own static files
+
+
+def test_errors_follow_accept_language(api_a):
+    english = api_a.post("/api/v1/workers/", {}, format="json")
+    indonesian = api_a.post("/api/v1/workers/", {}, format="json", HTTP_ACCEPT_LANGUAGE="id")
+    assert english.json()["errors"]["nik"] == ["This field is required."]
+    assert indonesian.json()["errors"]["nik"] == ["Bidang ini harus diisi."]
+    assert english.json()["title"] == "Invalid request"
+    assert indonesian.json()["title"] != "Invalid request"
