@@ -291,3 +291,11 @@ def test_bulk_needs_a_reason_to_confirm_or_dismiss_and_a_selection(client, lotim
     assert "A reason is required to confirm or dismiss flags. Nothing was changed." in shown
     assert "Select at least one flag." in messages_of(bulk(client, [], "assign_me"))
     assert set(Flag.objects.values_list("status", flat=True)) == {"open"} and not FlagEvent.objects.exists()
+
+
+def test_the_queue_exports_what_it_shows(client, lotim_regency_official):
+    client.force_login(lotim_regency_official)
+    make_flag("STALLED")
+    page = queue(client, "severity=high").content.decode()
+    assert f'action="{reverse("exports:start", args=["flags"])}"' in page
+    assert 'name="query" value="severity=high"' in page
