@@ -40,6 +40,11 @@ class Command(BaseCommand):
         with transaction.atomic(), connection.cursor() as cursor:
             for model, filename, parent_col, parent_field in LEVELS:
                 changed[model] = self._merge(cursor, model, data_dir / filename, parent_col, parent_field)
+        if any(changed.values()):
+            # Fresh statistics now, not when autovacuum gets round to it: on a just-emptied table
+            # (a new database, a test flush) the planner otherwise joins 80,000 villages blindly.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(model._meta.db_table for model, *_ in LEVELS))
         counts = {PLURALS[model]: model.objects.count() for model, *_ in LEVELS}
         if verbosity:
             summary = ", ".join(f"{count} {name}" for name, count in counts.items())
