@@ -4,13 +4,17 @@ Every page starts from ``Model.objects.visible_to(user)``: a record outside the 
 jurisdiction or company is a 404. Lists cost a fixed number of queries whatever their size.
 """
 
+import re
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import audit_record
@@ -26,6 +30,7 @@ from .models import Application, Enrolment, JobOrder, Worker
 from .selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik, quota_by_sex, with_quota_use, worker_timeline
 
 DETAIL_ROWS = 25  # placements shown per page on a job order
+NIK_PATTERN = re.compile(r"[0-9]{16}")
 
 
 def _stage_label(value) -> str:
@@ -38,6 +43,24 @@ def _company_url(agency_id) -> str:
         return reverse("agencies:agency_detail", args=[agency_id]) if agency_id else ""
     except NoReverseMatch:
         return ""
+
+
+@login_required
+@require_POST
+def worker_find_by_nik(request):
+    """Open a worker by their exact NIK, sent in the body: a personal number never goes into a URL.
+
+    Outside the user's jurisdiction or company the answer is the same as for an unknown NIK.
+    """
+    nik = request.POST.get("nik", "").strip()
+    if not NIK_PATTERN.fullmatch(nik):
+        messages.error(request, _("A NIK must be exactly 16 digits."))
+        return redirect("recruitment:worker_list")
+    worker = Worker.objects.visible_to(request.user).filter(nik=nik).only("pk").first()
+    if worker is None:
+        messages.error(request, _("No worker with this NIK in your jurisdiction."))
+        return redirect("recruitment:worker_list")
+    return redirect("recruitment:worker_detail", pk=worker.pk)
 
 
 @login_required

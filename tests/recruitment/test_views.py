@@ -272,3 +272,39 @@ def test_the_timeline_holds_what_the_village_reported_about_the_worker(
     page = _get(client, reverse("recruitment:worker_detail", args=[lombok_worker.pk])).content.decode()
     assert "Village report: Intends to work abroad" in page
     assert lombok_worker.nik not in page
+
+
+# --- Finding a worker by NIK: in the body, never in a URL ---------------------------------
+
+FIND = reverse("recruitment:worker_find_by_nik")
+
+
+def test_the_filter_form_has_no_nik_field_but_a_private_search(client, lotim_regency_official, lombok_worker):
+    client.force_login(lotim_regency_official)
+    page = _get(client, WORKERS).content.decode()
+    assert 'name="nik"' in page and f'action="{FIND}"' in page
+    assert page.count('name="nik"') == 1  # only in the POST form, not in the GET filter form
+
+
+def test_find_by_nik_opens_the_worker(client, lotim_regency_official, lombok_worker):
+    client.force_login(lotim_regency_official)
+    response = client.post(FIND, {"nik": lombok_worker.nik})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("recruitment:worker_detail", args=[lombok_worker.pk])
+    assert lombok_worker.nik not in response["Location"]
+
+
+def test_find_by_nik_outside_the_jurisdiction_reads_as_unknown(client, ntt_regency_official, lombok_worker):
+    client.force_login(ntt_regency_official)
+    response = client.post(FIND, {"nik": lombok_worker.nik}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.redirect_chain[-1][0] == WORKERS
+    assert "No worker with this NIK in your jurisdiction." in response.content.decode()
+    unknown = client.post(FIND, {"nik": "5203010101010001"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "No worker with this NIK in your jurisdiction." in unknown.content.decode()
+
+
+def test_find_by_nik_wants_sixteen_digits_and_a_post(client, lotim_regency_official):
+    client.force_login(lotim_regency_official)
+    response = client.post(FIND, {"nik": "5203"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "A NIK must be exactly 16 digits." in response.content.decode()
+    assert client.get(FIND).status_code == 405
