@@ -27,18 +27,19 @@ import sys
 import threading
 import time
 
-from bench.common import bench_seed, bench_workers, emit, generated_workers, log, use_bench_database
+from bench.common import (
+    emit,
+    ensure_generated_data,
+    log,
+    percentile,
+    use_bench_database,
+)
 
 CLIENTS = int(os.environ.get("BENCH_API_CLIENTS", 16))
 SECONDS = float(os.environ.get("BENCH_API_SECONDS", 15))
 WARMUP_SECONDS = 3.0
 WORKERS = int(os.environ.get("BENCH_API_WORKERS", 2))
 THREADS = int(os.environ.get("BENCH_API_THREADS", 8))
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def free_port() -> int:
@@ -138,13 +139,7 @@ def run_scenario(port: int, make_path, headers: dict, seconds: float) -> dict:
 
 def main() -> None:
     database = use_bench_database()
-    workers = generated_workers()
-    if workers is None:
-        from django.core.management import call_command
-
-        log(f"no generated data in {database}: generating {bench_workers():,} workers first")
-        call_command("generate_data", workers=bench_workers(), seed=bench_seed())
-        workers = generated_workers()
+    workers = ensure_generated_data(database)
     agency_id, placements = busiest_company()
     key = issue_key(agency_id)
     ids = sample_ids(agency_id)

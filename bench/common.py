@@ -96,3 +96,20 @@ def generated_workers() -> int | None:
             return None
         cursor.execute("SELECT count(*) FROM recruitment_worker")
         return cursor.fetchone()[0]
+
+
+def ensure_generated_data(database: str) -> int:
+    """The data set's size in workers, generating BENCH_WORKERS of them first if there are none."""
+    workers = generated_workers()
+    if workers is None:
+        from django.core.management import call_command
+
+        log(f"no generated data in {database}: generating {bench_workers():,} workers first")
+        call_command("generate_data", workers=bench_workers(), seed=bench_seed())
+        workers = generated_workers()
+    return workers
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]

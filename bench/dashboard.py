@@ -20,15 +20,16 @@ import statistics
 import time
 from types import ModuleType
 
-from bench.common import bench_seed, bench_workers, emit, generated_workers, log, use_bench_database
+from bench.common import (
+    emit,
+    ensure_generated_data,
+    log,
+    percentile,
+    use_bench_database,
+)
 
 REFRESH_TABLES = ["placement_placement", "recruitment_worker", "recruitment_joborder", "oversight_flag"]
 GOAL_MS = 500
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def summary(timings: list[float]) -> dict:
@@ -108,13 +109,7 @@ def floor_view(request):
 
 def main() -> None:
     database = use_bench_database()
-    workers = generated_workers()
-    if workers is None:
-        from django.core.management import call_command
-
-        log(f"no generated data in {database}: generating {bench_workers():,} workers first")
-        call_command("generate_data", workers=bench_workers(), seed=bench_seed())
-        workers = generated_workers()
+    workers = ensure_generated_data(database)
     from django.contrib.auth.decorators import login_required
     from django.db import connection
     from django.test import Client

@@ -16,7 +16,14 @@ import random
 import statistics
 import time
 
-from bench.common import bench_seed, bench_workers, emit, generated_workers, log, use_bench_database
+from bench.common import (
+    bench_seed,
+    emit,
+    ensure_generated_data,
+    log,
+    percentile,
+    use_bench_database,
+)
 
 RULE_TABLES = [
     "placement_placement", "recruitment_worker", "placement_document", "placement_placementevent",
@@ -59,20 +66,9 @@ def recheck_latencies(samples: int) -> list[float]:
     return timings
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def main() -> None:
     database = use_bench_database()
-    workers = generated_workers()
-    if workers is None:
-        from django.core.management import call_command
-
-        log(f"no generated data in {database}: generating {bench_workers():,} workers first")
-        call_command("generate_data", workers=bench_workers(), seed=bench_seed())
-        workers = generated_workers()
+    workers = ensure_generated_data(database)
     from django.db import connection
 
     with connection.cursor() as cursor:

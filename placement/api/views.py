@@ -20,6 +20,15 @@ from ..filtersets import PlacementFilterSet
 from ..models import EmbarkationPoint, Placement
 from . import serializers as s
 
+
+def _lock_if_match(request, placement_id: int) -> None:
+    """Lock the placement for this transaction; 412 if the client's If-Match is stale."""
+    version = Placement.objects.select_for_update().values_list("version", flat=True).get(pk=placement_id)
+    if_match = request.headers.get("If-Match")
+    if if_match and not _if_match_allows(if_match, etag(placement_id, version)):
+        raise PreconditionFailed()
+
+
 PLACEMENT_COLUMNS = [field.name for field in Placement._meta.concrete_fields]
 
 
@@ -73,10 +82,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
         """Run a stage action on this placement, honouring If-Match, and answer with the new state."""
         placement = self.get_object()
         with transaction.atomic():
-            version = Placement.objects.select_for_update().values_list("version", flat=True).get(pk=placement.pk)
-            if_match = request.headers.get("If-Match")
-            if if_match and not _if_match_allows(if_match, etag(placement.pk, version)):
-                raise PreconditionFailed()
+            _lock_if_match(request, placement.pk)
             service(actor=request.user, placement_id=placement.pk, **arguments)
         return self._respond(placement.pk)
 
@@ -147,10 +153,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
             return Response(s.DocumentSerializer(documents, many=True).data)
         data = self.parsed(request)
         with transaction.atomic():
-            version = Placement.objects.select_for_update().values_list("version", flat=True).get(pk=placement.pk)
-            if_match = request.headers.get("If-Match")
-            if if_match and not _if_match_allows(if_match, etag(placement.pk, version)):
-                raise PreconditionFailed()
+            _lock_if_match(request, placement.pk)
             document = services.document_add(actor=request.user, placement_id=placement.pk, **data)
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
