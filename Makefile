@@ -24,6 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check-migrations: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python manage.py makemigrations --check --dry-run

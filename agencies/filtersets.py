@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from siskop2mi.filtering import AreaCodeFilter
+from core.filtering import AreaCodeFilter
 
 from .choices import LicenceStatus, Sector
 from .models import Agency, Employer, FieldRecruiter

@@ -5,7 +5,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import SanctionKind
-from .models import ApiKeyScope
 
 REASON_REQUIRED = {"required": _("A reason is required.")}
 DATE_ATTRS = {"type": "date", "class": "form-control"}
@@ -42,17 +41,4 @@ class ReinstateForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
         error_messages=REASON_REQUIRED,
         help_text=_("Why the suspension is lifted, e.g. the findings were corrected."),
-    )
-
-
-class ApiKeyForm(forms.Form):
-    name = forms.CharField(
-        label=_("Name"),
-        max_length=100,
-        widget=forms.TextInput(attrs={"class": "form-control"}),
-        help_text=_("Which system will use the key, e.g. “HR system, Jakarta office”."),
-        error_messages={"required": _("Give the key a name, e.g. the system that will use it.")},
-    )
-    scope = forms.ChoiceField(
-        label=_("Access"), choices=ApiKeyScope.choices, initial=ApiKeyScope.READ, widget=forms.RadioSelect
     )

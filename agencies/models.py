@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet, Scoping
+from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import LicenceStatus, SanctionKind, Sector
 
@@ -155,60 +155,3 @@ class Employer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.country_id})"
-
-
-class ApiKeyScope(models.TextChoices):
-    READ = "read", _("Read only")
-    READ_WRITE = "read_write", _("Read and write")
-
-
-class ApiKey(models.Model):
-    """A company's key to the partner API. Only a hash is stored; the key is shown once.
-
-    Each key acts through a service account of its own (``user``: agency staff of the
-    key's company, no password), so the API's writes go through the same services and
-    scoping as the portal's and every event names the key that made it.
-    """
-
-    agency = models.ForeignKey(Agency, verbose_name=_("company"), on_delete=models.PROTECT, related_name="api_keys")
-    name = models.CharField(_("name"), max_length=100)
-    # The first characters of the key, shown in lists so a key can be recognised without being known.
-    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
-    key_hash = models.CharField(max_length=64, editable=False)
-    scope = models.CharField(_("scope"), max_length=16, choices=ApiKeyScope.choices, default=ApiKeyScope.READ)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="api_key", editable=False
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        null=True,
-        blank=True,
-    )
-
-    objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="agency_id")
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("API key")
-        verbose_name_plural = _("API keys")
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-    @property
-    def can_write(self) -> bool:
-        return self.scope == ApiKeyScope.READ_WRITE

@@ -59,7 +59,7 @@ def busiest_company() -> tuple[int, int]:
 def issue_key(agency_id: int) -> str:
     from accounts.choices import Role
     from accounts.models import User
-    from agencies.services import api_key_create
+    from accounts.services import api_key_create
 
     admin, _created = User.objects.get_or_create(
         username="bench.api.admin",

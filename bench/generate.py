@@ -64,7 +64,7 @@ def main() -> None:
     database = use_bench_database()
     from django.core.management import call_command
 
-    from placement.management.synthetic.generator import GENERATED_TABLES
+    from siskop2mi.synthetic.generator import GENERATED_TABLES
 
     workers, seed = bench_workers(), bench_seed()
     log(f"generate_data --workers {workers:,} --seed {seed} --replace into {database}")

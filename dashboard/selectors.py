@@ -17,8 +17,8 @@ from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.scoping import area_ancestors
 from agencies.choices import Sector
+from core.scoping import area_ancestors
 from oversight.choices import Severity
 from oversight.rules import RULES_BY_CODE
 from placement.choices import Stage

@@ -2,12 +2,13 @@
 
 from celery import shared_task
 
+from accounts.models import User
+
 from .services import dashboard_refresh
 
 
 @shared_task(name="dashboard.refresh", acks_late=True, soft_time_limit=600, time_limit=660)
 def refresh_dashboard(requested_by_id: int | None = None) -> int | None:
-    from accounts.models import User
 
     actor = User.objects.filter(pk=requested_by_id).first() if requested_by_id else None
     snapshot = dashboard_refresh(actor=actor)

@@ -11,19 +11,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
+from core import permissions
 
 from .schedule import REFRESH_MINUTES
 from .selectors import AREA_CODE, dashboard_for
 from .tasks import refresh_dashboard
 
-# Who may refresh the figures on demand (the refresh reads every table).
-REFRESH_ROLES = {Role.MINISTRY_OFFICIAL, Role.SYSTEM_ADMIN}
-
 
 def _require_jurisdiction(user):
     """Officials and village officers see their area; companies have no dashboard here."""
-    if user.is_agency_user or user.scope.nothing:
+    if not permissions.may_see_dashboard(user):
         raise PermissionDenied
 
 
@@ -35,7 +32,7 @@ def dashboard(request):
     context = {
         "board": board,
         "refresh_minutes": REFRESH_MINUTES,
-        "can_refresh": request.user.role in REFRESH_ROLES,
+        "can_refresh": permissions.may_refresh_dashboard(request.user),
         "charts": board.charts() if snapshot else None,
     }
     if snapshot:
@@ -52,7 +49,7 @@ def dashboard(request):
 @login_required
 @require_POST
 def refresh(request):
-    if request.user.role not in REFRESH_ROLES:
+    if not permissions.may_refresh_dashboard(request.user):
         raise PermissionDenied
     refresh_dashboard.delay(request.user.pk)
     messages.success(request, _("The figures are being refreshed; reload this page in a minute to see them."))

@@ -3,7 +3,7 @@
 A column names its header (translated when the file is written, so headers follow the
 language of the person who asked) and how to read its value from a row. Choices are
 written as their labels, dates as ISO dates. Columns marked ``personal`` hold a NIK or a
-passport number and are masked unless ``siskop2mi.personal_data.may_see_full_nik`` allows.
+passport number and are masked unless ``core.personal_data.may_see_full_nik`` allows.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.filtersets import AgencyFilterSet
 from agencies.models import Agency
+from core.personal_data import shown_document_number, shown_nik
 from oversight.filtersets import FlagFilterSet
 from oversight.models import Flag
 from oversight.rules import RULES_BY_CODE
@@ -27,7 +28,6 @@ from placement.filtersets import PlacementFilterSet
 from placement.models import Document, Placement
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
 from recruitment.models import JobOrder, Worker
-from siskop2mi.personal_data import shown_document_number, shown_nik
 
 from .choices import ExportKind
 

@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from siskop2mi.errors import DomainError
-from siskop2mi.personal_data import mask_number, may_see_full_nik
+from core.errors import DomainError
+from core.personal_data import mask_number, may_see_full_nik
 
 from . import writers
 from .choices import AUDIT_PERSONAL_DATA_EXPORTED, ExportFormat, ExportStatus

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
 
 from . import services, writers
 from .choices import ExportFormat

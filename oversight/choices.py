@@ -8,6 +8,10 @@ class Severity(models.TextChoices):
     LOW = "low", _("Low")
 
 
+# Most severe first: the order of every list of flags.
+SEVERITY_ORDER = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+
+
 class SubjectType(models.TextChoices):
     WORKER = "worker", _("Worker")
     PLACEMENT = "placement", _("Placement")
@@ -26,8 +30,11 @@ class FlagStatus(models.TextChoices):
     RESOLVED = "resolved", _("Resolved")
 
 
-# The engine closes these itself when the condition no longer holds; a dismissal stands.
-AUTO_RESOLVABLE = (FlagStatus.OPEN, FlagStatus.IN_REVIEW, FlagStatus.CONFIRMED)
+# A flag is "open" (counted on every page, the dashboard and by the engine) while it is in
+# one of these; the engine closes these itself when the condition no longer holds, and a
+# dismissal stands.
+OPEN_FLAG_STATUSES = (FlagStatus.OPEN, FlagStatus.IN_REVIEW, FlagStatus.CONFIRMED)
+AUTO_RESOLVABLE = OPEN_FLAG_STATUSES
 
 
 class ScanStatus(models.TextChoices):

@@ -17,6 +17,8 @@ from django.core.mail import send_mass_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts.models import User
+
 from .choices import ScanStatus, Severity
 from .models import RuleSetting, ScanRun
 from .rules import RULES, Rule
@@ -83,7 +85,8 @@ def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> d
     )
     values = {**parameters, "ids": ids, "code": rule.code, "subject": rule.subject, "severity": rule.severity}
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(statement, {**values, "now": timezone.now()})
+        # "Today" is the portal's calendar day (Asia/Jakarta), not the database session's (UTC).
+        cursor.execute(statement, {**values, "now": timezone.now(), "today": timezone.localdate()})
         new_ids, still_open, resolved = cursor.fetchone()
         if new_ids and rule.severity == Severity.HIGH:
             notify_new_flags(rule, new_ids)
@@ -151,7 +154,6 @@ RETURNING user_id
 
 def notify_new_flags(rule: Rule, flag_ids: list[int]) -> None:
     """In-app notices and e-mail to the officials whose jurisdiction the new flags fall in."""
-    from accounts.models import User
 
     message = f"{rule.code}: {rule.title}"
     with connection.cursor() as cursor:

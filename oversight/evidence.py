@@ -20,19 +20,36 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.choices import LicenceStatus, Sector
+from agencies.models import Agency, Employer, FieldRecruiter
 from placement.choices import DocumentKind, Stage
+from placement.models import Placement
 from recruitment.choices import JobOrderStatus, Sex
+from recruitment.models import Country, JobOrder, Worker
+from villages.models import AREA_MODELS_BY_DEPTH, VillageReport, area_for_code
 
 from .choices import SubjectType
 
-# Where each kind of subject is shown; other helpers' pages, looked up safely so a
-# page that does not exist (yet) leaves plain text instead of an error.
-SUBJECT_URLS = {
-    SubjectType.WORKER: "recruitment:worker_detail",
-    SubjectType.PLACEMENT: "placement:placement_detail",
-    SubjectType.JOB_ORDER: "recruitment:job_order_detail",
-    SubjectType.AGENCY: "agencies:agency_detail",
+
+@dataclass(frozen=True)
+class SubjectKind:
+    """What a flag's subject is: its table, the path to the name lists show, and its page."""
+
+    model: type
+    label_path: str
+    url_name: str | None = None
+
+
+# The one registry of subject types: labels, links and descriptions all read it.
+SUBJECTS = {
+    SubjectType.WORKER: SubjectKind(Worker, "full_name", "portal:worker_detail"),
+    SubjectType.PLACEMENT: SubjectKind(Placement, "worker__full_name", "portal:placement_detail"),
+    SubjectType.JOB_ORDER: SubjectKind(JobOrder, "employer__name", "portal:job_order_detail"),
+    SubjectType.AGENCY: SubjectKind(Agency, "name", "portal:agency_detail"),
+    SubjectType.RECRUITER: SubjectKind(FieldRecruiter, "full_name"),
+    SubjectType.VILLAGE_REPORT: SubjectKind(VillageReport, "person_name"),
+    SubjectType.EMPLOYER: SubjectKind(Employer, "name"),
 }
+SUBJECT_URLS = {kind: subject.url_name for kind, subject in SUBJECTS.items() if subject.url_name}
 
 
 def safe_reverse(name: str, pk) -> str | None:
@@ -46,8 +63,6 @@ def safe_reverse(name: str, pk) -> str | None:
 
 
 def subject_url(subject_type: str, subject_id: int) -> str | None:
-    if subject_type == SubjectType.VILLAGE_REPORT:
-        return None
     name = SUBJECT_URLS.get(subject_type)
     return safe_reverse(name, subject_id) if name else None
 
@@ -55,22 +70,12 @@ def subject_url(subject_type: str, subject_id: int) -> str | None:
 def subject_label_expression():
     """One SQL expression naming each flag's subject (a person, company or employer):
     the queue shows names without a query per row."""
-    from agencies.models import Agency, Employer, FieldRecruiter
-    from placement.models import Placement
-    from recruitment.models import JobOrder, Worker
-    from villages.models import VillageReport
 
-    def name_of(model, path):
-        return Subquery(model.objects.filter(pk=OuterRef("subject_id")).values(path)[:1])
+    def name_of(subject: SubjectKind):
+        return Subquery(subject.model.objects.filter(pk=OuterRef("subject_id")).values(subject.label_path)[:1])
 
     return Case(
-        When(subject_type=SubjectType.WORKER, then=name_of(Worker, "full_name")),
-        When(subject_type=SubjectType.PLACEMENT, then=name_of(Placement, "worker__full_name")),
-        When(subject_type=SubjectType.JOB_ORDER, then=name_of(JobOrder, "employer__name")),
-        When(subject_type=SubjectType.AGENCY, then=name_of(Agency, "name")),
-        When(subject_type=SubjectType.RECRUITER, then=name_of(FieldRecruiter, "full_name")),
-        When(subject_type=SubjectType.VILLAGE_REPORT, then=name_of(VillageReport, "person_name")),
-        When(subject_type=SubjectType.EMPLOYER, then=name_of(Employer, "name")),
+        *(When(subject_type=kind, then=name_of(subject)) for kind, subject in SUBJECTS.items()),
         default=Value(""),
         output_field=CharField(),
     )
@@ -78,8 +83,6 @@ def subject_label_expression():
 
 def area_name_expression(field: str = "area_code"):
     """The name of the area a code names, whatever its level, in the same query."""
-    from villages.models import AREA_MODELS_BY_DEPTH
-
     return Coalesce(
         *(
             Subquery(model.objects.filter(code=OuterRef(field)).values("name")[:1])
@@ -99,11 +102,6 @@ class Subject:
 
 def describe_subject(flag) -> Subject:
     """The flag's subject by name, with a link to its page where there is one."""
-    from agencies.models import Agency, Employer, FieldRecruiter
-    from placement.models import Placement
-    from recruitment.models import JobOrder, Worker
-    from villages.models import VillageReport
-
     kind, pk = flag.subject_type, flag.subject_id
     label = ""
     url = subject_url(kind, pk)
@@ -158,7 +156,7 @@ def describe_subject(flag) -> Subject:
 
 def safe_reverse_area(code: str) -> str | None:
     try:
-        return reverse("villages:area_detail", kwargs={"code": code})
+        return reverse("portal:area_detail", kwargs={"code": code})
     except NoReverseMatch:
         return None
 
@@ -301,13 +299,9 @@ def _fmt(kind: str, value, evidence: dict) -> tuple[str, str | None]:
     if kind == "sector":
         return _choice(Sector, value), None
     if kind == "country":
-        from recruitment.models import Country
-
         country = Country.objects.filter(pk=value).only("name").first()
         return (country.name if country else str(value)), None
     if kind == "area":
-        from villages.models import area_for_code
-
         area = area_for_code(str(value))
         return (f"{area.name} ({value})" if area else str(value)), safe_reverse_area(str(value)) if area else None
     if kind == "job_order":

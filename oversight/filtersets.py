@@ -1,21 +1,14 @@
 """One FilterSet per model: the portal's lists and the exports share them."""
 
 import django_filters
-from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from siskop2mi.filtering import AreaCodeFilter, date_range
+from core.filtering import AreaCodeFilter, date_range
 
 from .choices import FlagStatus, Severity, SubjectType
 from .models import Flag
 from .rules import RULES
-
-SEVERITY_RANK = Case(
-    When(severity=Severity.HIGH, then=Value(3)),
-    When(severity=Severity.MEDIUM, then=Value(2)),
-    default=Value(1),
-    output_field=IntegerField(),
-)
+from .selectors import SEVERITY_RANK
 
 
 def rule_choices():

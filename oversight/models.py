@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet, Scoping
+from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import FlagStatus, ScanStatus, Severity, SubjectType
 

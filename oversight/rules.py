@@ -199,14 +199,14 @@ RULES: list[Rule] = [
         subject_column="w.id",
         sql="""
         SELECT w.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('birth_date', w.birth_date, 'nik_birth_date', nik_birth_date(w.nik, CURRENT_DATE),
+               jsonb_build_object('birth_date', w.birth_date, 'nik_birth_date', nik_birth_date(w.nik, %(today)s::date),
                                   'placement', min(p.id), 'departed_on', min(p.departed_on),
                                   'registered_on', min(p.created_at)::date) AS evidence
         FROM recruitment_worker w
         JOIN placement_placement p ON p.worker_id = w.id AND p.stage <> 99
         CROSS JOIN LATERAL (SELECT LEAST(p.departed_on, p.created_at::date) AS day) checked
         WHERE (age(checked.day, w.birth_date) < interval '18 years'
-               OR age(checked.day, nik_birth_date(w.nik, CURRENT_DATE)) < interval '18 years') {ids}
+               OR age(checked.day, nik_birth_date(w.nik, %(today)s::date)) < interval '18 years') {ids}
         GROUP BY w.id
         """,
     ),
@@ -225,7 +225,7 @@ RULES: list[Rule] = [
                jsonb_build_object('recorded_birth_date', w.birth_date, 'nik_birth_date', n.birth_date,
                                   'recorded_sex', w.sex, 'nik_sex', n.sex) AS evidence
         FROM recruitment_worker w
-        CROSS JOIN LATERAL (SELECT nik_birth_date(w.nik, CURRENT_DATE) AS birth_date,
+        CROSS JOIN LATERAL (SELECT nik_birth_date(w.nik, %(today)s::date) AS birth_date,
                                    CASE WHEN substr(w.nik, 7, 2)::int > 40 THEN 'F' ELSE 'M' END AS sex) n
         WHERE (n.birth_date IS DISTINCT FROM w.birth_date OR n.sex <> w.sex) {ids}
         """,
@@ -271,7 +271,7 @@ RULES: list[Rule] = [
         FROM recruitment_joborder j
         JOIN agencies_agency a ON a.id = j.agency_id
         JOIN recruitment_moratorium m ON m.country_id = j.country_id AND m.sector = j.sector
-             AND m.starts_on <= CURRENT_DATE AND (m.ends_on IS NULL OR m.ends_on >= CURRENT_DATE)
+             AND m.starts_on <= %(today)s::date AND (m.ends_on IS NULL OR m.ends_on >= %(today)s::date)
         WHERE j.status IN ('submitted', 'verified', 'published') {ids}
         GROUP BY j.id, a.head_office_regency_id
         """,
@@ -416,7 +416,7 @@ RULES: list[Rule] = [
                    AS evidence
         FROM agencies_fieldrecruiter r
         JOIN recruitment_application ap ON ap.recruiter_id = r.id
-             AND ap.applied_on >= CURRENT_DATE - %(window_days)s::int
+             AND ap.applied_on >= %(today)s::date - %(window_days)s::int
         JOIN recruitment_worker w ON w.id = ap.worker_id
         JOIN recruitment_joborder j ON j.id = ap.job_order_id
         WHERE TRUE {ids}
@@ -441,7 +441,7 @@ RULES: list[Rule] = [
                jsonb_build_object('person', vr.person_name, 'seen_on', vr.occurred_on,
                                   'window_days', %(window_days)s::int) AS evidence
         FROM villages_villagereport vr
-        WHERE vr.kind = 'departure_seen' AND vr.occurred_on <= CURRENT_DATE - %(grace_days)s::int {ids}
+        WHERE vr.kind = 'departure_seen' AND vr.occurred_on <= %(today)s::date - %(grace_days)s::int {ids}
           AND NOT EXISTS (
               SELECT 1 FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
               WHERE p.departed_on BETWEEN vr.occurred_on - %(window_days)s::int
@@ -465,7 +465,7 @@ RULES: list[Rule] = [
         sql="""
         SELECT p.id AS subject_id, w.village_id AS area_code,
                jsonb_build_object('stage', p.stage, 'since', p.stage_changed_at::date,
-                                  'days', (CURRENT_DATE - p.stage_changed_at::date)) AS evidence
+                                  'days', (%(today)s::date - p.stage_changed_at::date)) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         WHERE p.stage BETWEEN 1 AND 9 {ids}
@@ -487,10 +487,10 @@ RULES: list[Rule] = [
         subject_column="p.id",
         sql="""
         SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('departed_on', p.departed_on, 'days', CURRENT_DATE - p.departed_on) AS evidence
+               jsonb_build_object('departed_on', p.departed_on, 'days', %(today)s::date - p.departed_on) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage = 10 AND p.departed_on < CURRENT_DATE - %(days)s::int {ids}
+        WHERE p.stage = 10 AND p.departed_on < %(today)s::date - %(days)s::int {ids}
         """,
         defaults={"days": 30},
     ),
@@ -509,12 +509,12 @@ RULES: list[Rule] = [
                                   'early_terminations', count(*) FILTER (WHERE p.return_reason = 'early_termination'),
                                   'deportations', count(*) FILTER (WHERE p.return_reason = 'deportation'),
                                   'deaths', count(*) FILTER (WHERE p.return_reason = 'death'),
-                                  'since', CURRENT_DATE - %(window_days)s::int) AS evidence
+                                  'since', %(today)s::date - %(window_days)s::int) AS evidence
         FROM agencies_employer e
         JOIN recruitment_joborder j ON j.employer_id = e.id
         JOIN placement_placement p ON p.job_order_id = j.id AND p.stage = 12
              AND p.return_reason IN ('early_termination', 'deportation', 'death')
-             AND p.returned_on >= CURRENT_DATE - %(window_days)s::int
+             AND p.returned_on >= %(today)s::date - %(window_days)s::int
         WHERE TRUE {ids}
         GROUP BY e.id
         HAVING count(*) >= %(min_returns)s OR count(*) FILTER (WHERE p.return_reason = 'death') >= %(min_deaths)s

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
 
 from .choices import FlagStatus
 from .models import Flag, FlagEvent

@@ -10,25 +10,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.choices import Role
-from siskop2mi.errors import DomainError
-from siskop2mi.listing import list_page
+from core import permissions
+from core.errors import DomainError
+from core.listing import list_page
 from villages.models import area_for_code
 
-from .choices import FlagStatus
+from .choices import SEVERITY_ORDER, FlagStatus
 from .evidence import area_name_expression, describe_evidence, describe_subject, subject_label_expression, subject_url
 from .filtersets import FlagFilterSet
 from .models import Flag, ScanRun
 from .rules import RULES_BY_CODE
+from .selectors import open_flags
 from .services import flag_assign, flag_decide
 from .tasks import scan_all
 
-# Who may start a national scan on demand.
-SCAN_ROLES = {Role.MINISTRY_OFFICIAL, Role.SYSTEM_ADMIN}
-
 
 def _require_official(user):
-    if user.is_agency_user or user.role == Role.VILLAGE_OFFICER:
+    if not permissions.may_see_flags(user):
         raise PermissionDenied
 
 
@@ -36,18 +34,15 @@ def _require_official(user):
 def overview(request):
     """Open red flags in the user's jurisdiction by rule, and the latest scans."""
     _require_official(request.user)
-    open_flags = Flag.objects.visible_to(request.user).filter(
-        status__in=[FlagStatus.OPEN, FlagStatus.IN_REVIEW, FlagStatus.CONFIRMED]
-    )
-    counts = open_flags.order_by().values("rule_code", "severity").annotate(count=Count("id"))
+    counts = open_flags(request.user).order_by().values("rule_code", "severity").annotate(count=Count("id"))
     rows = sorted(
         ({"rule": RULES_BY_CODE.get(c["rule_code"]), "code": c["rule_code"], **c} for c in counts),
-        key=lambda row: ({"high": 0, "medium": 1, "low": 2}[row["severity"]], -row["count"]),
+        key=lambda row: (SEVERITY_ORDER.index(row["severity"]), -row["count"]),
     )
     context = {
         "rows": rows,
         "scans": ScanRun.objects.order_by("-started_at")[:5],
-        "can_scan": request.user.role in SCAN_ROLES,
+        "can_scan": permissions.may_scan(request.user),
     }
     return render(request, "oversight/overview.html", context)
 
@@ -55,7 +50,7 @@ def overview(request):
 @login_required
 @require_POST
 def start_scan(request):
-    if request.user.role not in SCAN_ROLES:
+    if not permissions.may_scan(request.user):
         raise PermissionDenied
     scan_all.delay(request.user.pk)
     messages.success(request, _("A full scan has been started; results appear here when it finishes."))
@@ -63,8 +58,6 @@ def start_scan(request):
 
 
 # --- Triage ------------------------------------------------------------------------------
-# Who may assign, confirm and dismiss; auditors and complaint officers only read.
-TRIAGE_ROLES = {Role.MINISTRY_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.REGENCY_OFFICIAL, Role.SYSTEM_ADMIN}
 # What the queue shows until the official chooses otherwise: flags still waiting for a decision.
 QUEUE_DEFAULT = "status=open&status=in_review"
 DECIDABLE = (FlagStatus.OPEN, FlagStatus.IN_REVIEW)
@@ -78,8 +71,7 @@ BULK_LIMIT = 100
 
 
 def _require_triage(user):
-    _require_official(user)
-    if user.role not in TRIAGE_ROLES:
+    if not permissions.may_triage(user):
         raise PermissionDenied
 
 
@@ -103,7 +95,7 @@ def queue(request):
     context = {
         "listing": listing,
         "rows": rows,
-        "can_triage": request.user.role in TRIAGE_ROLES,
+        "can_triage": permissions.may_triage(request.user),
         "bulk_limit": BULK_LIMIT,
     }
     return render(request, "oversight/queue.html", context)
@@ -121,7 +113,7 @@ def flag_detail(request, pk: int):
         "facts": describe_evidence(flag.rule_code, flag.evidence),
         "area": area_for_code(flag.area_code) if flag.area_code else None,
         "events": flag.events.select_related("actor"),
-        "can_triage": request.user.role in TRIAGE_ROLES,
+        "can_triage": permissions.may_triage(request.user),
         "can_decide": flag.status in DECIDABLE,
         "can_assign": flag.status not in (FlagStatus.RESOLVED, FlagStatus.DISMISSED)
         and flag.assigned_to_id != request.user.pk,

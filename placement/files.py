@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
 
 # Magic numbers of the formats officials can open on any office computer.
 SIGNATURES = [

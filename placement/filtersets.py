@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import Sector
 from agencies.models import Agency
+from core.filtering import AreaCodeFilter, NikFilter, UpdatedSinceFilter, date_range
 from recruitment.models import Country
-from siskop2mi.filtering import AreaCodeFilter, NikFilter, UpdatedSinceFilter, date_range
 
 from .choices import Stage
 from .models import Placement

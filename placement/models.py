@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet, Scoping
-from recruitment.models import mask_number
+from core.personal_data import DOCUMENT_VISIBLE_DIGITS, mask_number
+from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import ACTIVE_STAGES, DocumentKind, EmbarkationKind, EventKind, ReturnReason, Stage
 
@@ -152,7 +152,7 @@ class Document(models.Model):
 
     @property
     def masked_number(self) -> str:
-        return mask_number(self.number, visible=3)
+        return mask_number(self.number, DOCUMENT_VISIBLE_DIGITS)
 
     def is_valid_on(self, day) -> bool:
         return self.issued_on <= day and (self.expires_on is None or self.expires_on >= day)

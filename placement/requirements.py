@@ -13,7 +13,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from recruitment.choices import VERIFIED_STATUSES, ApplicationStatus, JobOrderStatus, TrainingKind, TrainingResult
-from recruitment.models import Moratorium, RecruitmentPermit
+from recruitment.models import RecruitmentPermit
+from recruitment.selectors import moratorium_applies
 
 from .choices import DocumentKind, Stage
 from .models import Placement
@@ -87,14 +88,6 @@ def job_order_problems(job_order, *, on: date) -> list[str]:
             % {"country": job_order.country.name, "sector": job_order.get_sector_display().lower()}
         )
     return problems
-
-
-def moratorium_applies(country_code: str, sector: str, on: date) -> bool:
-    return (
-        Moratorium.objects.filter(country_id=country_code, sector=sector, starts_on__lte=on)
-        .exclude(ends_on__lt=on)
-        .exists()
-    )
 
 
 def permit_covers(placement: Placement, on: date) -> bool:

@@ -11,10 +11,10 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oversight.tasks import enqueue_recheck
+from core.errors import DomainError
+from core.recheck import request_recheck
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
-from siskop2mi.errors import DomainError
 
 from .choices import ACTIVE_STAGES, ADVANCEABLE_STAGES, DocumentKind, EventKind, ReturnReason, Stage
 from .files import sniff_upload
@@ -32,7 +32,7 @@ def _listing(items: list[str]) -> str:
 
 def _event(placement: Placement, *, actor, kind: str, from_stage=None, to_stage=None, reason="", **data):
     # Every change of a placement passes here: re-check its red-flag rules once the change commits.
-    enqueue_recheck(
+    request_recheck(
         placement=placement.pk,
         worker=placement.worker_id,
         job_order=placement.job_order_id,

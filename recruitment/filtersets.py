@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import Sector
 from agencies.models import Agency
-from siskop2mi.filtering import AreaCodeFilter, NikFilter, UpdatedSinceFilter, date_range
+from core.filtering import AreaCodeFilter, NikFilter, UpdatedSinceFilter, date_range
 
 from .choices import ApplicationStatus, JobOrderStatus, Sex, TrainingKind, TrainingResult
 from .models import Application, Country, Enrolment, JobOrder, Occupation, Worker

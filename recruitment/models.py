@@ -6,8 +6,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet, Scoping
 from agencies.choices import Sector
+from core.personal_data import mask_number
+from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import (
     ApplicationStatus,
@@ -243,13 +244,6 @@ class Worker(models.Model):
     @property
     def masked_nik(self) -> str:
         return mask_number(self.nik)
-
-
-def mask_number(value: str, visible: int = 4) -> str:
-    """'5203011708950001' -> '************0001'. Lists never show a full personal number."""
-    if not value:
-        return ""
-    return "*" * max(len(value) - visible, 0) + value[-visible:]
 
 
 class Application(models.Model):

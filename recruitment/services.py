@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Employer, FieldRecruiter
-from oversight.tasks import enqueue_recheck
-from placement.requirements import moratorium_applies
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
+from core.recheck import request_recheck
 from villages.models import Regency, Village
 from villages.nik import check_nik_matches, parse_nik
 
 from .choices import ApplicationStatus, JobOrderStatus, TrainingResult
 from .models import Application, Enrolment, JobOrder, Occupation, RecruitmentPermit, TrainingProvider, Worker
+from .selectors import moratorium_applies
 
 
 def _refuse(code: str, message: str, **kwargs):
@@ -224,7 +224,7 @@ def worker_register(
     except IntegrityError:
         message = _("A worker with this NIK is already registered.")
         _refuse("nik_taken", message, fields={"nik": [message]})
-    enqueue_recheck(worker=worker.pk)
+    request_recheck(worker=worker.pk)
     return worker
 
 

@@ -2,20 +2,17 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as account_views
 from siskop2mi.health import healthz
 
 admin.site.site_header = "SISKOP2MI"
 
 urlpatterns = [
-    path("", account_views.home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
-    path("wilayah/", include("villages.urls")),
-    path("rekrutmen/", include("recruitment.urls")),
+    path("perusahaan/kunci-api/", include("accounts.api_key_urls")),
+    path("", include("portal.urls")),
     path("penempatan/", include("placement.urls")),
     path("pengawasan/", include("oversight.urls")),
-    path("perusahaan/", include("agencies.urls")),
     path("dasbor/", include("dashboard.urls")),
     path("ekspor/", include("exports.urls")),
     path("api/v1/", include("siskop2mi.api.urls")),
@@ -29,4 +26,4 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns()
 
 # Unknown URLs under /api/ answer problem+json like the rest of the API; elsewhere the portal's page.
-handler404 = "siskop2mi.api.exceptions.not_found_view"
+handler404 = "core.api.exceptions.not_found_view"

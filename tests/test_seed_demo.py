@@ -65,7 +65,7 @@ def test_the_dashboard_has_figures_right_away(seeded, client):
 
 def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client):
     client.force_login(User.objects.get(username="prov.ntb"))
-    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.context["placement_count"] > 20
     assert response.context["placement_count"] < Placement.objects.count()  # NTB only, not NTT
     client.force_login(User.objects.get(username="admin"))

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import ScopedQuerySet, Scoping
+from core.scoping import ScopedQuerySet, Scoping
 
 
 class Area(models.Model):

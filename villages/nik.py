@@ -13,7 +13,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
 
 from .models import District
 

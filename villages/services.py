@@ -6,8 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from oversight.tasks import enqueue_recheck
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
+from core.recheck import request_recheck
 
 from .models import Village, VillageReport, VillageReportKind
 from .nik import parse_nik
@@ -46,5 +46,5 @@ def village_report_create(
         details=details,
         reported_by=actor,
     )
-    enqueue_recheck(village_report=report.pk)
+    request_recheck(village_report=report.pk)
     return report

@@ -1,6 +1,6 @@
 from rest_framework import mixins
 
-from siskop2mi.api.views import PartnerViewSet
+from core.api.views import PartnerViewSet
 
 from ..filtersets import EmployerFilterSet, FieldRecruiterFilterSet
 from ..models import Employer, FieldRecruiter

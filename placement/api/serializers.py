@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from recruitment.models import Application
-from siskop2mi.api.fields import ScopedPrimaryKeyRelatedField
 
 from ..choices import ADVANCEABLE_STAGES, DocumentKind, ReturnReason, Stage
 from ..models import Document, EmbarkationPoint, Placement, PlacementEvent

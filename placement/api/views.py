@@ -12,8 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from siskop2mi.api.exceptions import PreconditionFailed
-from siskop2mi.api.views import PartnerViewSet
+from core.api.exceptions import PreconditionFailed
+from core.api.views import PartnerViewSet
 
 from .. import services
 from ..filtersets import PlacementFilterSet

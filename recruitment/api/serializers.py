@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from agencies.models import Employer, FieldRecruiter
-from siskop2mi.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from villages.models import Village
 
 from ..choices import Education, MaritalStatus, Sex, TrainingKind, TrainingResult

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 
-from siskop2mi.api.views import PartnerViewSet
+from core.api.views import PartnerViewSet
 
 from .. import services
 from ..filtersets import ApplicationFilterSet, EnrolmentFilterSet, JobOrderFilterSet, WorkerFilterSet

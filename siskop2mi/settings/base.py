@@ -48,7 +48,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "core",
     "siskop2mi",
+    "portal",
     "accounts",
     "villages",
     "agencies",
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "portal.context_processors.navigation",
             ],
         },
     },
@@ -107,7 +109,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -176,15 +178,15 @@ CACHES = {
 # cursor pagination, the shared FilterSets, one request budget per key.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "siskop2mi.api.authentication.ApiKeyAuthentication",
+        "accounts.api.authentication.ApiKeyAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["siskop2mi.api.permissions.IsCompanyUser"],
-    "DEFAULT_PAGINATION_CLASS": "siskop2mi.api.pagination.Cursor",
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.IsCompanyUser"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Cursor",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["siskop2mi.api.throttling.PerKeyThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.PerKeyThrottle"],
     "DEFAULT_THROTTLE_RATES": {"partner": os.environ.get("API_THROTTLE_RATE", "600/minute")},
-    "EXCEPTION_HANDLER": "siskop2mi.api.exceptions.problem_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exceptions.problem_exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
@@ -207,7 +209,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "siskop2mi.api.schema.add_problem_responses",
+        "core.api.schema.add_problem_responses",
     ],
     # One name per choice set, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {

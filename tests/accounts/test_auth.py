@@ -15,15 +15,15 @@ def login(client, username, password=TEST_PASSWORD, language="en"):
 
 
 def test_pages_require_login(client):
-    response = client.get(reverse("home"))
+    response = client.get(reverse("portal:home"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("accounts:login"))
 
 
 def test_login_lands_on_the_role_home_page(client, lotim_regency_official):
     response = login(client, "kab.lotim")
-    assert response.status_code == 302 and response.url == reverse("home")
-    home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response.url == reverse("portal:home")
+    home = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Kabupaten Lombok Timur" in home.content.decode()
     assert "Regency official" in home.content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=lotim_regency_official).exists()
@@ -46,7 +46,7 @@ def test_logout_needs_a_post_and_ends_the_session(client, lotim_regency_official
     client.force_login(lotim_regency_official)
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert client.post(reverse("accounts:logout")).status_code == 302
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 def test_password_change(client, lotim_regency_official):
@@ -77,13 +77,13 @@ def test_password_change_refuses_a_wrong_old_password(client, lotim_regency_offi
 
 def test_interface_is_indonesian_by_default_and_switches_to_english(client, lotim_regency_official):
     client.force_login(lotim_regency_official)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert 'lang="id"' in page
     assert "Selamat datang" in page and "Keluar" in page
 
-    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("portal:home")})
     assert response.status_code == 302
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert 'lang="en"' in page
     assert "Welcome" in page and "Log out" in page
 
@@ -98,9 +98,9 @@ def test_only_system_administrators_reach_the_admin(client, ministry_official, s
 
 def test_navigation_follows_the_role(client, agency_a_staff, system_admin):
     client.force_login(agency_a_staff)
-    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert reverse("villages:area_list") not in page
+    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("portal:area_list") not in page
     assert "/admin/" not in page
     client.force_login(system_admin)
-    page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "/admin/" in page

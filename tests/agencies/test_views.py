@@ -12,9 +12,9 @@ from accounts.models import AuditEntry
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Branch, Sanction
 from agencies.services import agency_reinstate, agency_sanction
+from core.errors import DomainError
 from oversight.choices import FlagStatus, SubjectType
 from oversight.models import Flag
-from siskop2mi.errors import DomainError
 from tests.factories import AgencyFactory, UserFactory
 from tests.placement.journey import license_agency
 
@@ -40,7 +40,7 @@ def flag_on(subject_type, subject_id, *, area="52.03", rule="LICENCE_INACTIVE", 
 
 def suspend(client, agency, reason="Holding workers' passports", **extra):
     data = {"kind": SanctionKind.SUSPENSION, "reason": reason, "starts_on": timezone.localdate().isoformat(), **extra}
-    return client.post(reverse("agencies:agency_sanction", args=[agency.pk]), data, **EN)
+    return client.post(reverse("portal:agency_sanction", args=[agency.pk]), data, **EN)
 
 
 def messages_of(response):
@@ -56,7 +56,7 @@ def test_the_list_shows_licences_placements_and_open_flags(client, ministry_offi
     flag_on(SubjectType.PLACEMENT, journey.pk, rule="STALLED")
     flag_on(SubjectType.AGENCY, agency_b.pk, status=FlagStatus.DISMISSED)  # closed: not counted
     client.force_login(ministry_official)
-    html = page(client, "agencies:agency_list")
+    html = page(client, "portal:agency_list")
     row_a = html[html.index("PT Agensi A") :].split("</tr>")[0]
     row_b = html[html.index("PT Agensi B") :].split("</tr>")[0]
     assert "Active" in row_a and "SIP3MI/" in row_a
@@ -69,7 +69,7 @@ def test_the_list_filters_by_licence_status(client, ntb_province_official):
     license_agency(AgencyFactory(name="PT Aktif Sejahtera"))
     AgencyFactory(name="PT Dibekukan Jaya", licence_status=LicenceStatus.SUSPENDED)
     client.force_login(ntb_province_official)
-    html = page(client, "agencies:agency_list", query="?licence_status=suspended")
+    html = page(client, "portal:agency_list", query="?licence_status=suspended")
     assert "PT Dibekukan Jaya" in html and "PT Aktif Sejahtera" not in html
 
 
@@ -80,21 +80,21 @@ def test_the_list_costs_the_same_queries_for_one_company_or_thirty(
     client.force_login(ministry_official)
     # session, user, count, the page with its counts as subqueries
     with django_assert_num_queries(4):
-        client.get(reverse("agencies:agency_list"))
+        client.get(reverse("portal:agency_list"))
     AgencyFactory.create_batch(30)
     with django_assert_num_queries(4):
-        html = client.get(reverse("agencies:agency_list") + "?per_page=50").content.decode()
+        html = client.get(reverse("portal:agency_list") + "?per_page=50").content.decode()
     assert html.count('href="/perusahaan/') >= 31
 
 
 def test_regency_officials_count_only_their_jurisdiction(client, lotim_regency_official, ntt_regency_official, journey):
     flag_on(SubjectType.PLACEMENT, journey.pk, area="52.03.01.2001", rule="STALLED")
     client.force_login(ntt_regency_official)
-    html = page(client, "agencies:agency_detail", journey.placement.agency.pk)
+    html = page(client, "portal:agency_detail", journey.placement.agency.pk)
     assert "No placements in your jurisdiction." in html
     assert "No open red flags about this company in your jurisdiction." in html
     client.force_login(lotim_regency_official)
-    html = page(client, "agencies:agency_detail", journey.placement.agency.pk)
+    html = page(client, "portal:agency_detail", journey.placement.agency.pk)
     assert "Stuck in one stage" in html and "Baiq Rohani" in html
 
 
@@ -110,11 +110,11 @@ def test_the_detail_shows_licence_branches_history_placements_and_flags(client, 
     )  # fmt: skip
     flag_on(SubjectType.JOB_ORDER, journey.placement.job_order_id, rule="QUOTA_EXCEEDED")
     client.force_login(ministry_official)
-    html = page(client, "agencies:agency_detail", agency.pk)
+    html = page(client, "portal:agency_detail", agency.pk)
     assert agency.licence_number in html
     assert "Kupang" in html and "Jl. El Tari 5" in html
     assert "Written warning" in html and "Late arrival reports" in html
-    assert "Baiq Rohani" in html and reverse("placement:placement_detail", args=[journey.pk]) in html
+    assert "Baiq Rohani" in html and reverse("portal:placement_detail", args=[journey.pk]) in html
     assert "More workers than the quota allows" in html
 
 
@@ -123,15 +123,15 @@ def test_companies_and_village_officers_cannot_see_the_supervision_pages(
 ):
     for user in (agency_a_staff, village_officer):
         client.force_login(user)
-        assert client.get(reverse("agencies:agency_list")).status_code == 403
-        assert client.get(reverse("agencies:agency_detail", args=[agency_a.pk])).status_code == 403
+        assert client.get(reverse("portal:agency_list")).status_code == 403
+        assert client.get(reverse("portal:agency_detail", args=[agency_a.pk])).status_code == 403
         assert suspend(client, agency_a).status_code == 403
     assert Agency.objects.get(pk=agency_a.pk).licence_status == LicenceStatus.ACTIVE
 
 
 def test_an_unknown_company_is_not_found(client, ministry_official):
     client.force_login(ministry_official)
-    assert client.get(reverse("agencies:agency_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("portal:agency_detail", args=[999999])).status_code == 404
 
 
 # --- Suspend, revoke, reinstate -----------------------------------------------------------
@@ -149,7 +149,7 @@ def test_the_ministry_suspends_with_a_reason_and_it_is_recorded(client, ministry
         "Holding workers' passports in Selong",
         ministry_official,
     )
-    html = page(client, "agencies:agency_detail", licensed_agency.pk)
+    html = page(client, "portal:agency_detail", licensed_agency.pk)
     assert "Suspension of business activity" in html and "Holding workers&#x27; passports in Selong" in html
 
 
@@ -175,7 +175,7 @@ def test_province_and_regency_officials_can_only_look(
 ):
     for official in (ntb_province_official, lotim_regency_official):
         client.force_login(official)
-        html = page(client, "agencies:agency_detail", licensed_agency.pk)
+        html = page(client, "portal:agency_detail", licensed_agency.pk)
         assert "Impose a sanction" not in html
         assert suspend(client, licensed_agency).status_code == 403
     assert Agency.objects.get(pk=licensed_agency.pk).licence_status == LicenceStatus.ACTIVE
@@ -185,18 +185,18 @@ def test_province_and_regency_officials_can_only_look(
 def test_revocation_is_final(client, ministry_official, licensed_agency):
     client.force_login(ministry_official)
     data = {"kind": SanctionKind.REVOCATION, "reason": "Trafficking conviction", "starts_on": "2026-01-10"}
-    client.post(reverse("agencies:agency_sanction", args=[licensed_agency.pk]), data, **EN)
+    client.post(reverse("portal:agency_sanction", args=[licensed_agency.pk]), data, **EN)
     assert Agency.objects.get(pk=licensed_agency.pk).licence_status == LicenceStatus.REVOKED
-    html = page(client, "agencies:agency_detail", licensed_agency.pk)
+    html = page(client, "portal:agency_detail", licensed_agency.pk)
     assert "Impose a sanction" not in html and "Reinstate the suspended licence" not in html
 
 
 def test_the_ministry_reinstates_a_suspended_licence_and_it_is_recorded(client, ministry_official, licensed_agency):
     client.force_login(ministry_official)
     suspend(client, licensed_agency)
-    assert "Reinstate the suspended licence" in page(client, "agencies:agency_detail", licensed_agency.pk)
+    assert "Reinstate the suspended licence" in page(client, "portal:agency_detail", licensed_agency.pk)
     response = client.post(
-        reverse("agencies:agency_reinstate", args=[licensed_agency.pk]),
+        reverse("portal:agency_reinstate", args=[licensed_agency.pk]),
         {"reason": "Passports returned, verified by BP3MI NTB"},
         **EN,
     )
@@ -205,13 +205,13 @@ def test_the_ministry_reinstates_a_suspended_licence_and_it_is_recorded(client, 
     assert Sanction.objects.get(agency=licensed_agency).ends_on == timezone.localdate()
     entry = AuditEntry.objects.get(action=AuditAction.LICENCE_REINSTATED)
     assert entry.actor == ministry_official and entry.detail["reason"] == "Passports returned, verified by BP3MI NTB"
-    html = page(client, "agencies:agency_detail", licensed_agency.pk)
+    html = page(client, "portal:agency_detail", licensed_agency.pk)
     assert "Company licence reinstated" in html and "Passports returned, verified by BP3MI NTB" in html
 
 
 def test_reinstating_needs_a_reason_and_a_suspension(client, ministry_official, licensed_agency):
     client.force_login(ministry_official)
-    url = reverse("agencies:agency_reinstate", args=[licensed_agency.pk])
+    url = reverse("portal:agency_reinstate", args=[licensed_agency.pk])
     response = client.post(url, {"reason": "All good"}, **EN)
     assert "Only a suspended licence can be reinstated." in messages_of(response)
     suspend(client, licensed_agency)
@@ -226,7 +226,7 @@ def test_only_the_ministry_reinstates(ntb_province_official, ministry_official, 
         actor=ministry_official, agency_id=licensed_agency.pk, kind=SanctionKind.SUSPENSION,
         reason="Fees charged", starts_on=timezone.localdate(),
     )  # fmt: skip
-    with pytest.raises(DomainError, match="Only the ministry can reinstate a licence."):
+    with pytest.raises(DomainError, match="Only the ministry can sanction a company or reinstate its licence."):
         agency_reinstate(actor=ntb_province_official, agency_id=licensed_agency.pk, reason="Looks fine")
     auditor = UserFactory(username="auditor", role=Role.AUDITOR)
     with pytest.raises(DomainError):

@@ -29,7 +29,7 @@ def agency_b_admin(agency_b):
 
 
 def _issue(admin, scope):
-    from agencies.services import api_key_create
+    from accounts.services import api_key_create
 
     key, raw = api_key_create(actor=admin, name=f"Sistem {admin.agency.name} ({scope})", scope=scope)
     return key, raw

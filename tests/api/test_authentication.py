@@ -2,8 +2,8 @@
 
 import pytest
 
-from agencies.models import ApiKey
-from agencies.services import api_key_revoke
+from accounts.models import ApiKey
+from accounts.services import api_key_revoke
 
 pytestmark = pytest.mark.django_db
 

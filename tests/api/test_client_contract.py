@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.settings import api_settings
 
+from core.models import IdempotencyRecord
 from recruitment.models import Worker
-from siskop2mi.models import IdempotencyRecord
 from tests.api.test_recruitment import worker_body
 from tests.placement.journey import nik_for
 
@@ -87,7 +87,7 @@ def test_keys_are_per_company(api_a, api_b, licensed_agency, agency_b):
 def test_two_simultaneous_retries_create_one_row(reference_data):
     """Both requests race on the same key: one writes, the other waits and replays."""
     from accounts.choices import Role
-    from agencies.services import api_key_create
+    from accounts.services import api_key_create
     from tests.factories import AgencyFactory, UserFactory
     from tests.placement.journey import license_agency
 

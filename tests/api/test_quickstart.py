@@ -27,7 +27,7 @@ def test_the_quickstart_runs_as_written(live_server, reference_data, tmp_path):
     # What make run's demo provides: a licensed company with a key, an employer in Malaysia,
     # a published job order and a placement at stage 1.
     from accounts.choices import Role
-    from agencies.services import api_key_create
+    from accounts.services import api_key_create
     from tests.factories import AgencyFactory, EmployerFactory, UserFactory
     from tests.placement import journey
     from tests.placement.journey import license_agency, place, register_worker, select

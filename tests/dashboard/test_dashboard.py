@@ -268,9 +268,9 @@ def test_only_the_ministry_refreshes_on_demand(client, monkeypatch, ministry_off
 
 def test_officials_find_the_dashboard_in_the_menu(client, ministry_official, agency_a_staff):
     client.force_login(ministry_official)
-    assert f'href="{URL}">Dashboard</a>' in client.get(reverse("home")).content.decode()
+    assert f'href="{URL}">Dashboard</a>' in client.get(reverse("portal:home")).content.decode()
     client.force_login(agency_a_staff)
-    assert f'href="{URL}"' not in client.get(reverse("home")).content.decode()
+    assert f'href="{URL}"' not in client.get(reverse("portal:home")).content.decode()
 
 
 @pytest.mark.parametrize("persona", ["ministry_official", "lotim_regency_official", "village_officer"])

@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry
+from core.personal_data import may_see_full_nik
 from exports import services
 from exports.choices import AUDIT_PERSONAL_DATA_EXPORTED, ExportStatus
 from exports.models import ExportJob
 from exports.tasks import purge_exports, run_export
 from oversight.models import Flag
 from placement.choices import DocumentKind
-from siskop2mi.personal_data import may_see_full_nik
 from tests.placement.journey import register_worker
 from tests.placement.lifecycle import add_document
 from villages.models import Village

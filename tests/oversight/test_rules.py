@@ -272,7 +272,7 @@ def test_thresholds_come_from_the_rule_settings(ministry_official, agency, job_o
 def test_the_sql_nik_decoder_agrees_with_the_python_helper(nik):
     from django.db import connection
 
-    from siskop2mi.errors import DomainError
+    from core.errors import DomainError
     from villages.nik import parse_nik
 
     try:

@@ -7,13 +7,13 @@ from django.core import mail
 from django.db import connections
 from django.utils import timezone, translation
 
+from core.errors import DomainError
 from oversight import engine
 from oversight.choices import FlagStatus
 from oversight.engine import FULL_SCAN_LOCK, ScanAlreadyRunning, full_scan
 from oversight.models import Flag, FlagEvent, Notification, ScanRun
 from oversight.services import flag_assign, flag_decide
 from siskop2mi.celery import app
-from siskop2mi.errors import DomainError
 from villages.models import Village
 from villages.services import village_report_create
 

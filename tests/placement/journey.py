@@ -17,13 +17,13 @@ import pytest
 from django.utils import timezone
 
 from agencies.models import Agency
+from core.errors import DomainError
 from placement import services
 from placement.choices import DocumentKind, ReturnReason, Stage
 from placement.models import Document, EmbarkationPoint, Placement
 from recruitment import services as recruitment
 from recruitment.choices import JobOrderStatus, TrainingKind, TrainingResult
 from recruitment.models import Application, Enrolment, JobOrder, Occupation, Worker
-from siskop2mi.errors import DomainError
 from tests.factories import TrainingProviderFactory
 from villages.models import Regency, Village
 

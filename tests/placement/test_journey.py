@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from core.errors import DomainError
 from placement import services
 from placement.choices import DocumentKind, EventKind, ReturnReason, Stage
 from placement.models import Placement, PlacementEvent
-from siskop2mi.errors import DomainError
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 

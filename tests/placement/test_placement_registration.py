@@ -8,12 +8,12 @@ from django.utils import timezone
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency
 from agencies.services import agency_expire_licences, agency_sanction
+from core.errors import DomainError
 from placement import services
 from placement.choices import EventKind, Stage
 from placement.models import Placement, PlacementEvent
 from recruitment.choices import JobOrderStatus
 from recruitment.models import Application
-from siskop2mi.errors import DomainError
 from tests.factories import EmployerFactory, MoratoriumFactory
 from tests.placement import journey as build
 from tests.placement.journey import refused, register_worker, select, years_before

@@ -15,9 +15,9 @@ from django.db import connection
 from django.utils import translation
 
 import placement.services
+from core.errors import DomainError
 from placement.choices import DocumentKind, EventKind, Stage
 from placement.models import Document, Placement, PlacementEvent
-from siskop2mi.errors import DomainError
 from tests.factories import EmployerFactory
 from tests.placement import journey as build
 

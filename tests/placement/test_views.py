@@ -39,7 +39,7 @@ def _get(client, url, params=None):
 
 
 def _detail(journey) -> str:
-    return reverse("placement:placement_detail", args=[journey.pk])
+    return reverse("portal:placement_detail", args=[journey.pk])
 
 
 # --- list ------------------------------------------------------------------------------------

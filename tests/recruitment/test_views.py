@@ -12,8 +12,8 @@ from tests.placement import crowd, journey
 
 pytestmark = pytest.mark.django_db
 
-WORKERS = reverse("recruitment:worker_list")
-JOB_ORDERS = reverse("recruitment:job_order_list")
+WORKERS = reverse("portal:worker_list")
+JOB_ORDERS = reverse("portal:job_order_list")
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 # Session, user, COUNT, page, and the company select of the filter form.
@@ -113,31 +113,31 @@ def test_lists_are_scoped_to_the_jurisdiction(
 def test_a_regency_official_cannot_open_another_regencys_worker(
     client, lombok_worker, ntt_regency_official, lotim_regency_official
 ):
-    url = reverse("recruitment:worker_detail", args=[lombok_worker.pk])
+    url = reverse("portal:worker_detail", args=[lombok_worker.pk])
     client.force_login(ntt_regency_official)
     assert client.get(url).status_code == 404
-    assert client.post(reverse("recruitment:worker_nik", args=[lombok_worker.pk])).status_code == 404
+    assert client.post(reverse("portal:worker_nik", args=[lombok_worker.pk])).status_code == 404
     client.force_login(lotim_regency_official)
     assert client.get(url).status_code == 200
 
 
 def test_agency_b_cannot_open_agency_as_worker(client, lombok_worker, agency_b_staff):
     client.force_login(agency_b_staff)
-    assert client.get(reverse("recruitment:worker_detail", args=[lombok_worker.pk])).status_code == 404
+    assert client.get(reverse("portal:worker_detail", args=[lombok_worker.pk])).status_code == 404
 
 
 def test_worker_detail_shows_placements_documents_and_timeline(client, lotim_regency_official, journey):
     journey.walk_to(journey.placement.stage + 2)  # selected, then medical: a health certificate
     journey.add_document("passport", number="C7654321")
     client.force_login(lotim_regency_official)
-    response = _get(client, reverse("recruitment:worker_detail", args=[journey.placement.worker_id]))
+    response = _get(client, reverse("portal:worker_detail", args=[journey.placement.worker_id]))
     page = response.content.decode()
     assert "Identity" in page and "Timeline" in page
     assert "Registered as a candidate" in page
     assert "Applied for a job order" in page
     assert f"Placement #{journey.pk}: Stage reached" in page
     assert "from “Selected” to “Medical and psychological check”" in page
-    assert reverse("placement:placement_detail", args=[journey.pk]) in page
+    assert reverse("portal:placement_detail", args=[journey.pk]) in page
     assert "Health and psychological certificate (fit)" in page
     assert "*****321" in page and "C7654321" not in page  # document numbers are masked
     worker = journey.placement.worker
@@ -146,9 +146,9 @@ def test_worker_detail_shows_placements_documents_and_timeline(client, lotim_reg
 
 def test_an_official_may_reveal_the_nik_and_the_viewing_is_recorded(client, lotim_regency_official, lombok_worker):
     client.force_login(lotim_regency_official)
-    detail = _get(client, reverse("recruitment:worker_detail", args=[lombok_worker.pk])).content.decode()
+    detail = _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
     assert "Show full NIK" in detail
-    url = reverse("recruitment:worker_nik", args=[lombok_worker.pk])
+    url = reverse("portal:worker_nik", args=[lombok_worker.pk])
     response = client.post(url, **EN)
     assert response.status_code == 200
     assert lombok_worker.nik in response.content.decode()
@@ -163,21 +163,21 @@ def test_an_official_may_reveal_the_nik_and_the_viewing_is_recorded(client, loti
 
 def test_the_registering_company_may_reveal_the_nik(client, agency_a_staff, lombok_worker):
     client.force_login(agency_a_staff)
-    assert lombok_worker.nik in client.post(reverse("recruitment:worker_nik", args=[lombok_worker.pk])).content.decode()
+    assert lombok_worker.nik in client.post(reverse("portal:worker_nik", args=[lombok_worker.pk])).content.decode()
 
 
 def test_a_village_officer_sees_the_nik_masked_only(client, village_officer, lombok_worker):
     client.force_login(village_officer)
-    page = _get(client, reverse("recruitment:worker_detail", args=[lombok_worker.pk])).content.decode()
+    page = _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
     assert lombok_worker.masked_nik in page and lombok_worker.nik not in page
     assert "Show full NIK" not in page
-    assert client.post(reverse("recruitment:worker_nik", args=[lombok_worker.pk])).status_code == 403
+    assert client.post(reverse("portal:worker_nik", args=[lombok_worker.pk])).status_code == 403
     assert not AuditEntry.objects.filter(action=PERSONAL_NUMBER_VIEWED).exists()
 
 
 def test_revealing_needs_a_post(client, lotim_regency_official, lombok_worker):
     client.force_login(lotim_regency_official)
-    assert client.get(reverse("recruitment:worker_nik", args=[lombok_worker.pk])).status_code == 405
+    assert client.get(reverse("portal:worker_nik", args=[lombok_worker.pk])).status_code == 405
 
 
 # --- job orders ------------------------------------------------------------------------------
@@ -228,31 +228,31 @@ def test_the_job_order_list_costs_the_same_queries_for_1_or_30_rows(
 def test_job_order_detail_shows_quota_verification_and_its_placements(client, lotim_regency_official, journey):
     job_order = journey.placement.job_order
     client.force_login(lotim_regency_official)
-    page = _get(client, reverse("recruitment:job_order_detail", args=[job_order.pk])).content.decode()
+    page = _get(client, reverse("portal:job_order_detail", args=[job_order.pk])).content.decode()
     assert "1 of 10 filled" in page
     assert job_order.mission_reference in page
     assert f"SIP2MI/{job_order.pk:05d}/2026" in page and "Lombok Timur" in page
     assert "Penang Electronics Sdn Bhd" in page
-    assert reverse("placement:placement_detail", args=[journey.pk]) in page
+    assert reverse("portal:placement_detail", args=[journey.pk]) in page
     assert journey.placement.worker.masked_nik in page
 
 
 def test_agency_b_cannot_open_agency_as_job_order(client, factory_job_order, agency_b_staff):
     client.force_login(agency_b_staff)
-    assert client.get(reverse("recruitment:job_order_detail", args=[factory_job_order.pk])).status_code == 404
+    assert client.get(reverse("portal:job_order_detail", args=[factory_job_order.pk])).status_code == 404
     assert _rows(_get(client, JOB_ORDERS)) == []
 
 
 def test_a_job_order_shows_only_the_placements_the_user_may_see(client, ntt_regency_official, journey):
     client.force_login(ntt_regency_official)
-    response = _get(client, reverse("recruitment:job_order_detail", args=[journey.placement.job_order_id]))
+    response = _get(client, reverse("portal:job_order_detail", args=[journey.placement.job_order_id]))
     assert list(response.context["page"].object_list) == []
     assert "1 of 10 filled" in response.content.decode()  # the quota is a fact of the order, not personal
 
 
 def test_the_nav_offers_the_lists(client, lotim_regency_official):
     client.force_login(lotim_regency_official)
-    page = _get(client, reverse("home")).content.decode()
+    page = _get(client, reverse("portal:home")).content.decode()
     for url in (WORKERS, JOB_ORDERS, reverse("placement:placement_list")):
         assert f'href="{url}"' in page
 
@@ -269,14 +269,14 @@ def test_the_timeline_holds_what_the_village_reported_about_the_worker(
         person_nik=lombok_worker.nik, person_name=lombok_worker.full_name,
     )  # fmt: skip
     client.force_login(lotim_regency_official)
-    page = _get(client, reverse("recruitment:worker_detail", args=[lombok_worker.pk])).content.decode()
+    page = _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
     assert "Village report: Intends to work abroad" in page
     assert lombok_worker.nik not in page
 
 
 # --- Finding a worker by NIK: in the body, never in a URL ---------------------------------
 
-FIND = reverse("recruitment:worker_find_by_nik")
+FIND = reverse("portal:worker_find_by_nik")
 
 
 def test_the_filter_form_has_no_nik_field_but_a_private_search(client, lotim_regency_official, lombok_worker):
@@ -290,7 +290,7 @@ def test_find_by_nik_opens_the_worker(client, lotim_regency_official, lombok_wor
     client.force_login(lotim_regency_official)
     response = client.post(FIND, {"nik": lombok_worker.nik})
     assert response.status_code == 302
-    assert response["Location"] == reverse("recruitment:worker_detail", args=[lombok_worker.pk])
+    assert response["Location"] == reverse("portal:worker_detail", args=[lombok_worker.pk])
     assert lombok_worker.nik not in response["Location"]
 
 

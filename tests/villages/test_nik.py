@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
-from siskop2mi.errors import DomainError
+from core.errors import DomainError
 from villages.nik import FEMALE, MALE, check_nik_matches, parse_nik
 
 pytestmark = pytest.mark.django_db

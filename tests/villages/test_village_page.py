@@ -14,7 +14,7 @@ from villages.services import village_report_create
 
 pytestmark = pytest.mark.django_db
 
-PAGE = reverse("villages:area_detail", args=[TANJUNG_LUAR])
+PAGE = reverse("portal:area_detail", args=[TANJUNG_LUAR])
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
@@ -39,7 +39,7 @@ def test_the_village_officer_sees_their_people_in_process_and_reports(client, vi
     assert "People in process (1)" in page
     worker = journey.placement.worker
     assert worker.full_name in page and worker.masked_nik in page and worker.nik not in page
-    assert reverse("placement:placement_detail", args=[journey.pk]) in page
+    assert reverse("portal:placement_detail", args=[journey.pk]) in page
     assert "Village reports (1)" in page and "Inaq Minah" in page and "Intends to work abroad" in page
     assert nik_for(birth, "F", 9) not in page  # reported NIKs are masked too
 
@@ -85,6 +85,6 @@ def test_another_regency_cannot_open_the_village(client, ntt_regency_official, j
 
 def test_higher_areas_do_not_list_people(client, lotim_regency_official, journey):
     client.force_login(lotim_regency_official)
-    response = client.get(reverse("villages:area_detail", args=["52.03.01"]), **EN)
+    response = client.get(reverse("portal:area_detail", args=["52.03.01"]), **EN)
     assert "people" not in response.context
     assert "People in process" not in response.content.decode()

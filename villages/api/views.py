@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from siskop2mi.api.views import PartnerViewSet
+from core.api.views import PartnerViewSet
 
 from ..models import AREA_MODELS_BY_DEPTH
 

@@ -15,10 +15,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.choices import Role
-from accounts.models import User
-from accounts.services import user_create
-from agencies.models import Agency, ApiKey, ApiKeyScope
-from agencies.services import api_key_create, api_key_hash
+from accounts.models import ApiKey, ApiKeyScope, User
+from accounts.services import api_key_create, api_key_hash, user_create
+from agencies.models import Agency
 from dashboard.models import Snapshot
 from dashboard.services import dashboard_refresh
 from placement.models import Placement

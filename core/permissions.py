@@ -1,0 +1,104 @@
+"""What each role may do, as named capabilities: the one place views, services, navigation and
+templates ask (``{% if perms_.may_triage %}`` through the context processor, ``may_triage(user)``
+in Python).
+
+A user without a role, or inactive, may do nothing: every capability starts from
+:func:`_role`, which answers None for them.
+"""
+
+from __future__ import annotations
+
+from .roles import AGENCY_ROLES, NATIONAL_ROLES, OFFICIAL_ROLES, Role
+
+# Who sees red flags and supervises companies: officials of every level and the national
+# oversight roles; not companies, not village officers.
+SUPERVISOR_ROLES = OFFICIAL_ROLES | NATIONAL_ROLES | {Role.COMPLAINT_OFFICER}
+# Who decides on a red flag (review, confirm, dismiss).
+TRIAGE_ROLES = OFFICIAL_ROLES | {Role.SYSTEM_ADMIN}
+# The ministry accredits companies: it sanctions them, reinstates them, runs national scans
+# and refreshes the national figures.
+MINISTRY_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.SYSTEM_ADMIN})
+
+
+def _role(user) -> str | None:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role or None
+
+
+def is_agency_user(user) -> bool:
+    return _role(user) in AGENCY_ROLES
+
+
+def may_supervise_companies(user) -> bool:
+    """See the list of companies, their licences, sanctions and flags."""
+    return _role(user) in SUPERVISOR_ROLES
+
+
+def may_see_flags(user) -> bool:
+    """See red flags (the queue, a flag, the flags on a worker's or company's page)."""
+    return _role(user) in SUPERVISOR_ROLES
+
+
+def may_triage(user) -> bool:
+    """Take, review, confirm or dismiss a red flag."""
+    return _role(user) in TRIAGE_ROLES
+
+
+def may_scan(user) -> bool:
+    """Start a full red-flag scan of the whole country."""
+    return _role(user) in MINISTRY_ROLES
+
+
+def may_sanction(user) -> bool:
+    """Suspend, revoke or reinstate a company's licence."""
+    return _role(user) in MINISTRY_ROLES
+
+
+def may_refresh_dashboard(user) -> bool:
+    return _role(user) in MINISTRY_ROLES
+
+
+def may_see_dashboard(user) -> bool:
+    """The dashboard is for users with an area or the whole country (not companies)."""
+    role = _role(user)
+    return role is not None and role not in AGENCY_ROLES and not user.scope.nothing
+
+
+def may_see_full_nik(user, *, own_record: bool) -> bool:
+    """See a full NIK or passport number; ``own_record``: the record belongs to the user's company."""
+    role = _role(user)
+    if role in OFFICIAL_ROLES:
+        return True
+    return role in AGENCY_ROLES and user.agency_id is not None and own_record
+
+
+def may_manage_api_keys(user) -> bool:
+    """Create and revoke the company's API keys: its administrator."""
+    return _role(user) == Role.AGENCY_ADMIN and user.agency_id is not None
+
+
+def may_use_partner_api(user) -> bool:
+    return _role(user) in AGENCY_ROLES and user.agency_id is not None
+
+
+def may_administer(user) -> bool:
+    return _role(user) == Role.SYSTEM_ADMIN
+
+
+CAPABILITIES = {
+    "may_supervise_companies": may_supervise_companies,
+    "may_see_flags": may_see_flags,
+    "may_triage": may_triage,
+    "may_scan": may_scan,
+    "may_sanction": may_sanction,
+    "may_refresh_dashboard": may_refresh_dashboard,
+    "may_see_dashboard": may_see_dashboard,
+    "may_manage_api_keys": may_manage_api_keys,
+    "may_administer": may_administer,
+}
+
+
+def capabilities_of(user) -> dict[str, bool]:
+    """Every capability of ``user`` by name, for navigation and templates."""
+    return {name: check(user) for name, check in CAPABILITIES.items()}

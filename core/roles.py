@@ -1,0 +1,24 @@
+"""The roles of the portal and the groups of them that decide scope: defined once, here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    MINISTRY_OFFICIAL = "ministry_official", _("Ministry official")
+    PROVINCE_OFFICIAL = "province_official", _("Province official")
+    REGENCY_OFFICIAL = "regency_official", _("Regency official")
+    VILLAGE_OFFICER = "village_officer", _("Village officer")
+    AGENCY_ADMIN = "agency_admin", _("Agency administrator")
+    AGENCY_STAFF = "agency_staff", _("Agency staff")
+    COMPLAINT_OFFICER = "complaint_officer", _("Complaint officer")
+    AUDITOR = "auditor", _("Auditor")
+    SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+
+# Roles that see the whole country.
+NATIONAL_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.AUDITOR, Role.SYSTEM_ADMIN})
+# Staff of a placement company: they see their company's records only.
+AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_STAFF})
+# Officials of the ministry, a province or a regency: they act on the cases of their jurisdiction.
+OFFICIAL_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.REGENCY_OFFICIAL})

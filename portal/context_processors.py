@@ -1,0 +1,40 @@
+"""The navigation each role sees, and its capabilities for templates (``caps.may_triage``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core import permissions
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "caps": {}}
+    caps = permissions.capabilities_of(user)
+    agency_user = permissions.is_agency_user(user)
+    items = [(_("Home"), reverse("portal:home"))]
+    if caps["may_see_dashboard"]:
+        items.append((_("Dashboard"), reverse("dashboard:dashboard")))
+    if not agency_user:
+        items.append((_("Areas"), reverse("portal:area_list")))
+    # Everyone works these lists; visible_to narrows them to the user's jurisdiction or company.
+    items.append((_("Workers"), reverse("portal:worker_list")))
+    items.append((_("Placements"), reverse("placement:placement_list")))
+    items.append((_("Job orders"), reverse("portal:job_order_list")))
+    if caps["may_supervise_companies"]:
+        items.append((_("Companies"), reverse("portal:agency_list")))
+    if caps["may_see_flags"]:
+        items.append((_("Red flags"), reverse("oversight:queue")))
+    items.append((_("My exports"), reverse("exports:list")))
+    if caps["may_manage_api_keys"]:
+        items.append((_("API keys"), reverse("api_keys:list")))
+    if caps["may_administer"]:
+        items.append((_("Administration"), reverse("admin:index")))
+    path = request.path
+    return {
+        "caps": caps,
+        "nav_items": [
+            {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+            for label, url in items
+        ],
+    }

@@ -1,0 +1,172 @@
+"""Reads for the portal's pages that combine apps: a village's people and reports, a job order's
+quota use, a worker's timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.core.paginator import Paginator
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.personal_data import mask_number
+from placement.choices import ACTIVE_STAGES, Stage
+from placement.models import Placement
+from placement.selectors import describe_event
+from recruitment.choices import ApplicationStatus, TrainingResult
+from recruitment.models import Application
+from villages.models import VillageReport
+
+ROWS_PER_SECTION = 20
+
+
+def _section(request, queryset, param: str) -> dict:
+    """One paginated section of a page; its page number lives in its own URL parameter so
+    paging one section keeps the other's place."""
+    page = Paginator(queryset, ROWS_PER_SECTION).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        params = request.GET.copy()
+        params[param] = number
+        return "?" + params.urlencode()
+
+    return {
+        "page": page,
+        "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
+        "next_url": link(page.next_page_number()) if page.has_next() else "",
+    }
+
+
+def village_sections(request, code: str) -> dict:
+    """Workers of the village in an active placement, and the village's reports, each scoped to the user."""
+    user = request.user
+    people = (
+        Placement.objects.visible_to(user)
+        .filter(worker__village_id=code, stage__in=ACTIVE_STAGES)
+        .select_related("worker", "agency", "job_order__country", "job_order__occupation")
+        .order_by("-stage_changed_at", "-id")
+    )
+    reports = VillageReport.objects.visible_to(user).filter(village_id=code).select_related("reported_by")
+    sections = {
+        "people": _section(request, people, "people_page"),
+        "reports": _section(request, reports.order_by("-occurred_on", "-id"), "reports_page"),
+    }
+    for report in sections["reports"]["page"].object_list:
+        report.masked_nik = mask_number(report.person_nik)  # a page never shows a full NIK
+    return sections
+
+
+def _count_per_job_order(queryset):
+    """A correlated COUNT per job order, as a subquery (no GROUP BY over the outer list)."""
+    counted = queryset.filter(job_order=OuterRef("pk")).order_by().values("job_order").annotate(n=Count("id"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), Value(0))
+
+
+def with_quota_use(job_orders):
+    """Annotate ``placements_used`` (placements not cancelled: what placement_create counts against the
+    quota) and ``applications_count``."""
+    return job_orders.annotate(
+        placements_used=_count_per_job_order(Placement.objects.exclude(stage=Stage.CANCELLED)),
+        applications_count=_count_per_job_order(Application.objects.all()),
+    )
+
+
+def quota_by_sex(job_order) -> list[dict]:
+    """Positions and placements (not cancelled) in total and, where the job order splits them, by sex."""
+    counts = job_order.placements.exclude(stage=Stage.CANCELLED).aggregate(
+        total=Count("id"),
+        female=Count("id", filter=Q(worker__sex="F")),
+        male=Count("id", filter=Q(worker__sex="M")),
+    )
+    rows = [{"label": _("All positions"), "quota": job_order.quota, "used": counts["total"]}]
+    if job_order.quota_female is not None:
+        rows.append({"label": _("Positions for women"), "quota": job_order.quota_female, "used": counts["female"]})
+    if job_order.quota_male is not None:
+        rows.append({"label": _("Positions for men"), "quota": job_order.quota_male, "used": counts["male"]})
+    for row in rows:
+        row["percent"] = min(100, round(100 * row["used"] / row["quota"])) if row["quota"] else 0
+        row["over"] = row["used"] > row["quota"]
+    return rows
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    title: str
+    detail: str = ""
+    actor: object = None
+    url: str = ""
+    all_day: bool = False  # only a date is known, not the time
+
+
+def _moment(day: date | datetime) -> datetime:
+    if isinstance(day, datetime):
+        return day
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def worker_timeline(worker, *, applications, enrolments, placement_events, village_reports) -> list[TimelineEntry]:
+    """Everything that happened to a worker, oldest first: registration, applications, training,
+    each placement's events and what the village reported about them."""
+    entries = [TimelineEntry(at=worker.created_at, title=_("Registered as a candidate"))]
+    for application in applications:
+        job = str(application.job_order.occupation)
+        entries.append(
+            TimelineEntry(
+                at=_moment(application.applied_on),
+                title=_("Applied for a job order"),
+                detail=_("%(job)s in %(country)s") % {"job": job, "country": application.job_order.country.name},
+                all_day=True,
+            )
+        )
+        if application.decided_on and application.status != ApplicationStatus.APPLIED:
+            entries.append(
+                TimelineEntry(
+                    at=_moment(application.decided_on),
+                    title=_("Selection decided: %(status)s") % {"status": application.get_status_display()},
+                    detail=job,
+                    all_day=True,
+                )
+            )
+    for enrolment in enrolments:
+        entries.append(
+            TimelineEntry(
+                at=_moment(enrolment.starts_on),
+                title=_("Training started"),
+                detail=f"{enrolment.programme} · {enrolment.provider}",
+                all_day=True,
+            )
+        )
+        if enrolment.completed_on and enrolment.result != TrainingResult.IN_PROGRESS:
+            entries.append(
+                TimelineEntry(
+                    at=_moment(enrolment.completed_on),
+                    title=_("Training finished: %(result)s") % {"result": enrolment.get_result_display()},
+                    detail=enrolment.programme,
+                    all_day=True,
+                )
+            )
+    for event in placement_events:
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                title=_("Placement #%(id)s: %(event)s") % {"id": event.placement_id, "event": event.get_kind_display()},
+                detail=" · ".join(filter(None, [describe_event(event), event.reason])),
+                actor=event.actor,
+            )
+        )
+    for report in village_reports:
+        entries.append(
+            TimelineEntry(
+                at=_moment(report.occurred_on),
+                title=_("Village report: %(kind)s") % {"kind": report.get_kind_display()},
+                detail=report.village.name,
+                actor=report.reported_by,
+                all_day=True,
+            )
+        )
+    entries.sort(key=lambda entry: entry.at)
+    return entries

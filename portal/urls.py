@@ -1,0 +1,24 @@
+"""Pages that combine several apps, at the paths users know them by."""
+
+from django.urls import path
+
+from .views import areas, companies, home, placements, recruitment
+
+app_name = "portal"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("wilayah/", areas.area_list, name="area_list"),
+    path("wilayah/<str:code>/", areas.area_detail, name="area_detail"),
+    path("rekrutmen/pekerja/", recruitment.worker_list, name="worker_list"),
+    path("rekrutmen/pekerja/cari-nik/", recruitment.worker_find_by_nik, name="worker_find_by_nik"),
+    path("rekrutmen/pekerja/<int:pk>/", recruitment.worker_detail, name="worker_detail"),
+    path("rekrutmen/pekerja/<int:pk>/nik/", recruitment.worker_nik, name="worker_nik"),
+    path("rekrutmen/lowongan/", recruitment.job_order_list, name="job_order_list"),
+    path("rekrutmen/lowongan/<int:pk>/", recruitment.job_order_detail, name="job_order_detail"),
+    path("penempatan/<int:pk>/", placements.placement_detail, name="placement_detail"),
+    path("perusahaan/", companies.agency_list, name="agency_list"),
+    path("perusahaan/<int:pk>/", companies.agency_detail, name="agency_detail"),
+    path("perusahaan/<int:pk>/sanksi/", companies.agency_sanction_view, name="agency_sanction"),
+    path("perusahaan/<int:pk>/pulihkan/", companies.agency_reinstate_view, name="agency_reinstate"),
+]

@@ -1,0 +1,196 @@
+"""Officials' and companies' pages for workers and job orders: searchable lists and detail pages.
+
+Every page starts from ``Model.objects.visible_to(user)``: a record outside the user's
+jurisdiction or company is a 404. Lists cost a fixed number of queries whatever their size.
+"""
+
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.services import audit_record
+from core.listing import list_page
+from oversight.selectors import flags_on
+from placement.choices import ACTIVE_STAGES, Stage
+from placement.models import Document, Placement, PlacementEvent
+from placement.requirements import age_on
+from portal.selectors import quota_by_sex, with_quota_use, worker_timeline
+from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
+from recruitment.models import Application, Enrolment, JobOrder, Worker
+from recruitment.selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik
+from villages.models import VillageReport
+
+DETAIL_ROWS = 25  # placements shown per page on a job order
+NIK_PATTERN = re.compile(r"[0-9]{16}")
+
+
+def _stage_label(value) -> str:
+    return Stage(value).label if value is not None else ""
+
+
+def _company_url(agency_id) -> str:
+    """The company's supervision page, once that page exists."""
+    try:
+        return reverse("portal:agency_detail", args=[agency_id]) if agency_id else ""
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+@require_POST
+def worker_find_by_nik(request):
+    """Open a worker by their exact NIK, sent in the body: a personal number never goes into a URL.
+
+    Outside the user's jurisdiction or company the answer is the same as for an unknown NIK.
+    """
+    nik = request.POST.get("nik", "").strip()
+    if not NIK_PATTERN.fullmatch(nik):
+        messages.error(request, _("A NIK must be exactly 16 digits."))
+        return redirect("portal:worker_list")
+    worker = Worker.objects.visible_to(request.user).filter(nik=nik).only("pk").first()
+    if worker is None:
+        messages.error(request, _("No worker with this NIK in your jurisdiction."))
+        return redirect("portal:worker_list")
+    return redirect("portal:worker_detail", pk=worker.pk)
+
+
+@login_required
+def worker_list(request):
+    active_stage = Placement.objects.filter(worker=OuterRef("pk"), stage__in=ACTIVE_STAGES).values("stage")[:1]
+    workers = (
+        Worker.objects.visible_to(request.user)
+        .select_related("village", "agency")
+        .annotate(active_stage=Subquery(active_stage))
+    )
+    listing = list_page(request, workers, WorkerFilterSet, default_sort="-id")
+    for worker in listing.page.object_list:
+        worker.active_stage_label = _stage_label(worker.active_stage)
+    return render(request, "portal/worker_list.html", {"listing": listing})
+
+
+def _worker_context(request, pk: int) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    worker = get_object_or_404(
+        Worker.objects.visible_to(user).select_related("village__district__regency__province", "agency"), pk=pk
+    )
+    placements = list(
+        Placement.objects.visible_to(user)
+        .filter(worker=worker)
+        .select_related("agency", "job_order__country", "job_order__occupation", "job_order__employer")
+        .order_by("-created_at")
+    )
+    placement_ids = [placement.pk for placement in placements]
+    documents = list(
+        Document.objects.visible_to(user).filter(placement_id__in=placement_ids).order_by("placement_id", "kind")
+    )
+    applications = list(
+        Application.objects.visible_to(user)
+        .filter(worker=worker)
+        .select_related("job_order__occupation", "job_order__country", "job_order__agency")
+    )
+    enrolments = list(Enrolment.objects.visible_to(user).filter(worker=worker).select_related("provider"))
+    events = PlacementEvent.objects.filter(placement_id__in=placement_ids).select_related("actor")
+    reports = (
+        VillageReport.objects.visible_to(user).filter(person_nik=worker.nik).select_related("village", "reported_by")
+    )
+    return {
+        "worker": worker,
+        "can_see_nik": can_see_full_nik(user, worker),
+        "age": age_on(worker.birth_date, today),
+        "today": today,
+        "company_url": _company_url(worker.agency_id),
+        "placements": placements,
+        "documents": documents,
+        "applications": applications,
+        "enrolments": enrolments,
+        "timeline": worker_timeline(
+            worker, applications=applications, enrolments=enrolments, placement_events=events, village_reports=reports
+        ),
+        "flags": flags_on(user, {"worker": [worker.pk], "placement": placement_ids}),
+    }
+
+
+@login_required
+def worker_detail(request, pk: int):
+    return render(request, "portal/worker_detail.html", _worker_context(request, pk))
+
+
+@login_required
+@require_POST
+def worker_nik(request, pk: int):
+    """Show the full NIK to a user whose role needs it, and record that they saw it."""
+    worker = get_object_or_404(Worker.objects.visible_to(request.user), pk=pk)
+    if not can_see_full_nik(request.user, worker):
+        raise PermissionDenied
+    audit_record(
+        action=PERSONAL_NUMBER_VIEWED,
+        actor=request.user,
+        ip_address=request.META.get("REMOTE_ADDR"),
+        model="recruitment.worker",
+        object_id=worker.pk,
+        field="nik",
+    )
+    if request.htmx:
+        return render(request, "portal/_worker_nik.html", {"worker": worker, "revealed": True})
+    context = _worker_context(request, pk)
+    context["nik_revealed"] = True
+    response = render(request, "portal/worker_detail.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def job_order_list(request):
+    job_orders = with_quota_use(
+        JobOrder.objects.visible_to(request.user).select_related("agency", "employer", "country", "occupation")
+    ).prefetch_related("permits")
+    listing = list_page(request, job_orders, JobOrderFilterSet, default_sort="-id")
+    return render(request, "portal/job_order_list.html", {"listing": listing})
+
+
+@login_required
+def job_order_detail(request, pk: int):
+    user = request.user
+    job_order = get_object_or_404(
+        JobOrder.objects.visible_to(user).select_related("agency", "employer__country", "country", "occupation"),
+        pk=pk,
+    )
+    # Quota and application counts are facts of the job order (no personal data): counted over all rows.
+    applications = dict(
+        job_order.applications.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    by_stage = dict(
+        job_order.placements.order_by().values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )
+    # The placements themselves are personal: only those the user may see.
+    placements = (
+        Placement.objects.visible_to(user)
+        .filter(job_order=job_order)
+        .select_related("worker__village", "agency")
+        .order_by("-id")
+    )
+    page = Paginator(placements, DETAIL_ROWS).get_page(request.GET.get("page"))
+    context = {
+        "job_order": job_order,
+        "company_url": _company_url(job_order.agency_id),
+        "quota_rows": quota_by_sex(job_order),
+        "applications_total": sum(applications.values()),
+        "applications_by_status": [
+            (label, applications.get(value, 0)) for value, label in Application._meta.get_field("status").choices
+        ],
+        "stage_counts": [(stage.label, by_stage[stage.value]) for stage in Stage if by_stage.get(stage.value)],
+        "permits": job_order.permits.prefetch_related("regions").order_by("-valid_until"),
+        "page": page,
+        "flags": flags_on(user, {"job_order": [job_order.pk]}),
+    }
+    return render(request, "portal/job_order_detail.html", context)
