@@ -37,11 +37,12 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from oversight.choices import OPEN_FLAG_STATUSES
+
 from .models import Snapshot
 
 LOCK_KEY = "dashboard.refresh"
 WINDOW_MONTHS = 12
-OPEN_FLAG_STATUSES = ("open", "in_review", "confirmed")
 
 # (level, width of the code at that level), from the districts up to the country. Villages are
 # the base rows themselves (codes of 13 characters), read from there, never copied.
@@ -192,7 +193,7 @@ def dashboard_refresh(*, actor=None) -> Snapshot | None:
             "since_ts": timezone.make_aware(datetime.combine(since, dtime.min), zone),
             "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
             "tz": settings.TIME_ZONE,
-            "open_statuses": list(OPEN_FLAG_STATUSES),
+            "open_statuses": [str(status) for status in OPEN_FLAG_STATUSES],
         }
         snapshot = Snapshot.objects.create(taken_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor)
         cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregates stay in memory
