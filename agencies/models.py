@@ -56,6 +56,8 @@ class Agency(models.Model):
 
 
 class Branch(models.Model):
+    """A company's branch office in one regency (at most one per regency)."""
+
     agency = models.ForeignKey(Agency, verbose_name=_("company"), on_delete=models.CASCADE, related_name="branches")
     regency = models.ForeignKey("villages.Regency", verbose_name=_("regency/city"), on_delete=models.PROTECT)
     address = models.CharField(_("address"), max_length=300, blank=True)
@@ -73,6 +75,8 @@ class Branch(models.Model):
 
 
 class Sanction(models.Model):
+    """A warning, suspension or licence revocation imposed on a company, with its reason, period and author."""
+
     agency = models.ForeignKey(Agency, verbose_name=_("company"), on_delete=models.CASCADE, related_name="sanctions")
     kind = models.CharField(_("kind"), max_length=16, choices=SanctionKind.choices)
     reason = models.TextField(_("reason"))

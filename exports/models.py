@@ -17,6 +17,8 @@ class ExportJobQuerySet(models.QuerySet):
 
 
 class ExportJob(models.Model):
+    """An export of a filtered list to CSV or XLSX, run by a Celery worker that reports its progress."""
+
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="export_jobs"
     )

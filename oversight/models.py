@@ -28,6 +28,8 @@ class RuleSetting(models.Model):
 
 
 class Flag(models.Model):
+    """A red flag: one rule broken by one subject, with the evidence and its triage status."""
+
     rule_code = models.CharField(_("rule"), max_length=40, db_index=True)
     subject_type = models.CharField(_("subject type"), max_length=16, choices=SubjectType.choices)
     subject_id = models.BigIntegerField(_("subject"))
@@ -97,6 +99,8 @@ class FlagEvent(models.Model):
 
 
 class ScanRun(models.Model):
+    """One full scan by the red-flag engine: when, who asked, and per-rule counts and timings."""
+
     kind = models.CharField(_("kind"), max_length=16, default="full")
     status = models.CharField(_("status"), max_length=16, choices=ScanStatus.choices, default=ScanStatus.RUNNING)
     started_at = models.DateTimeField(_("started at"))

@@ -12,6 +12,8 @@ from .choices import ACTIVE_STAGES, DocumentKind, EmbarkationKind, EventKind, Re
 
 
 class EmbarkationPoint(models.Model):
+    """An airport, seaport or land crossing; only official ones have immigration and BP3MI desks."""
+
     code = models.CharField(_("code"), max_length=8, primary_key=True)  # IATA for airports
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=8, choices=EmbarkationKind.choices)
@@ -32,6 +34,8 @@ class EmbarkationPoint(models.Model):
 
 
 class Placement(models.Model):
+    """One worker on one job order: the case that moves through the stages of placement/choices.py."""
+
     worker = models.ForeignKey(
         "recruitment.Worker", verbose_name=_("worker"), on_delete=models.PROTECT, related_name="placements"
     )
@@ -106,6 +110,8 @@ class Placement(models.Model):
 
 
 class Document(models.Model):
+    """A document of a placement (certificate, passport, visa, contract...) with its validity and uploaded file."""
+
     placement = models.ForeignKey(
         Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="documents"
     )

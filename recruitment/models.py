@@ -46,6 +46,8 @@ class Country(models.Model):
 
 
 class Occupation(models.Model):
+    """An occupation job orders recruit for; ``zero_cost`` ones charge the worker nothing (Peraturan BP2MI 9/2020)."""
+
     code = models.CharField(_("code"), max_length=32, primary_key=True)
     name = models.CharField(_("name"), max_length=150)
     sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
@@ -86,6 +88,8 @@ class Moratorium(models.Model):
 
 
 class JobOrder(models.Model):
+    """An employer's request for workers, brought by a company: quota, salary, validity, the mission's check."""
+
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("company"), on_delete=models.PROTECT, related_name="job_orders"
     )
@@ -247,6 +251,8 @@ class Worker(models.Model):
 
 
 class Application(models.Model):
+    """A worker's application to one job order, maybe brought by a field recruiter, and its selection result."""
+
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="applications")
     job_order = models.ForeignKey(
         JobOrder, verbose_name=_("job order"), on_delete=models.PROTECT, related_name="applications"
@@ -281,6 +287,8 @@ class Application(models.Model):
 
 
 class TrainingProvider(models.Model):
+    """A training centre (LPK private or BLK public) giving vocational and language training."""
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=ProviderKind.choices)
     regency = models.ForeignKey("villages.Regency", verbose_name=_("regency/city"), on_delete=models.PROTECT)
@@ -299,6 +307,8 @@ class TrainingProvider(models.Model):
 
 
 class Enrolment(models.Model):
+    """A worker's enrolment in one training programme and its result (with the competency certificate)."""
+
     worker = models.ForeignKey(Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="enrolments")
     provider = models.ForeignKey(TrainingProvider, verbose_name=_("training provider"), on_delete=models.PROTECT)
     programme = models.CharField(_("programme"), max_length=150)

@@ -14,6 +14,8 @@ from core.scoping import ScopedQuerySet, Scoping
 
 
 class Area(models.Model):
+    """An administrative area keyed by its official dotted code; the four levels below share it."""
+
     code = models.CharField(_("code"), max_length=13, primary_key=True)
     name = models.CharField(_("name"), max_length=120)
 
@@ -33,12 +35,16 @@ class Area(models.Model):
 
 
 class Province(Area):
+    """A province (provinsi), e.g. 52 Nusa Tenggara Barat."""
+
     class Meta(Area.Meta):
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
 
 
 class Regency(Area):
+    """A regency or city (kabupaten/kota) inside a province."""
+
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="regencies")
 
     class Meta(Area.Meta):
@@ -47,6 +53,8 @@ class Regency(Area):
 
 
 class District(Area):
+    """A district (kecamatan) inside a regency; a NIK's first six digits name the one it was issued in."""
+
     regency = models.ForeignKey(Regency, on_delete=models.PROTECT, related_name="districts")
 
     class Meta(Area.Meta):
@@ -55,6 +63,8 @@ class District(Area):
 
 
 class Village(Area):
+    """A village (desa/kelurahan): a worker's domicile and a village officer's jurisdiction."""
+
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="villages")
 
     class Meta(Area.Meta):
