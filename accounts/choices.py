@@ -16,3 +16,7 @@ class AuditAction(models.TextChoices):
     LICENCE_REINSTATED = "licence_reinstated", _("Company licence reinstated")
     PERSONAL_DATA_VIEWED = "personal_data_viewed", _("Personal numbers viewed")
     PERSONAL_DATA_EXPORTED = "personal_data_exported", _("Personal numbers exported")
+    OCCUPATION_ZERO_COST_SET = "occupation_zero_cost", _("Zero-cost flag of an occupation changed")
+    MORATORIUM_CREATED = "moratorium_created", _("Moratorium declared")
+    MORATORIUM_ENDED = "moratorium_ended", _("Moratorium ended")
+    EMPLOYER_BLACKLIST_SET = "employer_blacklist", _("Employer blacklist changed")

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 from accounts.choices import AuditAction
 from accounts.services import audit_record
 from core.errors import DomainError
-from core.permissions import may_sanction
+from core.permissions import may_maintain_reference_data, may_sanction
 from core.recheck import request_recheck
 
 from .choices import LicenceStatus, SanctionKind
-from .models import Agency, Sanction
+from .models import Agency, Employer, Sanction
 
 
 def _require_licence_authority(actor) -> None:
@@ -99,3 +99,34 @@ def agency_reinstate(*, actor, agency_id: int, reason: str):
     )
     request_recheck(agency=agency.pk)
     return agency
+
+
+@transaction.atomic
+def employer_set_blacklisted(*, actor, employer_id: int, blacklisted: bool, reason: str) -> Employer:
+    """Put a foreign employer on the blacklist (no new job orders for them) or take them off it;
+    recorded in the audit trail with the reason."""
+    if not may_maintain_reference_data(actor):
+        raise DomainError("forbidden", _("Only a system administrator can change the employers' blacklist."))
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(
+            "reason_required", _("A reason is required."), fields={"reason": [_("A reason is required.")]}
+        )
+    employer = Employer.objects.select_for_update().filter(pk=employer_id).first()
+    if employer is None:
+        raise DomainError("not_found", _("No such employer."))
+    if employer.blacklisted == blacklisted:
+        raise DomainError(
+            "blacklist_unchanged",
+            _("The employer is already blacklisted.") if blacklisted else _("The employer is not blacklisted."),
+        )
+    employer.blacklisted = blacklisted
+    employer.save(update_fields=["blacklisted"])
+    audit_record(
+        action=AuditAction.EMPLOYER_BLACKLIST_SET,
+        actor=actor,
+        employer_id=employer.pk,
+        blacklisted=blacklisted,
+        reason=reason,
+    )
+    return employer

@@ -86,6 +86,12 @@ def may_administer(user) -> bool:
     return _role(user) == Role.SYSTEM_ADMIN
 
 
+def may_maintain_reference_data(user) -> bool:
+    """Change the reference facts the red-flag rules and the services read: zero-cost
+    occupations, moratoria, the employers' blacklist (in the admin, through the services)."""
+    return _role(user) == Role.SYSTEM_ADMIN
+
+
 CAPABILITIES = {
     "may_supervise_companies": may_supervise_companies,
     "may_see_flags": may_see_flags,
@@ -96,6 +102,7 @@ CAPABILITIES = {
     "may_see_dashboard": may_see_dashboard,
     "may_manage_api_keys": may_manage_api_keys,
     "may_administer": may_administer,
+    "may_maintain_reference_data": may_maintain_reference_data,
 }
 
 

@@ -46,6 +46,12 @@ class FlagAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(ScanRun)
 class ScanRunAdmin(admin.ModelAdmin):
@@ -56,8 +62,24 @@ class ScanRunAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("created_at", "user", "message", "read_at")
     raw_id_fields = ("user", "flag")
+
+    # Read-only here: the red-flag engine sends notices; their readers mark them read.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

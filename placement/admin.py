@@ -41,6 +41,12 @@ class PlacementAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(EmbarkationPoint)
 class EmbarkationPointAdmin(admin.ModelAdmin):
@@ -51,8 +57,19 @@ class EmbarkationPointAdmin(admin.ModelAdmin):
 
 @admin.register(Fee)
 class FeeAdmin(admin.ModelAdmin):
+    """Read-only here: fees are recorded through the service (they feed the zero-cost and cap rules)."""
+
     list_display = ("placement", "amount_idr", "description", "paid_on")
     raw_id_fields = ("placement", "recorded_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PlacementEvent)

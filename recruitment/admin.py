@@ -1,5 +1,16 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from agencies.choices import Sector
+from core.admin import ServiceOwnedAdmin, service_form_view
+from core.errors import DomainError
+
+from . import services
 from .models import (
     Application,
     Country,
@@ -19,21 +30,106 @@ class CountryAdmin(admin.ModelAdmin):
     search_fields = ("code", "name")
 
 
+def _set_zero_cost(model_admin, request, queryset, zero_cost: bool) -> None:
+    changed = 0
+    for code in queryset.values_list("pk", flat=True):
+        try:
+            occupation = services.occupation_set_zero_cost(actor=request.user, occupation_id=code, zero_cost=zero_cost)
+        except DomainError as error:
+            model_admin.message_user(request, str(error), messages.ERROR)
+            return
+        changed += occupation.zero_cost == zero_cost
+    model_admin.message_user(request, _("%(count)d occupation(s) updated.") % {"count": changed}, messages.SUCCESS)
+
+
+@admin.action(description=_("Mark as zero-cost for the worker"))
+def mark_zero_cost(model_admin, request, queryset):
+    _set_zero_cost(model_admin, request, queryset, True)
+
+
+@admin.action(description=_("Mark as not zero-cost"))
+def unmark_zero_cost(model_admin, request, queryset):
+    _set_zero_cost(model_admin, request, queryset, False)
+
+
 @admin.register(Occupation)
-class OccupationAdmin(admin.ModelAdmin):
+class OccupationAdmin(ServiceOwnedAdmin):
+    """The zero-cost flag changes through the actions (a service that records it and re-checks
+    the placements concerned); names and sectors are reference data."""
+
     list_display = ("code", "name", "sector", "zero_cost")
     list_filter = ("sector", "zero_cost")
-    list_editable = ("zero_cost",)
+    actions = [mark_zero_cost, unmark_zero_cost]
+    editable_fields = ("code", "name", "sector")
+    creatable = True
+
+
+class MoratoriumForm(forms.Form):
+    country = forms.ModelChoiceField(label=_("country"), queryset=Country.objects.all())
+    sector = forms.ChoiceField(label=_("sector"), choices=Sector.choices)
+    starts_on = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    legal_basis = forms.CharField(label=_("legal basis"), max_length=200)
+
+
+class MoratoriumEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("last day of the moratorium"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 @admin.register(Moratorium)
-class MoratoriumAdmin(admin.ModelAdmin):
+class MoratoriumAdmin(ServiceOwnedAdmin):
+    """Declared and ended through the services, which record it and re-check the job orders concerned."""
+
     list_display = ("country", "sector", "starts_on", "ends_on", "legal_basis")
     list_filter = ("sector",)
+    readonly_fields = ("end_link",)
+    creatable = True
+
+    @admin.display(description=_("end"))
+    def end_link(self, obj):
+        if obj is None or obj.pk is None:
+            return ""
+        url = reverse("admin:recruitment_moratorium_end", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("End this moratorium…"))
+
+    def get_urls(self):
+        end = self.admin_site.admin_view(self.end_view)
+        return [path("<int:object_id>/end/", end, name="recruitment_moratorium_end"), *super().get_urls()]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        return service_form_view(
+            self,
+            request,
+            form_class=MoratoriumForm,
+            title=_("Declare a moratorium"),
+            perform=lambda data: services.moratorium_create(actor=request.user, **data),
+            success_message=_("The moratorium is recorded."),
+        )
+
+    def end_view(self, request, object_id):
+        moratorium = self.get_object(request, object_id)
+        if moratorium is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(object_id))
+        return service_form_view(
+            self,
+            request,
+            form_class=MoratoriumEndForm,
+            title=_("End the moratorium"),
+            perform=lambda data: services.moratorium_end(
+                actor=request.user, moratorium_id=moratorium.pk, ends_on=data["ends_on"]
+            ),
+            success_message=_("The moratorium is ended."),
+            obj=moratorium,
+            initial={"ends_on": timezone.localdate()},
+        )
 
 
 @admin.register(JobOrder)
-class JobOrderAdmin(admin.ModelAdmin):
+class JobOrderAdmin(ServiceOwnedAdmin):
+    """Read-only here: job orders are created, verified and closed through the services."""
+
     list_display = ("id", "agency", "employer", "country", "occupation", "quota", "status", "valid_until")
     list_filter = ("status", "sector", "country")
     search_fields = ("reference", "mission_reference", "employer__name", "agency__name")
@@ -42,7 +138,9 @@ class JobOrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecruitmentPermit)
-class RecruitmentPermitAdmin(admin.ModelAdmin):
+class RecruitmentPermitAdmin(ServiceOwnedAdmin):
+    """Read-only here: permits are issued through the service."""
+
     list_display = ("number", "job_order", "quota", "valid_from", "valid_until")
     search_fields = ("number",)
     raw_id_fields = ("job_order",)
@@ -50,8 +148,15 @@ class RecruitmentPermitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Worker)
-class WorkerAdmin(admin.ModelAdmin):
+class WorkerAdmin(ServiceOwnedAdmin):
+    """Registered through the service, which checks the NIK against the birth date and sex: the
+    identity, the NIK's facts, the village and the family consent are read-only here (the NIK is
+    shown masked); only contact details may be corrected."""
+
     list_display = ("full_name", "masked_nik", "sex", "birth_date", "village", "agency")
+    exclude = ("nik",)
+    readonly_fields = ("masked_nik",)
+    editable_fields = ("phone", "next_of_kin_name", "next_of_kin_phone", "next_of_kin_relation")
     list_filter = ("sex",)
     search_fields = ("full_name", "=nik")
     list_select_related = ("village", "agency")
@@ -59,7 +164,9 @@ class WorkerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ServiceOwnedAdmin):
+    """Read-only here: applications are made and decided through the services."""
+
     list_display = ("worker", "job_order", "recruiter", "status", "applied_on")
     list_filter = ("status",)
     raw_id_fields = ("worker", "job_order", "recruiter")
@@ -75,7 +182,9 @@ class TrainingProviderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(ServiceOwnedAdmin):
+    """Read-only here: training is recorded through the service."""
+
     list_display = ("worker", "provider", "programme", "kind", "result", "completed_on")
     list_filter = ("kind", "result")
     raw_id_fields = ("worker", "provider", "recorded_by")

@@ -9,14 +9,28 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.choices import AuditAction
+from accounts.services import audit_record
+from agencies.choices import Sector
 from agencies.models import Agency, Employer, FieldRecruiter
 from core.errors import DomainError
+from core.permissions import may_maintain_reference_data
 from core.recheck import request_recheck
 from villages.models import Regency, Village
 from villages.nik import check_nik_matches, parse_nik
 
 from .choices import ApplicationStatus, JobOrderStatus, TrainingResult
-from .models import Application, Enrolment, JobOrder, Occupation, RecruitmentPermit, TrainingProvider, Worker
+from .models import (
+    Application,
+    Country,
+    Enrolment,
+    JobOrder,
+    Moratorium,
+    Occupation,
+    RecruitmentPermit,
+    TrainingProvider,
+    Worker,
+)
 from .selectors import moratorium_applies
 
 
@@ -285,3 +299,125 @@ def enrolment_record(
     enrolment.full_clean()
     enrolment.save()
     return enrolment
+
+
+# --- Reference data the rules read: zero-cost occupations and moratoria (changed in the admin) ---
+
+
+def _require_reference_data_authority(actor) -> None:
+    if not may_maintain_reference_data(actor):
+        _refuse("forbidden", _("Only a system administrator can change zero-cost occupations and moratoria."))
+
+
+@transaction.atomic
+def occupation_set_zero_cost(*, actor, occupation_id: str, zero_cost: bool) -> Occupation:
+    """Mark an occupation zero-cost (the employer pays everything) or not. The placements on its
+    job orders are re-checked, since whether the worker may be charged changes with it."""
+    _require_reference_data_authority(actor)
+    occupation = Occupation.objects.select_for_update().filter(pk=occupation_id).first()
+    if occupation is None:
+        _refuse("not_found", _("No such occupation."))
+    if occupation.zero_cost == zero_cost:
+        return occupation  # nothing changes: nothing to record
+    occupation.zero_cost = zero_cost
+    occupation.save(update_fields=["zero_cost"])
+    audit_record(
+        action=AuditAction.OCCUPATION_ZERO_COST_SET, actor=actor, occupation=occupation.pk, zero_cost=zero_cost
+    )
+    # Placements sit above recruitment: reached through the job orders' reverse relation, not imported.
+    placements = (
+        JobOrder.objects.filter(occupation_id=occupation.pk, placements__isnull=False)
+        .values_list("placements__id", flat=True)
+        .distinct()
+    )
+    request_recheck(placement=list(placements))
+    return occupation
+
+
+def _recheck_job_orders_of(country_id: str, sector: str) -> None:
+    request_recheck(
+        job_order=list(JobOrder.objects.filter(country_id=country_id, sector=sector).values_list("pk", flat=True))
+    )
+
+
+@transaction.atomic
+def moratorium_create(
+    *,
+    actor,
+    country: Country | str,
+    sector: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    legal_basis: str,
+) -> Moratorium:
+    """Stop placements to a country in a sector from ``starts_on`` (until ``ends_on``, or until ended)."""
+    _require_reference_data_authority(actor)
+    country_id = country.pk if isinstance(country, Country) else country
+    legal_basis = legal_basis.strip()
+    errors = {}
+    if not Country.objects.filter(pk=country_id).exists():
+        errors["country"] = [_("No such country.")]
+    if sector not in Sector.values:
+        errors["sector"] = [_("No such sector.")]
+    if not legal_basis:
+        errors["legal_basis"] = [_("Name the decree that stops the placements.")]
+    if ends_on is not None and ends_on < starts_on:
+        errors["ends_on"] = [_("A moratorium cannot end before it starts.")]
+    if errors:
+        _refuse("invalid", _("The moratorium could not be declared."), fields=errors)
+    overlapping = (
+        Moratorium.objects.select_for_update()
+        .filter(country_id=country_id, sector=sector)
+        .exclude(ends_on__lt=starts_on)
+    )
+    if ends_on is not None:
+        overlapping = overlapping.filter(starts_on__lte=ends_on)
+    if overlapping.exists():
+        message = _("A moratorium for this country and sector already covers part of that period.")
+        _refuse("moratorium_overlaps", message)
+    moratorium = Moratorium.objects.create(
+        country_id=country_id, sector=sector, starts_on=starts_on, ends_on=ends_on, legal_basis=legal_basis
+    )
+    audit_record(
+        action=AuditAction.MORATORIUM_CREATED,
+        actor=actor,
+        moratorium_id=moratorium.pk,
+        country=country_id,
+        sector=sector,
+        starts_on=starts_on.isoformat(),
+        ends_on=ends_on.isoformat() if ends_on else None,
+        legal_basis=legal_basis,
+    )
+    _recheck_job_orders_of(country_id, sector)
+    return moratorium
+
+
+@transaction.atomic
+def moratorium_end(*, actor, moratorium_id: int, ends_on: date) -> Moratorium:
+    """Lift a moratorium: its last day becomes ``ends_on`` (earlier than any end it had)."""
+    _require_reference_data_authority(actor)
+    moratorium = Moratorium.objects.select_for_update().filter(pk=moratorium_id).first()
+    if moratorium is None:
+        _refuse("not_found", _("No such moratorium."))
+    if ends_on < moratorium.starts_on:
+        message = _("A moratorium cannot end before it starts.")
+        _refuse("invalid", message, fields={"ends_on": [message]})
+    if moratorium.ends_on is not None and moratorium.ends_on <= ends_on:
+        _refuse(
+            "moratorium_already_ends",
+            _("The moratorium already ends on %(date)s.") % {"date": moratorium.ends_on.isoformat()},
+        )
+    previous = moratorium.ends_on
+    moratorium.ends_on = ends_on
+    moratorium.save(update_fields=["ends_on"])
+    audit_record(
+        action=AuditAction.MORATORIUM_ENDED,
+        actor=actor,
+        moratorium_id=moratorium.pk,
+        country=moratorium.country_id,
+        sector=moratorium.sector,
+        ends_on=ends_on.isoformat(),
+        previous_ends_on=previous.isoformat() if previous else None,
+    )
+    _recheck_job_orders_of(moratorium.country_id, moratorium.sector)
+    return moratorium

@@ -46,3 +46,13 @@ class VillageReportAdmin(admin.ModelAdmin):
     list_select_related = ("village", "reported_by")
     raw_id_fields = ("village", "reported_by")
     date_hierarchy = "occurred_on"
+
+    # Read-only here: village officers report through the service.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
