@@ -21,7 +21,7 @@ from agencies.choices import Sector
 from core.scoping import area_ancestors
 from oversight.choices import Severity
 from oversight.rules import RULES_BY_CODE
-from placement.choices import Stage
+from placement.choices import PRE_DEPARTURE_STAGES, Stage
 from recruitment.choices import Sex
 from recruitment.models import Country
 from villages.models import AREA_MODELS_BY_DEPTH, District, Province, Regency, Village
@@ -30,7 +30,7 @@ from .models import Figure, Snapshot
 from .services import WINDOW_MONTHS, window_start
 
 AREA_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
-IN_PROCESS_STAGES = [str(stage.value) for stage in Stage if 1 <= stage.value <= 9]
+IN_PROCESS_STAGES = [str(int(stage)) for stage in PRE_DEPARTURE_STAGES]  # the snapshot keys stages as text
 VACANCY_LEVEL = 2  # vacancies are counted down to regencies: permits name regencies
 TOP_COUNTRIES = 10
 

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from placement.choices import DOCUMENT_PARAMETERS, STAGE_PARAMETERS
 
 from .choices import ScanStatus, Severity
 from .models import RuleSetting, ScanRun
@@ -83,7 +84,16 @@ def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> d
     statement = APPLY_RULE.format(
         hits=rule.query(ids=ids), only_ids="AND f.subject_id = ANY(%(ids)s)" if ids is not None else ""
     )
-    values = {**parameters, "ids": ids, "code": rule.code, "subject": rule.subject, "severity": rule.severity}
+    # Stage numbers and document kinds come from placement.choices, never from literals in the rule.
+    values = {
+        **parameters,
+        **STAGE_PARAMETERS,
+        **DOCUMENT_PARAMETERS,
+        "ids": ids,
+        "code": rule.code,
+        "subject": rule.subject,
+        "severity": rule.severity,
+    }
     with transaction.atomic(), connection.cursor() as cursor:
         # "Today" is the portal's calendar day (Asia/Jakarta), not the database session's (UTC).
         cursor.execute(statement, {**values, "now": timezone.now(), "today": timezone.localdate()})

@@ -5,7 +5,10 @@ breaks it: ``subject_id``, ``area_code`` (where the subject is, for scoping)
 and ``evidence`` (jsonb: the facts that make it break). ``{ids}`` is where a
 re-check of some subjects narrows the query (``AND <subject> = ANY(%(ids)s)``);
 a full scan leaves it empty. Thresholds are parameters an administrator can
-change per rule (oversight.RuleSetting).
+change per rule (oversight.RuleSetting). Stages and document kinds are never
+written as literals: the engine passes placement.choices' STAGE_PARAMETERS and
+DOCUMENT_PARAMETERS to every rule (``p.stage = %(stage_departed)s``,
+``p.stage = ANY(%(departed_stages)s)``, ``d.kind = %(document_work_visa)s``).
 """
 
 from __future__ import annotations
@@ -15,12 +18,9 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Severity, SubjectType
+from placement.choices import DEPARTURE_DOCUMENTS
 
-DEPARTURE_DOCUMENTS = [
-    "health_certificate", "competency_certificate", "placement_agreement", "passport", "work_visa", "bpjs",
-    "employment_contract", "opp_certificate", "e_pmi",
-]  # fmt: skip
+from .choices import Severity, SubjectType
 
 
 @dataclass(frozen=True)
@@ -56,19 +56,20 @@ RULES: list[Rule] = [
         WITH valid AS (
             SELECT d.placement_id, array_agg(DISTINCT d.kind::text) AS kinds
             FROM placement_document d JOIN placement_placement p ON p.id = d.placement_id
-            WHERE p.stage IN (10, 11, 12) AND p.departed_on IS NOT NULL {ids}
+            WHERE p.stage = ANY(%(departed_stages)s) AND p.departed_on IS NOT NULL {ids}
               AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on)
             GROUP BY d.placement_id
         ), required AS (
             SELECT p.id, w.village_id, p.departed_on, COALESCE(v.kinds, '{{}}') AS kinds,
                    %(documents)s::text[] || CASE WHEN c.requires_language_test
-                                               THEN ARRAY['language_certificate'] ELSE '{{}}'::text[] END AS needed
+                                               THEN %(language_test_documents)s::text[] ELSE '{{}}'::text[] END
+                       AS needed
             FROM placement_placement p
             JOIN recruitment_worker w ON w.id = p.worker_id
             JOIN recruitment_joborder j ON j.id = p.job_order_id
             JOIN recruitment_country c ON c.code = j.country_id
             LEFT JOIN valid v ON v.placement_id = p.id
-            WHERE p.stage IN (10, 11, 12) AND p.departed_on IS NOT NULL {ids}
+            WHERE p.stage = ANY(%(departed_stages)s) AND p.departed_on IS NOT NULL {ids}
         )
         SELECT id AS subject_id, village_id AS area_code,
                jsonb_build_object('departed_on', departed_on,
@@ -76,7 +77,7 @@ RULES: list[Rule] = [
                    AS evidence
         FROM required WHERE NOT needed <@ kinds
         """,
-        defaults={"documents": DEPARTURE_DOCUMENTS},
+        defaults={"documents": [str(kind.value) for kind in DEPARTURE_DOCUMENTS]},
     ),
     Rule(
         code="STAGE_SKIPPED",
@@ -92,17 +93,18 @@ RULES: list[Rule] = [
         WITH reached AS (
             SELECT e.placement_id, array_agg(DISTINCT e.to_stage::int) AS stages
             FROM placement_placementevent e JOIN placement_placement p ON p.id = e.placement_id
-            WHERE e.to_stage IS NOT NULL AND p.stage BETWEEN 2 AND 12 {ids}
+            WHERE e.to_stage IS NOT NULL AND p.stage = ANY(%(selected_or_later_stages)s) {ids}
             GROUP BY e.placement_id
         )
         SELECT p.id AS subject_id, w.village_id AS area_code,
                jsonb_build_object('stage', p.stage, 'missing_stages',
-                   ARRAY(SELECT generate_series(1, p.stage) EXCEPT SELECT unnest(r.stages) ORDER BY 1)) AS evidence
+                   ARRAY(SELECT generate_series(%(stage_registered)s, p.stage) EXCEPT SELECT unnest(r.stages)
+                         ORDER BY 1)) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         LEFT JOIN reached r ON r.placement_id = p.id
-        WHERE p.stage BETWEEN 2 AND 12 {ids}
-          AND NOT (ARRAY(SELECT generate_series(1, p.stage)) <@ COALESCE(r.stages, '{{}}'))
+        WHERE p.stage = ANY(%(selected_or_later_stages)s) {ids}
+          AND NOT (ARRAY(SELECT generate_series(%(stage_registered)s, p.stage)) <@ COALESCE(r.stages, '{{}}'))
         """,
     ),
     Rule(
@@ -121,7 +123,7 @@ RULES: list[Rule] = [
                                   'moving_placements', pl.n, 'open_job_orders', jo.n) AS evidence
         FROM agencies_agency a
         CROSS JOIN LATERAL (SELECT count(*) AS n FROM placement_placement p
-                            WHERE p.agency_id = a.id AND p.stage BETWEEN 1 AND 10) pl
+                            WHERE p.agency_id = a.id AND p.stage = ANY(%(moving_stages)s)) pl
         CROSS JOIN LATERAL (SELECT count(*) AS n FROM recruitment_joborder j
                             WHERE j.agency_id = a.id AND j.status IN ('submitted', 'verified', 'published')) jo
         WHERE a.licence_status <> 'active' AND (pl.n > 0 OR jo.n > 0) {ids}
@@ -142,7 +144,7 @@ RULES: list[Rule] = [
                jsonb_build_object('status', j.status, 'placements', count(p.id)) AS evidence
         FROM recruitment_joborder j
         JOIN agencies_agency a ON a.id = j.agency_id
-        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage <> 99
+        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage <> %(stage_cancelled)s
         WHERE j.status NOT IN ('verified', 'published', 'closed') {ids}
         GROUP BY j.id, a.head_office_regency_id
         """,
@@ -159,7 +161,7 @@ RULES: list[Rule] = [
                jsonb_build_object('quota', j.quota, 'selected_or_later', count(p.id)) AS evidence
         FROM recruitment_joborder j
         JOIN agencies_agency a ON a.id = j.agency_id
-        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage BETWEEN 2 AND 12
+        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage = ANY(%(selected_or_later_stages)s)
         WHERE TRUE {ids}
         GROUP BY j.id, a.head_office_regency_id
         HAVING count(p.id) > j.quota
@@ -180,7 +182,7 @@ RULES: list[Rule] = [
                jsonb_build_object('worker_regency', left(w.village_id, 5), 'job_order', p.job_order_id) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage BETWEEN 2 AND 12 {ids}
+        WHERE p.stage = ANY(%(selected_or_later_stages)s) {ids}
           AND NOT EXISTS (
               SELECT 1 FROM recruitment_recruitmentpermit s
               JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = s.id
@@ -203,7 +205,7 @@ RULES: list[Rule] = [
                                   'placement', min(p.id), 'departed_on', min(p.departed_on),
                                   'registered_on', min(p.created_at)::date) AS evidence
         FROM recruitment_worker w
-        JOIN placement_placement p ON p.worker_id = w.id AND p.stage <> 99
+        JOIN placement_placement p ON p.worker_id = w.id AND p.stage <> %(stage_cancelled)s
         CROSS JOIN LATERAL (SELECT LEAST(p.departed_on, p.created_at::date) AS day) checked
         WHERE (age(checked.day, w.birth_date) < interval '18 years'
                OR age(checked.day, nik_birth_date(w.nik, %(today)s::date)) < interval '18 years') {ids}
@@ -332,7 +334,7 @@ RULES: list[Rule] = [
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         JOIN recruitment_joborder j ON j.id = p.job_order_id
-        WHERE p.contract_salary < j.salary AND p.stage <> 99 {ids}
+        WHERE p.contract_salary < j.salary AND p.stage <> %(stage_cancelled)s {ids}
         """,
     ),
     Rule(
@@ -347,13 +349,15 @@ RULES: list[Rule] = [
         subject_column="p.id",
         sql="""
         SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('departed_on', p.departed_on, 'visa', 'visit_visa') AS evidence
+               jsonb_build_object('departed_on', p.departed_on, 'visa', %(document_visit_visa)s::text) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage IN (10, 11, 12) {ids}
-          AND EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id AND d.kind = 'visit_visa'
+        WHERE p.stage = ANY(%(departed_stages)s) {ids}
+          AND EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id
+                      AND d.kind = %(document_visit_visa)s
                       AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on))
-          AND NOT EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id AND d.kind = 'work_visa'
+          AND NOT EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id
+                      AND d.kind = %(document_work_visa)s
                       AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on))
         """,
     ),
@@ -373,7 +377,7 @@ RULES: list[Rule] = [
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         JOIN placement_embarkationpoint e ON e.code = p.embarkation_point_id AND NOT e.official
-        WHERE p.stage IN (10, 11, 12) {ids}
+        WHERE p.stage = ANY(%(departed_stages)s) {ids}
         """,
     ),
     Rule(
@@ -468,8 +472,8 @@ RULES: list[Rule] = [
                                   'days', (%(today)s::date - p.stage_changed_at::date)) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage BETWEEN 1 AND 9 {ids}
-          AND p.stage_changed_at < now() - make_interval(days => CASE WHEN p.stage = 4
+        WHERE p.stage = ANY(%(pre_departure_stages)s) {ids}
+          AND p.stage_changed_at < now() - make_interval(days => CASE WHEN p.stage = %(stage_training)s
                                                                       THEN %(training_days)s::int
                                                                       ELSE %(default_days)s::int END)
         """,
@@ -490,7 +494,7 @@ RULES: list[Rule] = [
                jsonb_build_object('departed_on', p.departed_on, 'days', %(today)s::date - p.departed_on) AS evidence
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage = 10 AND p.departed_on < %(today)s::date - %(days)s::int {ids}
+        WHERE p.stage = %(stage_departed)s AND p.departed_on < %(today)s::date - %(days)s::int {ids}
         """,
         defaults={"days": 30},
     ),
@@ -512,7 +516,7 @@ RULES: list[Rule] = [
                                   'since', %(today)s::date - %(window_days)s::int) AS evidence
         FROM agencies_employer e
         JOIN recruitment_joborder j ON j.employer_id = e.id
-        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage = 12
+        JOIN placement_placement p ON p.job_order_id = j.id AND p.stage = %(stage_returned)s
              AND p.return_reason IN ('early_termination', 'deportation', 'death')
              AND p.returned_on >= %(today)s::date - %(window_days)s::int
         WHERE TRUE {ids}

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.personal_data import DOCUMENT_VISIBLE_DIGITS, mask_number
 from core.scoping import ScopedQuerySet, Scoping
 
-from .choices import ACTIVE_STAGES, DocumentKind, EmbarkationKind, EventKind, ReturnReason, Stage
+from .choices import ACTIVE_STAGES, DEPARTED_STAGES, DocumentKind, EmbarkationKind, EventKind, ReturnReason, Stage
 
 
 class EmbarkationPoint(models.Model):
@@ -107,6 +107,15 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.worker} – {self.get_stage_display()}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.stage == Stage.CANCELLED
+
+    @property
+    def has_departed(self) -> bool:
+        """Departed, working abroad or returned (placement.choices.DEPARTED_STAGES)."""
+        return self.stage in DEPARTED_STAGES
 
 
 class Document(models.Model):

@@ -16,7 +16,7 @@ from recruitment.choices import VERIFIED_STATUSES, ApplicationStatus, JobOrderSt
 from recruitment.models import RecruitmentPermit
 from recruitment.selectors import moratorium_applies
 
-from .choices import DocumentKind, Stage
+from .choices import DocumentKind, Stage, departure_document_kinds, stage_documents
 from .models import Placement
 
 ADULT_AGE = 18
@@ -32,20 +32,7 @@ def _day(value: date) -> str:
 
 def departure_documents(placement: Placement) -> list[str]:
     """Documents that must all be valid on the day of departure (stage 9 and 10)."""
-    kinds = [
-        DocumentKind.HEALTH_CERTIFICATE,
-        DocumentKind.COMPETENCY_CERTIFICATE,
-        DocumentKind.PLACEMENT_AGREEMENT,
-        DocumentKind.PASSPORT,
-        DocumentKind.WORK_VISA,
-        DocumentKind.BPJS,
-        DocumentKind.EMPLOYMENT_CONTRACT,
-        DocumentKind.OPP_CERTIFICATE,
-        DocumentKind.EPMI,
-    ]
-    if placement.job_order.country.requires_language_test:
-        kinds.insert(2, DocumentKind.LANGUAGE_CERTIFICATE)
-    return kinds
+    return departure_document_kinds(language_test=placement.job_order.country.requires_language_test)
 
 
 def missing_documents(placement: Placement, kinds, on: date) -> list[str]:
@@ -112,23 +99,19 @@ def missing_for(placement: Placement, stage: int, *, on: date | None = None) -> 
         if not permit_covers(placement, today):
             missing.append(_("a valid recruitment permit (SIP2MI) covering the worker's regency"))
     elif stage == Stage.MEDICAL:
-        missing += missing_documents(placement, [DocumentKind.HEALTH_CERTIFICATE], today)
+        missing += missing_documents(placement, stage_documents(stage), today)
     elif stage == Stage.TRAINING:
         passed = worker.enrolments.filter(kind=TrainingKind.SKILL, result=TrainingResult.PASSED).exists()
         if not passed:
             missing.append(_("a completed skill training with a competent result"))
-        kinds = [DocumentKind.COMPETENCY_CERTIFICATE]
-        if job_order.country.requires_language_test:
-            kinds.append(DocumentKind.LANGUAGE_CERTIFICATE)
+        kinds = stage_documents(stage, language_test=job_order.country.requires_language_test)
         missing += missing_documents(placement, kinds, today)
     elif stage == Stage.AGREEMENT:
         if placement.agreement_signed_on is None or placement.agreement_worker_costs is None:
             missing.append(_("the signed placement agreement with the costs borne by the worker"))
-        missing += missing_documents(placement, [DocumentKind.PLACEMENT_AGREEMENT], today)
+        missing += missing_documents(placement, stage_documents(stage), today)
     elif stage == Stage.DOCUMENTS:
-        missing += missing_documents(
-            placement, [DocumentKind.PASSPORT, DocumentKind.WORK_VISA, DocumentKind.BPJS], today
-        )
+        missing += missing_documents(placement, stage_documents(stage), today)
     elif stage == Stage.CONTRACT:
         if placement.contract_signed_on is None or placement.contract_salary is None:
             missing.append(_("the signed employment contract with its salary"))
@@ -137,14 +120,14 @@ def missing_for(placement: Placement, stage: int, *, on: date | None = None) -> 
                 _("a contract salary of at least %(salary)s %(currency)s (the job order's)")
                 % {"salary": job_order.salary, "currency": job_order.currency}
             )
-        missing += missing_documents(placement, [DocumentKind.EMPLOYMENT_CONTRACT], today)
+        missing += missing_documents(placement, stage_documents(stage), today)
     elif stage == Stage.ORIENTATION:
-        missing += missing_documents(placement, [DocumentKind.OPP_CERTIFICATE], today)
+        missing += missing_documents(placement, stage_documents(stage), today)
     elif stage == Stage.READY:
         departure = placement.planned_departure_on
         if departure is None:
             missing.append(_("a planned departure date"))
-            missing += missing_documents(placement, [DocumentKind.EPMI], today)
+            missing += missing_documents(placement, stage_documents(stage), today)
         else:
             missing += missing_for_departure(placement, departure)
     return missing

@@ -20,6 +20,7 @@ from faker import Faker
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Branch, Employer, FieldRecruiter
 from agencies.services import agency_sanction
+from core.nik import compose_nik
 from placement import services as placement_services
 from placement.choices import DocumentKind, EventKind, Stage
 from placement.models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
@@ -55,10 +56,7 @@ NTT_REGENCIES = ["53.01", "53.02", "53.03", "53.04", "53.05", "53.06", "53.07", 
 
 
 def _nik(village: Village, birth_date: date, sex: str, serial: int) -> str:
-    day = birth_date.day + (40 if sex == "F" else 0)
-    return (
-        f"{village.district_id.replace('.', '')}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
-    )
+    return compose_nik(district_code=village.district_id, birth_date=birth_date, sex=sex, serial=serial)
 
 
 class DemoBuilder:

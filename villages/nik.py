@@ -1,12 +1,11 @@
 """NIK (Nomor Induk Kependudukan): check it and read what it encodes.
 
-Layout: PPRRDD (province, regency, district of issue) DDMMYY (birth date, 40
-added to the day for women) SSSS (serial). See DOMAIN.md.
+The format itself (layout, decoding, composing one) is core.nik; this module adds
+what needs the areas: the district of issue must exist.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.nik import FEMALE, MALE, NIK_PATTERN, birth_date_and_sex, district_code
 
 from .models import District
 
-NIK_PATTERN = re.compile(r"^\d{16}$")
-FEMALE, MALE = "F", "M"
+__all__ = ["FEMALE", "MALE", "NikFacts", "check_nik_matches", "parse_nik"]
 
 
 @dataclass(frozen=True)
@@ -30,25 +29,6 @@ class NikFacts:
     serial: str
 
 
-def _district_code(nik: str) -> str:
-    return f"{nik[0:2]}.{nik[2:4]}.{nik[4:6]}"
-
-
-def _birth_date(nik: str, today: date) -> tuple[date, str]:
-    day, month, year2 = int(nik[6:8]), int(nik[8:10]), int(nik[10:12])
-    sex = MALE
-    if day > 40:
-        day, sex = day - 40, FEMALE
-    # Two-digit years: the latest century that does not put the birth in the future.
-    try:
-        recent = date(2000 + year2, month, day)
-    except ValueError:
-        recent = None  # 29 February exists in one century and not the other
-    if recent is not None and recent <= today:
-        return recent, sex
-    return date(1900 + year2, month, day), sex  # ValueError when impossible
-
-
 def parse_nik(nik: str, *, today: date | None = None) -> NikFacts:
     """The facts a NIK encodes, or a DomainError naming the check that failed."""
     nik = (nik or "").strip()
@@ -56,13 +36,13 @@ def parse_nik(nik: str, *, today: date | None = None) -> NikFacts:
         raise DomainError(
             "nik_format", _("A NIK must be exactly 16 digits."), fields={"nik": [_("A NIK must be exactly 16 digits.")]}
         )
-    code = _district_code(nik)
+    code = district_code(nik)
     district = District.objects.filter(code=code).first()
     if district is None:
         message = _("The first six digits of the NIK (%(code)s) are not an existing district.") % {"code": nik[:6]}
         raise DomainError("nik_district_unknown", message, fields={"nik": [message]})
     try:
-        birth_date, sex = _birth_date(nik, today or timezone.localdate())
+        birth_date, sex = birth_date_and_sex(nik, today or timezone.localdate())
     except ValueError:
         message = _("Digits 7 to 12 of the NIK (%(digits)s) are not a real birth date.") % {"digits": nik[6:12]}
         raise DomainError("nik_birth_date_invalid", message, fields={"nik": [message]}) from None

@@ -27,6 +27,8 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import date
 
+from core.nik import compose_nik
+
 from . import catalogue as cat
 
 NULL = "\\N"
@@ -153,7 +155,7 @@ class Generator:
         self.rows = {table: 0 for table in GENERATED_TABLES}
         self.taken_agency_names = set(taken_agency_names)
         self.rng = random.Random(seed)
-        self.serials: dict[str, int] = {}
+        self.serials: dict[tuple, int] = {}
         # (village, birth date) pairs taken: two people born the same day in one village with similar
         # names is what DUPLICATE_IDENTITY looks for, so the generator never makes such a pair.
         self.birthdays: set[int] = set()
@@ -184,15 +186,13 @@ class Generator:
 
     def nik(self, village: str, birth: date, sex: str) -> str:
         """A NIK nobody else has: the village's district, the birth date (+40 for women), a serial."""
-        stem = (
-            f"{village[0:2]}{village[3:5]}{village[6:8]}"
-            f"{birth.day + 40 if sex == 'F' else birth.day:02d}{birth.month:02d}{birth.year % 100:02d}"
-        )
-        serial = self.serials.get(stem, 0) + 1
+        # Serials count per the twelve digits before them: district, day (+40 for women), month, two-digit year.
+        key = (village[0:8], birth.day, birth.month, birth.year % 100, sex)
+        serial = self.serials.get(key, 0) + 1
         if serial > 9999:
-            raise ValueError(f"more than 9999 people born the same day in district {stem[:6]}")
-        self.serials[stem] = serial
-        return f"{stem}{serial:04d}"
+            raise ValueError(f"more than 9999 people born the same day in district {village[0:8]}")
+        self.serials[key] = serial
+        return compose_nik(district_code=village[0:8], birth_date=birth, sex=sex, serial=serial)
 
     def name(self, province: str, sex: str) -> str:
         rng = self.rng

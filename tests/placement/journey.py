@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from agencies.models import Agency
 from core.errors import DomainError
+from core.nik import compose_nik
 from placement import services
 from placement.choices import DocumentKind, ReturnReason, Stage
 from placement.models import Document, EmbarkationPoint, Placement
@@ -55,9 +56,8 @@ def years_before(day: date, years: int) -> date:
 
 
 def nik_for(birth_date: date, sex: str, serial: int = 1, district: str = KERUAK) -> str:
-    """A NIK issued in `district` that encodes this birth date and sex (women: day + 40)."""
-    day = birth_date.day + (40 if sex == "F" else 0)
-    return f"{district}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+    """A NIK issued in `district` (Keruak unless told) that encodes this birth date and sex."""
+    return compose_nik(district_code=district, birth_date=birth_date, sex=sex, serial=serial)
 
 
 def license_agency(agency: Agency) -> Agency:

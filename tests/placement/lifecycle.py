@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agencies.models import Agency, Employer
+from core.nik import compose_nik
 from placement import services as placement_services
 from placement.models import EmbarkationPoint
 from placement.walkthrough import Walkthrough
@@ -20,9 +21,8 @@ LONG_AGO = TODAY - timedelta(days=200)
 IN_FIVE_YEARS = TODAY + timedelta(days=5 * 365)
 
 
-def nik_for(birth_date: date, sex: str, serial: int, district: str = "520301") -> str:
-    day = birth_date.day + (40 if sex == "F" else 0)
-    return f"{district}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+def nik_for(birth_date: date, sex: str, serial: int, district: str = "52.03.01") -> str:
+    return compose_nik(district_code=district, birth_date=birth_date, sex=sex, serial=serial)
 
 
 def make_agency(name="PT Sejahtera Abadi", **fields) -> Agency:
