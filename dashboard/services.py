@@ -38,6 +38,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from oversight.choices import OPEN_FLAG_STATUSES
+from placement.choices import STAGE_PARAMETERS
 
 from .models import Snapshot
 
@@ -65,7 +66,7 @@ FROM (
            CASE WHEN recent THEN sex END AS sex
     FROM (
         SELECT w.village_id, w.sex, p.stage, p.departed_on, j.country_id, j.sector,
-               p.stage <> 99 AND p.departed_on >= %(since)s AND p.departed_on < %(until)s AS recent
+               p.stage <> %(stage_cancelled)s AND p.departed_on >= %(since)s AND p.departed_on < %(until)s AS recent
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         JOIN recruitment_joborder j ON j.id = p.job_order_id
@@ -104,8 +105,8 @@ VACANCIES_SQL = """
 INSERT INTO dashboard_rolled (level, area_code, metric, key, value)
 WITH jo AS (
     SELECT j.id, j.quota,
-           count(p.id) FILTER (WHERE p.stage IN (10, 11, 12)) AS filled,
-           count(p.id) FILTER (WHERE p.stage BETWEEN 1 AND 9) AS in_process
+           count(p.id) FILTER (WHERE p.stage = ANY(%(departed_stages)s)) AS filled,
+           count(p.id) FILTER (WHERE p.stage = ANY(%(pre_departure_stages)s)) AS in_process
     FROM recruitment_joborder j
     LEFT JOIN placement_placement p ON p.job_order_id = j.id
     WHERE j.status = 'published'
@@ -194,6 +195,7 @@ def dashboard_refresh(*, actor=None) -> Snapshot | None:
             "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
             "tz": settings.TIME_ZONE,
             "open_statuses": [str(status) for status in OPEN_FLAG_STATUSES],
+            **STAGE_PARAMETERS,
         }
         snapshot = Snapshot.objects.create(taken_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor)
         cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregates stay in memory
@@ -207,7 +209,7 @@ def dashboard_refresh(*, actor=None) -> Snapshot | None:
             cursor.execute(sql, params)
         for level, width in LEVELS:
             cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
-        cursor.execute(VACANCIES_SQL)
+        cursor.execute(VACANCIES_SQL, params)
         cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk})
         areas = cursor.rowcount
         cursor.execute("DROP TABLE dashboard_base, dashboard_rolled")
