@@ -15,6 +15,15 @@ class SanctionKind(models.TextChoices):
     REVOCATION = "revocation", _("Licence revocation")
 
 
+class LicenceEventKind(models.TextChoices):
+    SANCTIONED = "sanctioned", _("Sanction imposed")
+    WARNED = "warned", _("Written warning")
+    SUSPENDED = "suspended", _("Licence suspended")
+    REVOKED = "revoked", _("Licence revoked")
+    REINSTATED = "reinstated", _("Company licence reinstated")
+    EXPIRED = "expired", _("Licence expired")
+
+
 class Sector(models.TextChoices):
     FORMAL = "formal", _("Formal (company employer)")
     INFORMAL = "informal", _("Informal (individual employer)")

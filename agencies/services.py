@@ -11,11 +11,17 @@ from django.utils.translation import gettext as _
 from accounts.choices import AuditAction
 from accounts.services import audit_record
 from core.errors import DomainError
+from core.events import record_event, record_events
 from core.permissions import may_maintain_reference_data, may_sanction
-from core.recheck import request_recheck
 
-from .choices import LicenceStatus, SanctionKind
-from .models import Agency, Employer, Sanction
+from .choices import LicenceEventKind, LicenceStatus, SanctionKind
+from .models import Agency, Employer, LicenceEvent, Sanction
+
+EVENT_OF_SANCTION = {
+    SanctionKind.WARNING: LicenceEventKind.WARNED,
+    SanctionKind.SUSPENSION: LicenceEventKind.SUSPENDED,
+    SanctionKind.REVOCATION: LicenceEventKind.REVOKED,
+}
 
 
 def _require_licence_authority(actor) -> None:
@@ -43,10 +49,23 @@ def agency_sanction(
     sanction.full_clean()
     sanction.save()
     new_status = {SanctionKind.SUSPENSION: LicenceStatus.SUSPENDED, SanctionKind.REVOCATION: LicenceStatus.REVOKED}
+    from_status = agency.licence_status
     if kind in new_status:
         agency.licence_status = new_status[kind]
         agency.save(update_fields=["licence_status", "updated_at"])
-        request_recheck(agency=agency.pk)
+    record_event(
+        LicenceEvent,
+        # A licence that changed re-checks the company's rules; a warning changes nothing they read.
+        recheck={"agency": agency.pk} if kind in new_status else None,
+        agency=agency,
+        actor=actor,
+        kind=EVENT_OF_SANCTION.get(kind, LicenceEventKind.SANCTIONED),
+        from_status=from_status,
+        to_status=agency.licence_status,
+        reason=sanction.reason,
+        sanction=sanction,
+        data={"starts_on": starts_on.isoformat(), "ends_on": ends_on.isoformat() if ends_on else None},
+    )
     return sanction
 
 
@@ -60,7 +79,20 @@ def agency_expire_licences(*, today: date | None = None) -> int:
             .values_list("pk", flat=True)
         )
         Agency.objects.filter(pk__in=expired).update(licence_status=LicenceStatus.EXPIRED, updated_at=timezone.now())
-        request_recheck(agency=expired)
+        record_events(
+            LicenceEvent,
+            [
+                {
+                    "agency_id": agency_id,
+                    "kind": LicenceEventKind.EXPIRED,
+                    "from_status": LicenceStatus.ACTIVE,
+                    "to_status": LicenceStatus.EXPIRED,
+                    "data": {"expired_on": today.isoformat()},
+                }
+                for agency_id in expired
+            ],
+            recheck={"agency": expired},
+        )
     return len(expired)
 
 
@@ -87,6 +119,7 @@ def agency_reinstate(*, actor, agency_id: int, reason: str):
         sanction.save(update_fields=["ends_on"])
         ended.append(sanction.pk)
     expired = agency.licence_expires_on is not None and agency.licence_expires_on < today
+    from_status = agency.licence_status
     agency.licence_status = LicenceStatus.EXPIRED if expired else LicenceStatus.ACTIVE
     agency.save(update_fields=["licence_status", "updated_at"])
     audit_record(
@@ -97,7 +130,17 @@ def agency_reinstate(*, actor, agency_id: int, reason: str):
         licence_status=agency.licence_status,
         ended_suspensions=ended,
     )
-    request_recheck(agency=agency.pk)
+    record_event(
+        LicenceEvent,
+        recheck={"agency": agency.pk},
+        agency=agency,
+        actor=actor,
+        kind=LicenceEventKind.REINSTATED,
+        from_status=from_status,
+        to_status=agency.licence_status,
+        reason=reason,
+        data={"ended_suspensions": ended},
+    )
     return agency
 
 

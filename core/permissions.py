@@ -18,6 +18,10 @@ TRIAGE_ROLES = OFFICIAL_ROLES | {Role.SYSTEM_ADMIN}
 # The ministry accredits companies: it sanctions them, reinstates them, runs national scans
 # and refreshes the national figures.
 MINISTRY_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.SYSTEM_ADMIN})
+# Who verifies job orders on the mission's word (the mission-abroad role will join them).
+JOB_ORDER_VERIFIER_ROLES = MINISTRY_ROLES
+# Who issues recruitment permits (SIP2MI): the ministry and the provinces.
+PERMIT_ISSUER_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.SYSTEM_ADMIN})
 
 
 def _role(user) -> str | None:
@@ -53,6 +57,24 @@ def may_scan(user) -> bool:
 def may_sanction(user) -> bool:
     """Suspend, revoke or reinstate a company's licence."""
     return _role(user) in MINISTRY_ROLES
+
+
+def may_act_for_company(user, agency_id: int | None) -> bool:
+    """Record a company's job orders and applications: its own staff, or the ministry acting for it."""
+    role = _role(user)
+    if role in MINISTRY_ROLES:
+        return True
+    return role in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
+
+
+def may_verify_job_orders(user) -> bool:
+    """Record the mission's verification or rejection of a job order."""
+    return _role(user) in JOB_ORDER_VERIFIER_ROLES
+
+
+def may_issue_permits(user) -> bool:
+    """Issue a recruitment permit (SIP2MI) for a verified job order."""
+    return _role(user) in PERMIT_ISSUER_ROLES
 
 
 def may_refresh_dashboard(user) -> bool:
@@ -98,6 +120,8 @@ CAPABILITIES = {
     "may_triage": may_triage,
     "may_scan": may_scan,
     "may_sanction": may_sanction,
+    "may_verify_job_orders": may_verify_job_orders,
+    "may_issue_permits": may_issue_permits,
     "may_refresh_dashboard": may_refresh_dashboard,
     "may_see_dashboard": may_see_dashboard,
     "may_manage_api_keys": may_manage_api_keys,

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError
-from core.recheck import request_recheck
+from core.events import record_event
+from core.permissions import may_act_for_company
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
 
@@ -32,16 +33,17 @@ def _listing(items: list[str]) -> str:
 
 def _event(placement: Placement, *, actor, kind: str, from_stage=None, to_stage=None, reason="", **data):
     # Every change of a placement passes here: re-check its red-flag rules once the change commits.
-    request_recheck(
-        placement=placement.pk,
-        worker=placement.worker_id,
-        job_order=placement.job_order_id,
-        agency=placement.agency_id,
-        employer=placement.job_order.employer_id,
-    )
-    return PlacementEvent.objects.create(
+    subjects = {
+        "placement": placement.pk,
+        "worker": placement.worker_id,
+        "job_order": placement.job_order_id,
+        "agency": placement.agency_id,
+        "employer": placement.job_order.employer_id,
+    }
+    return record_event(
+        PlacementEvent,
+        recheck=subjects,
         placement=placement,
-        at=timezone.now(),
         actor=actor,
         kind=kind,
         from_stage=from_stage,
@@ -74,6 +76,8 @@ def placement_create(*, actor, application: Application) -> Placement:
         .select_related("agency", "country", "employer")
         .get(pk=application.job_order_id)
     )
+    if not may_act_for_company(actor, job_order.agency_id):
+        _refuse("forbidden", _("Only the company's own staff or the ministry may do this for the company."))
     worker = Worker.objects.select_for_update().get(pk=application.worker_id)
     today = timezone.localdate()
     problems = job_order_problems(job_order, on=today)

@@ -108,6 +108,35 @@ def _moment(day: date | datetime) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _job_order_event_detail(event) -> str:
+    parts = []
+    if event.from_status and event.from_status != event.to_status:
+        parts.append(
+            _("%(from)s → %(to)s") % {"from": event.get_from_status_display(), "to": event.get_to_status_display()}
+        )
+    data = event.data or {}
+    if data.get("mission_reference"):
+        parts.append(_("reference %(reference)s") % {"reference": data["mission_reference"]})
+    if data.get("number"):
+        parts.append(
+            _("permit %(number)s, quota %(quota)s, regions %(regions)s")
+            % {"number": data["number"], "quota": data.get("quota", ""), "regions": ", ".join(data.get("regions", []))}
+        )
+    if event.reason:
+        parts.append(event.reason)
+    return " · ".join(parts)
+
+
+def job_order_timeline(events) -> list[TimelineEntry]:
+    """A job order's events, oldest first, as timeline entries."""
+    return [
+        TimelineEntry(
+            at=event.at, title=event.get_kind_display(), detail=_job_order_event_detail(event), actor=event.actor
+        )
+        for event in events
+    ]
+
+
 def worker_timeline(worker, *, applications, enrolments, placement_events, village_reports) -> list[TimelineEntry]:
     """Everything that happened to a worker, oldest first: registration, applications, training,
     each placement's events and what the village reported about them."""

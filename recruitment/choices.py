@@ -12,6 +12,17 @@ class JobOrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class JobOrderEventKind(models.TextChoices):
+    CREATED = "created", _("Job order drafted")
+    SUBMITTED = "submitted", _("Submitted for verification")
+    VERIFIED = "verified", _("Verified by the mission")
+    REJECTED = "rejected", _("Rejected by the mission")
+    PUBLISHED = "published", _("Published")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+    PERMIT_ISSUED = "permit_issued", _("Recruitment permit issued")
+
+
 # Placements may only be recorded on job orders the mission has verified.
 VERIFIED_STATUSES = (JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED, JobOrderStatus.CLOSED)
 

@@ -14,17 +14,19 @@ from accounts.services import audit_record
 from agencies.choices import Sector
 from agencies.models import Agency, Employer, FieldRecruiter
 from core.errors import DomainError
-from core.permissions import may_maintain_reference_data
+from core.events import record_event
+from core.permissions import may_act_for_company, may_issue_permits, may_maintain_reference_data, may_verify_job_orders
 from core.recheck import request_recheck
 from villages.models import Regency, Village
 from villages.nik import check_nik_matches, parse_nik
 
-from .choices import ApplicationStatus, JobOrderStatus, TrainingResult
+from .choices import ApplicationStatus, JobOrderEventKind, JobOrderStatus, TrainingResult
 from .models import (
     Application,
     Country,
     Enrolment,
     JobOrder,
+    JobOrderEvent,
     Moratorium,
     Occupation,
     RecruitmentPermit,
@@ -36,6 +38,36 @@ from .selectors import moratorium_applies
 
 def _refuse(code: str, message: str, **kwargs):
     raise DomainError(code, message, **kwargs)
+
+
+def _require_company(actor, agency_id: int | None) -> None:
+    if not may_act_for_company(actor, agency_id):
+        _refuse("forbidden", _("Only the company's own staff or the ministry may do this for the company."))
+
+
+def _require_verifier(actor) -> None:
+    if not may_verify_job_orders(actor):
+        _refuse("forbidden", _("Only the ministry records the mission's verification of a job order."))
+
+
+def _placements_on(job_order: JobOrder) -> list[int]:
+    # Placement sits above recruitment: its rows are reached through the reverse relation, not an import.
+    return list(job_order.placements.values_list("pk", flat=True))
+
+
+def _job_order_event(job_order: JobOrder, *, actor, kind: str, from_status: str = "", reason: str = "", **data):
+    """The job order's event row; its rules (and its company's, which count open job orders) re-check."""
+    return record_event(
+        JobOrderEvent,
+        recheck={"job_order": job_order.pk, "agency": job_order.agency_id},
+        job_order=job_order,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=job_order.status,
+        reason=reason,
+        data=data,
+    )
 
 
 def _require_active_licence(agency: Agency) -> None:
@@ -65,6 +97,7 @@ def job_order_create(
     reference: str = "",
 ) -> JobOrder:
     """A draft job order. The country and sector are the employer's."""
+    _require_company(actor, agency.pk)
     _require_active_licence(agency)
     if employer.blacklisted:
         _refuse("employer_blacklisted", _("The employer is blacklisted."))
@@ -100,71 +133,90 @@ def job_order_create(
     )
     job_order.full_clean()
     job_order.save()
+    _job_order_event(job_order, actor=actor, kind=JobOrderEventKind.CREATED)
     return job_order
 
 
-def _transition(job_order_id: int, allowed_from: tuple[str, ...], to: str) -> JobOrder:
+def _transition(job_order_id: int, allowed_from: tuple[str, ...], to: str, *, company_actor=None) -> JobOrder:
+    """Lock the job order and move it to ``to``; with ``company_actor``, only for the company's own people."""
     job_order = JobOrder.objects.select_for_update(of=("self",)).select_related("agency").get(pk=job_order_id)
+    if company_actor is not None:
+        _require_company(company_actor, job_order.agency_id)
     if job_order.status not in allowed_from:
         _refuse(
             "job_order_status",
             _("The job order is “%(status)s”; this action is not possible now.")
             % {"status": job_order.get_status_display()},
         )
-    job_order.status = to
+    job_order.from_status, job_order.status = job_order.status, to
+    return job_order
+
+
+def _transitioned(job_order: JobOrder, *, actor, kind: str, reason: str = "", **data) -> JobOrder:
+    _job_order_event(job_order, actor=actor, kind=kind, from_status=job_order.from_status, reason=reason, **data)
     return job_order
 
 
 @transaction.atomic
 def job_order_submit(*, actor, job_order_id: int) -> JobOrder:
-    job_order = _transition(job_order_id, (JobOrderStatus.DRAFT,), JobOrderStatus.SUBMITTED)
+    job_order = _transition(job_order_id, (JobOrderStatus.DRAFT,), JobOrderStatus.SUBMITTED, company_actor=actor)
     _require_active_licence(job_order.agency)
     job_order.save(update_fields=["status", "updated_at"])
-    return job_order
+    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.SUBMITTED)
 
 
 @transaction.atomic
 def job_order_verify(*, actor, job_order_id: int, mission_reference: str, verified_on: date) -> JobOrder:
     """The Indonesian mission abroad verified the job order and the employer."""
+    _require_verifier(actor)
     if not mission_reference.strip():
         _refuse("mission_reference_missing", _("The mission's verification reference is required."))
     job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.VERIFIED)
     job_order.mission_reference, job_order.mission_verified_on = mission_reference.strip(), verified_on
     job_order.save(update_fields=["status", "mission_reference", "mission_verified_on", "updated_at"])
-    return job_order
+    return _transitioned(
+        job_order,
+        actor=actor,
+        kind=JobOrderEventKind.VERIFIED,
+        mission_reference=job_order.mission_reference,
+        verified_on=verified_on.isoformat(),
+    )
 
 
 @transaction.atomic
 def job_order_reject(*, actor, job_order_id: int, reason: str) -> JobOrder:
+    _require_verifier(actor)
     if not reason.strip():
         _refuse("reason_required", _("A reason is required."))
     job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.REJECTED)
     job_order.rejection_reason = reason.strip()
     job_order.save(update_fields=["status", "rejection_reason", "updated_at"])
-    return job_order
+    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.REJECTED, reason=job_order.rejection_reason)
 
 
 @transaction.atomic
 def job_order_publish(*, actor, job_order_id: int) -> JobOrder:
-    job_order = _transition(job_order_id, (JobOrderStatus.VERIFIED,), JobOrderStatus.PUBLISHED)
+    job_order = _transition(job_order_id, (JobOrderStatus.VERIFIED,), JobOrderStatus.PUBLISHED, company_actor=actor)
     _require_active_licence(job_order.agency)
     job_order.save(update_fields=["status", "updated_at"])
-    return job_order
+    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.PUBLISHED)
 
 
 @transaction.atomic
 def job_order_close(*, actor, job_order_id: int) -> JobOrder:
-    job_order = _transition(job_order_id, (JobOrderStatus.PUBLISHED,), JobOrderStatus.CLOSED)
+    job_order = _transition(job_order_id, (JobOrderStatus.PUBLISHED,), JobOrderStatus.CLOSED, company_actor=actor)
     job_order.save(update_fields=["status", "updated_at"])
-    return job_order
+    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.CLOSED)
 
 
 @transaction.atomic
 def job_order_cancel(*, actor, job_order_id: int) -> JobOrder:
     allowed = (JobOrderStatus.DRAFT, JobOrderStatus.SUBMITTED, JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED)
-    job_order = _transition(job_order_id, allowed, JobOrderStatus.CANCELLED)
+    job_order = _transition(job_order_id, allowed, JobOrderStatus.CANCELLED, company_actor=actor)
     job_order.save(update_fields=["status", "updated_at"])
-    return job_order
+    # A cancelled job order is no longer verified: placements still on it are irregular now.
+    request_recheck(placement=_placements_on(job_order))
+    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.CANCELLED)
 
 
 @transaction.atomic
@@ -178,6 +230,8 @@ def permit_issue(
     valid_until: date,
     regions: list[Regency],
 ) -> RecruitmentPermit:
+    if not may_issue_permits(actor):
+        _refuse("forbidden", _("Only the ministry or a province issues recruitment permits."))
     if not job_order.is_verified:
         _refuse("job_order_unverified", _("A permit can only be issued for a job order verified by the mission."))
     if not regions:
@@ -190,6 +244,18 @@ def permit_issue(
     permit.full_clean()
     permit.save()
     permit.regions.set(regions)
+    # The permit's regions decide where the placements on this job order may recruit.
+    request_recheck(placement=_placements_on(job_order))
+    _job_order_event(
+        job_order,
+        actor=actor,
+        kind=JobOrderEventKind.PERMIT_ISSUED,
+        from_status=job_order.status,
+        permit_id=permit.pk,
+        number=permit.number,
+        quota=permit.quota,
+        regions=sorted(region.code for region in regions),
+    )
     return permit
 
 
@@ -246,27 +312,33 @@ def worker_register(
 def application_create(
     *, actor, worker: Worker, job_order: JobOrder, applied_on: date, recruiter: FieldRecruiter | None = None
 ) -> Application:
+    _require_company(actor, job_order.agency_id)
     if job_order.status != JobOrderStatus.PUBLISHED:
         _refuse("job_order_not_published", _("Applications are taken only for published job orders."))
     if recruiter is not None and recruiter.agency_id not in (None, job_order.agency_id):
         _refuse("recruiter_other_company", _("The recruiter is registered to another company."))
     try:
         with transaction.atomic():
-            return Application.objects.create(
+            application = Application.objects.create(
                 worker=worker, job_order=job_order, recruiter=recruiter, applied_on=applied_on
             )
     except IntegrityError:
         _refuse("application_exists", _("The worker has already applied to this job order."))
+    request_recheck(worker=worker.pk, recruiter=recruiter.pk if recruiter else None)
+    return application
 
 
 @transaction.atomic
 def application_decide(*, actor, application_id: int, selected: bool, notes: str = "") -> Application:
-    application = Application.objects.select_for_update().get(pk=application_id)
+    application = Application.objects.select_for_update(of=("self",)).select_related("job_order").get(pk=application_id)
+    _require_company(actor, application.job_order.agency_id)
     if application.status != ApplicationStatus.APPLIED:
         _refuse("application_decided", _("This application has already been decided."))
     application.status = ApplicationStatus.SELECTED if selected else ApplicationStatus.REJECTED
     application.selection_notes, application.decided_on = notes, timezone.localdate()
     application.save(update_fields=["status", "selection_notes", "decided_on", "updated_at"])
+    placed = list(application.worker.placements.filter(application_id=application.pk).values_list("pk", flat=True))
+    request_recheck(worker=application.worker_id, placement=placed)
     return application
 
 
@@ -298,6 +370,7 @@ def enrolment_record(
     )
     enrolment.full_clean()
     enrolment.save()
+    request_recheck(worker=worker.pk, placement=list(worker.placements.values_list("pk", flat=True)))
     return enrolment
 
 

@@ -10,8 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.choices import AuditAction
-from accounts.models import AuditEntry
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.filtersets import AgencyFilterSet
 from agencies.forms import ReinstateForm, SanctionForm
@@ -65,33 +63,21 @@ def agency_list(request):
 
 
 def _history(agency):
-    """Sanctions and reinstatements, newest first: the company's record with the ministry."""
-    items = [
+    """The company's licence events, newest first: its record with the ministry."""
+    events = agency.licence_events.select_related("actor", "sanction").order_by("-at", "-id")
+    return [
         {
-            "at": sanction.created_at,
-            "title": sanction.get_kind_display(),
-            "kind": sanction.kind,
-            "reason": sanction.reason,
-            "by": sanction.imposed_by,
-            "starts_on": sanction.starts_on,
-            "ends_on": sanction.ends_on,
+            "at": event.at,
+            # A sanction keeps the name it was imposed under ("Suspension of business activity").
+            "title": event.sanction.get_kind_display() if event.sanction else event.get_kind_display(),
+            "kind": event.sanction.kind if event.sanction else event.kind,
+            "reason": event.reason,
+            "by": event.actor,
+            "starts_on": event.sanction.starts_on if event.sanction else None,
+            "ends_on": event.sanction.ends_on if event.sanction else None,
         }
-        for sanction in agency.sanctions.select_related("imposed_by")
+        for event in events
     ]
-    reinstatements = AuditEntry.objects.filter(
-        action=AuditAction.LICENCE_REINSTATED, detail__agency_id=agency.pk
-    ).select_related("actor")
-    items += [
-        {
-            "at": entry.at,
-            "title": entry.get_action_display(),
-            "kind": "reinstatement",
-            "reason": entry.detail.get("reason", ""),
-            "by": entry.actor,
-        }
-        for entry in reinstatements
-    ]
-    return sorted(items, key=lambda item: item["at"], reverse=True)
 
 
 def _detail_context(request, agency, *, sanction_form=None, reinstate_form=None):

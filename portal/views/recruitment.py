@@ -23,7 +23,7 @@ from oversight.selectors import flags_on
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Document, Placement, PlacementEvent
 from placement.requirements import age_on
-from portal.selectors import quota_by_sex, with_quota_use, worker_timeline
+from portal.selectors import job_order_timeline, quota_by_sex, with_quota_use, worker_timeline
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
 from recruitment.models import Application, Enrolment, JobOrder, Worker
 from recruitment.selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik
@@ -192,5 +192,6 @@ def job_order_detail(request, pk: int):
         "permits": job_order.permits.prefetch_related("regions").order_by("-valid_until"),
         "page": page,
         "flags": flags_on(user, {"job_order": [job_order.pk]}),
+        "timeline": job_order_timeline(job_order.events.select_related("actor").order_by("at", "id")),
     }
     return render(request, "portal/job_order_detail.html", context)

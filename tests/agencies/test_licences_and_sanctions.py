@@ -11,9 +11,10 @@ from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Sanction
 from agencies.services import agency_expire_licences, agency_sanction
 from agencies.tasks import expire_licences
+from core.roles import Role
 from recruitment.models import Occupation
 from recruitment.services import job_order_create
-from tests.factories import AgencyFactory
+from tests.factories import AgencyFactory, UserFactory
 from tests.placement.journey import license_agency, refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
@@ -155,12 +156,13 @@ def test_a_company_without_an_expiry_date_is_left_alone(db):
     assert status_of(open_ended) == LicenceStatus.ACTIVE
 
 
-def test_an_expired_licence_stops_new_job_orders(licences, agency_a_staff, malaysian_factory):
+def test_an_expired_licence_stops_new_job_orders(licences, malaysian_factory):
     agency_expire_licences()
     expired = Agency.objects.get(pk=licences["ended_yesterday"].pk)
+    its_staff = UserFactory(role=Role.AGENCY_STAFF, agency=expired)
     error = refused(
         job_order_create,
-        actor=agency_a_staff,
+        actor=its_staff,
         agency=expired,
         employer=malaysian_factory,
         occupation=Occupation.objects.get(code="factory_operator"),
