@@ -1,5 +1,5 @@
 """What each role may do, as named capabilities: the one place views, services, navigation and
-templates ask (``{% if perms_.may_triage %}`` through the context processor, ``may_triage(user)``
+templates ask (``{% if caps.may_triage %}`` through the navigation context processor, ``may_triage(user)``
 in Python).
 
 A user without a role, or inactive, may do nothing: every capability starts from
