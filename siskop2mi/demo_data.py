@@ -3,14 +3,18 @@
 Everything procedural is recorded through the services, the way the portal
 records it. `plant_non_procedural_cases` then writes a handful of rows the
 services would refuse, the way such data really arrives (bulk imports from
-older systems, partner uploads), so the red-flag engine has something to find;
-each planted case is listed in PLANTED_CASES and in the README.
+older systems, partner uploads), so the red-flag engine has something to find:
+one case per rule, each planter registered in PLANTED with @plants(rule code) and
+listed in the README. seed_demo then runs a full scan, so the demo opens with
+every planted case flagged by its own rule.
 """
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.db import transaction
@@ -21,12 +25,13 @@ from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Branch, Employer, FieldRecruiter
 from agencies.services import agency_sanction
 from core.nik import compose_nik
+from oversight.choices import SubjectType
 from placement import services as placement_services
 from placement.choices import DocumentKind, EventKind, Stage
 from placement.models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 from placement.walkthrough import Walkthrough
 from recruitment import services as recruitment_services
-from recruitment.models import Application, JobOrder, Occupation, TrainingProvider, Worker
+from recruitment.models import Application, JobOrder, Occupation, RecruitmentPermit, TrainingProvider, Worker
 from villages.models import Regency, Village
 from villages.services import village_report_create
 
@@ -299,40 +304,156 @@ def build_demo_data(actor) -> dict:
     return {"placements": len(placements), "planted": planted}
 
 
-# (code, subject, what was planted)
-PLANTED_CASES: list[tuple[str, str, str]] = []
+# -- planted non-procedural cases ----------------------------------------------------------------
+# One planter per red-flag rule, registered with @plants(rule code). Each writes its rows the way a
+# bulk import from an older system would (rows plus events dated on the day each fact happened,
+# recorded by the official who ran the import) and returns the subject its rule must flag. A planted
+# placement carries the events of all its earlier stages and its worker lives where the permit
+# allows, so it breaks its own rule only; where a case honestly breaks another rule too, the planter
+# names that flag in `also` and the README's demo section says why.
 
 
-def _plant(code: str, subject: str, description: str) -> None:
-    PLANTED_CASES.append((code, subject, description))
+@dataclass(frozen=True)
+class Subject:
+    """What a flag is raised on: oversight's subject type and the row's id."""
+
+    type: str
+    id: int
 
 
-def _imported_placement(builder, worker, job_order, stage, **fields) -> Placement:
-    """A placement as a bulk import writes it: the row and its events, no service checks."""
+@dataclass(frozen=True)
+class Planted:
+    """What a planter planted: the subject its rule flags, in words, and the other flags the case raises."""
+
+    subject: Subject
+    description: str
+    also: tuple[tuple[str, Subject], ...] = ()
+
+
+@dataclass
+class Demo:
+    """What the planters plant into: the builder and the companies, employers and job orders built so far."""
+
+    builder: DemoBuilder
+    agencies: dict[str, Agency]
+    employers: dict[str, Employer]
+    factory: JobOrder  # demo company, Malaysia, permit for NTB
+    housekeeping: JobOrder  # demo company, Hong Kong (language test), permit for NTB and NTT
+    caregiving: JobOrder  # second company, Taiwan, permit for NTT
+    plantation: JobOrder  # second company, Malaysia, permit for NTT
+
+    @property
+    def importer(self):
+        return self.builder.actor
+
+    @property
+    def today(self) -> date:
+        return self.builder.today
+
+    @property
+    def demo_agency(self) -> Agency:
+        return self.agencies[DEMO_AGENCY]
+
+
+Planter = Callable[[Demo], Planted]
+# rule code -> the planter of its case, in planting order
+PLANTED: dict[str, Planter] = {}
+# rule code -> what the last seeding planted (filled by plant_non_procedural_cases)
+PLANTED_CASES: dict[str, Planted] = {}
+
+
+def plants(rule_code: str) -> Callable[[Planter], Planter]:
+    """Register the planter of `rule_code`'s demo case."""
+
+    def register(planter: Planter) -> Planter:
+        if rule_code in PLANTED:
+            raise ValueError(f"{rule_code} already has a planted case")
+        PLANTED[rule_code] = planter
+        return planter
+
+    return register
+
+
+def planted_flags() -> set[tuple[str, str, int]]:
+    """The (rule code, subject type, subject id) of every flag the planted cases raise, extras included."""
+    flags = set()
+    for code, planted in PLANTED_CASES.items():
+        flags.add((code, planted.subject.type, planted.subject.id))
+        flags.update((also_code, subject.type, subject.id) for also_code, subject in planted.also)
+    return flags
+
+
+def plant_non_procedural_cases(builder, agencies, employers, orders) -> int:
+    """Rows the services would refuse, written directly as an import from an older system would.
+
+    The red-flag engine must find each of these; nothing here is reachable through the portal's forms
+    or the API, which is exactly why the engine scans whole tables too.
+    """
+    demo = Demo(builder, agencies, employers, *orders)
+    PLANTED_CASES.clear()
+    for code, planter in PLANTED.items():
+        PLANTED_CASES[code] = planter(demo)
+    return len(PLANTED_CASES)
+
+
+IMPORTED = {"source": "legacy-import"}
+STAGE_STEP = timedelta(days=10)  # an imported placement reached each stage ten days after the one before
+
+
+def _at(day: date) -> datetime:
+    """The moment a fact of `day` is recorded at: nine in the morning, portal time."""
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+def _imported_event(demo: Demo, placement: Placement, kind: str, on: date, *, from_stage=None, to_stage=None):
+    PlacementEvent.objects.create(
+        placement=placement,
+        at=_at(on),
+        actor=demo.importer,
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        reason="Impor data dari sistem lama",
+        data=IMPORTED,
+    )
+
+
+def _imported_placement(
+    demo: Demo, worker, job_order, stage: int, *, reached_on: date | None = None, history: bool = True, **fields
+) -> Placement:
+    """A placement as an import writes it: the row, and the events of every stage up to `stage` (at most
+    departed), each on the day it was reached, ten days apart up to `reached_on`. Without `history`,
+    only the event of the current stage, as a careless import writes it."""
+    reached_on = reached_on or demo.today - timedelta(days=5)
     placement = Placement.objects.create(
         worker=worker,
         job_order=job_order,
         agency=job_order.agency,
         stage=stage,
-        stage_changed_at=fields.pop("stage_changed_at", timezone.now()),
+        stage_changed_at=_at(reached_on),
         **fields,
     )
-    PlacementEvent.objects.create(
-        placement=placement,
-        at=timezone.now(),
-        actor=None,
-        kind=EventKind.CREATED,
-        to_stage=stage,
-        reason="Impor data dari sistem lama",
-        data={"source": "legacy-import"},
-    )
+    if not history:
+        _imported_event(demo, placement, EventKind.CREATED, reached_on, to_stage=stage)
+        return placement
+    last = min(stage, Stage.DEPARTED)
+    for reached in range(Stage.REGISTERED, last + 1):
+        kind = {Stage.REGISTERED: EventKind.CREATED, Stage.DEPARTED: EventKind.DEPARTED}.get(
+            reached, EventKind.ADVANCED
+        )
+        on = reached_on - STAGE_STEP * (last - reached)
+        from_stage = reached - 1 if reached > Stage.REGISTERED else None
+        _imported_event(demo, placement, kind, on, from_stage=from_stage, to_stage=reached)
     return placement
 
 
-def _imported_job_order(agency, employer, occupation: str, *, quota: int, salary: int, verified: bool = True):
-    """A job order as an import writes it; verified ones carry the mission's reference and date."""
+def _imported_job_order(
+    agency, employer, occupation: str, *, quota: int, salary: int, regions: list[str], verified: bool = True
+) -> JobOrder:
+    """A job order as an import writes it; verified ones carry the mission's reference and date and a
+    recruitment permit (SIP2MI) for `regions`, an unverified one has no permit (none can be issued)."""
     today = timezone.localdate()
-    return JobOrder.objects.create(
+    job_order = JobOrder.objects.create(
         agency=agency,
         employer=employer,
         country_id=employer.country_id,
@@ -348,6 +469,16 @@ def _imported_job_order(agency, employer, occupation: str, *, quota: int, salary
         mission_reference=f"{MISSIONS.get(employer.country_id, 'KBRI')}/JO/IMP" if verified else "",
         mission_verified_on=today - timedelta(days=90) if verified else None,
     )
+    if verified:
+        permit = RecruitmentPermit.objects.create(
+            job_order=job_order,
+            number=f"SIP2MI/IMP/{job_order.pk:05d}",
+            quota=quota,
+            valid_from=today - timedelta(days=90),
+            valid_until=job_order.valid_until,
+        )
+        permit.regions.set(Regency.objects.filter(code__in=regions))
+    return job_order
 
 
 def _imported_documents(placement, kinds, issued_on, actor):
@@ -376,203 +507,358 @@ FULL_SET = [
 ]
 
 
-def plant_non_procedural_cases(builder, agencies, employers, orders) -> int:
-    """Rows the services would refuse, written directly as an import from an older system would.
+def _departed_placement(
+    demo: Demo, worker, job_order, *, without=(), point: str = "LOP", days_ago: int = 20
+) -> Placement:
+    """An imported placement that departed `days_ago` with every document its destination requires but
+    those `without`, stages 1..10 recorded ten days apart (registered 90 days before departure)."""
+    on = demo.today - timedelta(days=days_ago)
+    placement = _imported_placement(
+        demo,
+        worker,
+        job_order,
+        Stage.DEPARTED,
+        reached_on=on,
+        departed_on=on,
+        embarkation_point=EmbarkationPoint.objects.get(code=point),
+        flight="MH 712",
+        planned_departure_on=on,
+        agreement_signed_on=on - STAGE_STEP * (Stage.DEPARTED - Stage.AGREEMENT),
+        agreement_worker_costs=Decimal(0),
+        contract_signed_on=on - STAGE_STEP * (Stage.DEPARTED - Stage.CONTRACT),
+        contract_salary=job_order.salary,
+    )
+    kinds = FULL_SET + ([DocumentKind.LANGUAGE_CERTIFICATE] if job_order.country.requires_language_test else [])
+    kinds = [kind for kind in kinds if kind not in without]
+    _imported_documents(placement, kinds, on - timedelta(days=85), demo.importer)
+    return placement
 
-    The red-flag engine must find each of these; nothing here is reachable through the portal's forms
-    or the API, which is exactly why the engine scans whole tables too.
-    """
-    PLANTED_CASES.clear()
-    actor, today = builder.actor, builder.today
-    factory, housekeeping, caregiving, plantation = orders
-    demo = agencies[DEMO_AGENCY]
-    departed = today - timedelta(days=20)
-    lop = EmbarkationPoint.objects.get(code="LOP")
 
-    def departed_placement(worker, job_order, kinds, *, point=lop, on=departed, **fields):
-        placement = _imported_placement(
-            builder,
-            worker,
-            job_order,
-            Stage.DEPARTED,
-            departed_on=on,
-            embarkation_point=point,
-            flight="MH 712",
-            planned_departure_on=on,
-            contract_salary=job_order.salary,
-            contract_signed_on=on - timedelta(days=30),
-            agreement_signed_on=on - timedelta(days=40),
-            agreement_worker_costs=Decimal(0),
-            **fields,
-        )
-        _imported_documents(placement, kinds, on - timedelta(days=100), actor)
-        return placement
+def _placement(placement: Placement) -> Subject:
+    return Subject(SubjectType.PLACEMENT, placement.pk)
 
-    worker = builder.worker(demo, ["52.03"], name="Baiq Nurhayati")
-    departed_placement(worker, factory, [k for k in FULL_SET if k != DocumentKind.WORK_VISA])
-    _plant("DEPART_INCOMPLETE", "placement", f"{worker.full_name} departed without a work visa")
 
-    worker = builder.worker(demo, ["52.02"], name="Sri Wahyuni")
-    placement = departed_placement(worker, factory, [k for k in FULL_SET if k != DocumentKind.WORK_VISA])
-    _imported_documents(placement, [DocumentKind.VISIT_VISA], departed - timedelta(days=30), actor)
-    _plant("WRONG_VISA", "placement", f"{worker.full_name} departed on a visit visa")
+@plants("DEPART_INCOMPLETE")
+def _departed_without_work_visa(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Baiq Nurhayati")
+    placement = _departed_placement(demo, worker, demo.factory, without=[DocumentKind.WORK_VISA])
+    return Planted(_placement(placement), f"{worker.full_name} departed without a work visa")
 
+
+@plants("WRONG_VISA")
+def _departed_on_visit_visa(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.02"], name="Sri Wahyuni")
+    placement = _departed_placement(demo, worker, demo.factory, without=[DocumentKind.WORK_VISA])
+    _imported_documents(placement, [DocumentKind.VISIT_VISA], placement.departed_on - timedelta(days=30), demo.importer)
+    # A visit visa instead of a work visa: the work visa is missing on the day of departure too.
+    return Planted(
+        _placement(placement),
+        f"{worker.full_name} departed on a visit visa",
+        also=(("DEPART_INCOMPLETE", _placement(placement)),),
+    )
+
+
+@plants("UNOFFICIAL_EXIT")
+def _left_through_rat_path(demo: Demo) -> Planted:
     rat_path, _ = EmbarkationPoint.objects.get_or_create(
         code="XTK",
         defaults={"name": "Jalur tikus Tanjung Kelayang", "kind": "seaport", "regency_id": "52.03", "official": False},
     )
-    worker = builder.worker(demo, ["52.03"], name="Ahmad Zulkifli", sex="M")
-    departed_placement(worker, factory, FULL_SET, point=rat_path)
-    _plant("UNOFFICIAL_EXIT", "placement", f"{worker.full_name} left through {rat_path.name}")
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Ahmad Zulkifli", sex="M")
+    placement = _departed_placement(demo, worker, demo.factory, point=rat_path.code)
+    return Planted(_placement(placement), f"{worker.full_name} left through {rat_path.name}")
 
-    worker = builder.worker(
-        demo, ["52.03"], name="Rina Marlina", sex="F", birth_date=today - timedelta(days=17 * 365 + 100)
+
+@plants("UNDERAGE")
+def _departed_at_seventeen(demo: Demo) -> Planted:
+    worker = demo.builder.worker(
+        demo.demo_agency,
+        ["52.03"],
+        name="Rina Marlina",
+        sex="F",
+        birth_date=demo.today - timedelta(days=17 * 365 + 100),
     )
-    departed_placement(worker, housekeeping, FULL_SET)
-    _plant("UNDERAGE", "worker", f"{worker.full_name}, 17, departed")
+    _departed_placement(demo, worker, demo.housekeeping)
+    return Planted(Subject(SubjectType.WORKER, worker.pk), f"{worker.full_name}, 17, departed")
 
-    worker = builder.worker(demo, ["52.01"], name="Lalu Fathurrahman", sex="M")
+
+@plants("NIK_MISMATCH")
+def _birth_date_differs_from_nik(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.01"], name="Lalu Fathurrahman", sex="M")
     Worker.objects.filter(pk=worker.pk).update(birth_date=worker.birth_date - timedelta(days=400))
-    _plant("NIK_MISMATCH", "worker", f"{worker.full_name}: recorded birth date differs from the NIK's")
+    return Planted(
+        Subject(SubjectType.WORKER, worker.pk), f"{worker.full_name}: recorded birth date differs from the NIK's"
+    )
 
-    twin = builder.worker(demo, ["52.03"], name="Siti Aisyah", sex="F")
-    village = twin.village
+
+@plants("DUPLICATE_IDENTITY")
+def _registered_twice(demo: Demo) -> Planted:
+    builder = demo.builder
+    first = builder.worker(demo.demo_agency, ["52.03"], name="Siti Aisyah", sex="F")
     builder.serial += 1
-    Worker.objects.create(
-        nik=_nik(village, twin.birth_date, "F", builder.serial + 5000),
+    second = Worker.objects.create(
+        nik=_nik(first.village, first.birth_date, "F", builder.serial + 5000),
         full_name="Siti Aisyah",
         sex="F",
-        birth_date=twin.birth_date,
-        birth_place=twin.birth_place,
-        village=village,
+        birth_date=first.birth_date,
+        birth_place=first.birth_place,
+        village=first.village,
         education="smp",
         marital_status="single",
         next_of_kin_name="Inaq Munah",
-        agency=demo,
+        agency=demo.demo_agency,
     )
-    _plant("DUPLICATE_IDENTITY", "worker", "Siti Aisyah registered twice with two NIKs, same birth date and village")
+    # The rule flags each record of the pair, naming the other.
+    return Planted(
+        Subject(SubjectType.WORKER, second.pk),
+        "Siti Aisyah registered twice with two NIKs, same birth date and village",
+        also=(("DUPLICATE_IDENTITY", Subject(SubjectType.WORKER, first.pk)),),
+    )
 
-    worker = builder.worker(demo, ["52.03"], name="Nurul Hidayati")
+
+@plants("ZERO_COST_CHARGED")
+def _charged_for_zero_cost_job(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Nurul Hidayati")
     placement = _imported_placement(
-        builder,
+        demo,
         worker,
-        housekeeping,
+        demo.housekeeping,
         Stage.AGREEMENT,
-        agreement_signed_on=today,
-        agreement_worker_costs=Decimal(15_000_000),
+        agreement_signed_on=demo.today - timedelta(days=5),
+        agreement_worker_costs=Decimal(0),
     )
+    # Below Hong Kong's cap, so only the zero-cost rule is broken.
     Fee.objects.create(
         placement=placement,
         amount_idr=Decimal(15_000_000),
         description="Biaya proses dan pelatihan",
-        paid_on=today - timedelta(days=10),
+        paid_on=demo.today - timedelta(days=10),
         paid_to="Sponsor desa",
-        recorded_by=actor,
+        recorded_by=demo.importer,
     )
-    _plant("ZERO_COST_CHARGED", "placement", f"{worker.full_name} paid Rp 15,000,000 for a zero-cost occupation")
+    return Planted(_placement(placement), f"{worker.full_name} paid Rp 15,000,000 for a zero-cost occupation")
 
-    worker = builder.worker(demo, ["52.04"], name="Hendra Saputra", sex="M")
+
+@plants("EXCESSIVE_FEES")
+def _costs_above_cap(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.04"], name="Hendra Saputra", sex="M")
     placement = _imported_placement(
-        builder, worker, factory, Stage.AGREEMENT, agreement_signed_on=today, agreement_worker_costs=Decimal(45_000_000)
+        demo,
+        worker,
+        demo.factory,
+        Stage.AGREEMENT,
+        agreement_signed_on=demo.today - timedelta(days=5),
+        agreement_worker_costs=Decimal(45_000_000),
     )
-    _plant("EXCESSIVE_FEES", "placement", f"{worker.full_name}: Rp 45,000,000 worker-borne costs in the agreement")
+    return Planted(_placement(placement), f"{worker.full_name}: Rp 45,000,000 worker-borne costs in the agreement")
 
-    worker = builder.worker(demo, ["52.03"], name="Dewi Kartika")
-    _imported_placement(
-        builder, worker, factory, Stage.CONTRACT, contract_signed_on=today, contract_salary=Decimal(1200)
+
+@plants("SALARY_BELOW_ORDER")
+def _contract_below_order(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Dewi Kartika")
+    reached_on = demo.today - timedelta(days=5)
+    placement = _imported_placement(
+        demo,
+        worker,
+        demo.factory,
+        Stage.CONTRACT,
+        reached_on=reached_on,
+        agreement_signed_on=reached_on - STAGE_STEP * (Stage.CONTRACT - Stage.AGREEMENT),
+        agreement_worker_costs=Decimal(0),
+        contract_signed_on=reached_on,
+        contract_salary=Decimal(1200),
     )
-    _plant("SALARY_BELOW_ORDER", "placement", f"{worker.full_name}: contract salary MYR 1,200 below the order's 1,800")
+    return Planted(_placement(placement), f"{worker.full_name}: contract salary MYR 1,200 below the order's 1,800")
 
-    expired = agencies["PT Jaya Abadi Manpower"]
+
+@plants("LICENCE_INACTIVE")
+def _expired_company_still_working(demo: Demo) -> Planted:
+    expired = demo.agencies["PT Jaya Abadi Manpower"]
     stale_order = _imported_job_order(
-        expired, employers["Sinar Elektronik Sdn Bhd"], "factory_operator", quota=10, salary=1800
+        expired,
+        demo.employers["Sinar Elektronik Sdn Bhd"],
+        "factory_operator",
+        quota=10,
+        salary=1800,
+        regions=["52.01"],
     )
-    worker = builder.worker(expired, ["52.01"], name="Muhammad Rizki", sex="M")
-    _imported_placement(builder, worker, stale_order, Stage.TRAINING)
-    _plant(
-        "LICENCE_INACTIVE", "company", f"{expired.name} (licence expired) has a job order open and a placement moving"
+    worker = demo.builder.worker(expired, ["52.01"], name="Muhammad Rizki", sex="M")
+    _imported_placement(demo, worker, stale_order, Stage.TRAINING, reached_on=demo.today - timedelta(days=20))
+    return Planted(
+        Subject(SubjectType.AGENCY, expired.pk),
+        f"{expired.name} (licence expired) has a job order open and a placement moving",
     )
 
+
+@plants("JOB_ORDER_UNVERIFIED")
+def _placed_on_unverified_order(demo: Demo) -> Planted:
     unverified = _imported_job_order(
-        demo, employers["Sinar Elektronik Sdn Bhd"], "welder", quota=5, salary=2200, verified=False
+        demo.demo_agency,
+        demo.employers["Sinar Elektronik Sdn Bhd"],
+        "welder",
+        quota=5,
+        salary=2200,
+        regions=[],
+        verified=False,
     )
-    worker = builder.worker(demo, ["52.03"], name="Zainal Arifin", sex="M")
-    _imported_placement(builder, worker, unverified, Stage.MEDICAL)
-    _plant("JOB_ORDER_UNVERIFIED", "job order", f"placement of {worker.full_name} on a job order only submitted")
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Zainal Arifin", sex="M")
+    placement = _imported_placement(demo, worker, unverified, Stage.MEDICAL)
+    # No permit is issued for an order the mission has not verified, so no region is covered.
+    return Planted(
+        Subject(SubjectType.JOB_ORDER, unverified.pk),
+        f"placement of {worker.full_name} on a job order only submitted",
+        also=(("OUTSIDE_PERMIT_REGION", _placement(placement)),),
+    )
 
+
+@plants("QUOTA_EXCEEDED")
+def _more_selected_than_quota(demo: Demo) -> Planted:
     small = _imported_job_order(
-        demo, employers["Sinar Elektronik Sdn Bhd"], "construction_worker", quota=2, salary=2000
+        demo.demo_agency,
+        demo.employers["Sinar Elektronik Sdn Bhd"],
+        "construction_worker",
+        quota=2,
+        salary=2000,
+        regions=["52.03"],
     )
     for index in range(4):
-        worker = builder.worker(demo, ["52.03"], sex="M", name=f"Pekerja Konstruksi {index + 1}")
-        _imported_placement(builder, worker, small, Stage.SELECTED)
-    _plant("QUOTA_EXCEEDED", "job order", "four workers selected on a job order with quota 2")
+        worker = demo.builder.worker(demo.demo_agency, ["52.03"], sex="M", name=f"Pekerja Konstruksi {index + 1}")
+        _imported_placement(demo, worker, small, Stage.SELECTED)
+    return Planted(Subject(SubjectType.JOB_ORDER, small.pk), "four workers selected on a job order with quota 2")
 
-    worker = builder.worker(demo, ["53.05"], name="Maria Goreti Lado")  # Alor, NTT: outside the factory permit (NTB)
-    _imported_placement(builder, worker, factory, Stage.SELECTED)
-    _plant("OUTSIDE_PERMIT_REGION", "placement", f"{worker.full_name} (Alor, NTT) selected under an NTB-only permit")
 
-    calo = FieldRecruiter.objects.create(
-        full_name="Pak Haji Sponsor", phone="081234567890", village=builder.village_in(["52.03"])
-    )
-    cluster_villages = [builder.village_in(["52.03"]) for _ in range(4)] + [
-        builder.village_in(["52.02"]) for _ in range(3)
-    ]
-    for index in range(12):
-        worker = builder.worker(demo, ["52.03"], sex="F", age=19 + index % 4, village=cluster_villages[index % 7])
+@plants("OUTSIDE_PERMIT_REGION")
+def _recruited_outside_permit(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["53.05"], name="Maria Goreti Lado")  # Alor, NTT
+    placement = _imported_placement(demo, worker, demo.factory, Stage.SELECTED)  # the factory's permit: NTB only
+    return Planted(_placement(placement), f"{worker.full_name} (Alor, NTT) selected under an NTB-only permit")
+
+
+def _applications(demo: Demo, recruiter, villages, *, count: int, days_apart: int) -> None:
+    for index in range(count):
+        worker = demo.builder.worker(
+            demo.demo_agency, ["52.03"], sex="F", age=19 + index % 4, village=villages[index % len(villages)]
+        )
         Application.objects.create(
             worker=worker,
-            job_order=housekeeping,
-            recruiter=calo,
+            job_order=demo.housekeeping,
+            recruiter=recruiter,
             status="applied",
-            applied_on=today - timedelta(days=index * 2),
+            applied_on=demo.today - timedelta(days=index * days_apart),
         )
-    _plant("RECRUITER_UNREGISTERED", "recruiter", f"{calo.full_name}, registered to no company, brought 12 applicants")
-    _plant("RECRUITER_CLUSTER", "recruiter", f"{calo.full_name}: 12 young women from 7 villages in 3 weeks")
 
-    reporter = builder.actor
-    village_report_create(
-        actor=reporter,
+
+@plants("RECRUITER_UNREGISTERED")
+def _unregistered_broker(demo: Demo) -> Planted:
+    calo = FieldRecruiter.objects.create(
+        full_name="Pak Haji Sponsor", phone="081234567890", village=demo.builder.village_in(["52.03"])
+    )
+    # Three applicants from two villages: too few to be a cluster too.
+    _applications(demo, calo, [demo.builder.village_in(["52.03"]) for _ in range(2)], count=3, days_apart=5)
+    return Planted(
+        Subject(SubjectType.RECRUITER, calo.pk), f"{calo.full_name}, registered to no company, brought 3 applicants"
+    )
+
+
+@plants("RECRUITER_CLUSTER")
+def _recruiter_cluster(demo: Demo) -> Planted:
+    builder = demo.builder
+    sponsor = FieldRecruiter.objects.create(
+        agency=demo.demo_agency,
+        full_name="Lalu Mahsun",
+        phone="081339112233",
+        village=builder.village_in(["52.03"]),
+        registered_on=demo.today - timedelta(days=400),
+    )
+    villages = [builder.village_in(["52.03"]) for _ in range(4)] + [builder.village_in(["52.02"]) for _ in range(3)]
+    _applications(demo, sponsor, villages, count=12, days_apart=2)
+    return Planted(
+        Subject(SubjectType.RECRUITER, sponsor.pk),
+        f"{sponsor.full_name} (registered): 12 young women from 7 villages in 3 weeks",
+    )
+
+
+@plants("VILLAGE_DEPARTURE_UNMATCHED")
+def _seen_leaving(demo: Demo) -> Planted:
+    builder = demo.builder
+    report = village_report_create(
+        actor=demo.importer,
         village=builder.village_in(["52.03"]),
         kind="departure_seen",
-        occurred_on=today - timedelta(days=45),
+        occurred_on=demo.today - timedelta(days=45),
         person_nik=_nik(builder.village_in(["52.03"]), date(2001, 5, 9), "F", 9901),
         person_name="Halimah",
         details="Berangkat malam hari dengan calo ke Batam, tujuan Malaysia",
     )
-    _plant("VILLAGE_DEPARTURE_UNMATCHED", "village report", "Halimah seen leaving 45 days ago; no departed placement")
-
-    worker = builder.worker(demo, ["52.02"], name="Yuliana")
-    _imported_placement(
-        builder, worker, caregiving, Stage.TRAINING, stage_changed_at=timezone.now() - timedelta(days=240)
+    return Planted(
+        Subject(SubjectType.VILLAGE_REPORT, report.pk), "Halimah seen leaving 45 days ago; no departed placement"
     )
-    _plant("STALLED", "placement", f"{worker.full_name}: in training for 8 months")
 
-    worker = builder.worker(demo, ["52.03"], name="Fitriani")
-    departed_placement(worker, factory, FULL_SET, on=today - timedelta(days=90))
-    _plant("NO_ARRIVAL_REPORT", "placement", f"{worker.full_name}: departed 90 days ago, no arrival report")
 
-    suspended = agencies["PT Cahaya Timur Sejahtera"]
-    saudi_order = _imported_job_order(suspended, employers["Al Noor Household"], "housekeeper", quota=5, salary=1500)
-    worker = builder.worker(suspended, ["53.03"], name="Yosefina Bria")
-    _imported_placement(builder, worker, saudi_order, Stage.DOCUMENTS)
-    _plant("MORATORIUM", "job order", "a housekeeper placement to Saudi Arabia (moratorium since 2015)")
+@plants("STALLED")
+def _held_in_training(demo: Demo) -> Planted:
+    second = demo.agencies[SECOND_AGENCY]
+    worker = demo.builder.worker(second, ["53.01"], name="Yuliana")
+    placement = _imported_placement(
+        demo, worker, demo.caregiving, Stage.TRAINING, reached_on=demo.today - timedelta(days=240)
+    )
+    return Planted(_placement(placement), f"{worker.full_name}: in training for 8 months")
 
-    returns = ["early_termination", "death", "early_termination", "deportation"]
-    for index, reason in enumerate(returns):
-        worker = builder.worker(demo, ["53.01"], name=f"Purna PMI {index + 1}")
-        placement = departed_placement(worker, plantation, FULL_SET, on=today - timedelta(days=200))
+
+@plants("NO_ARRIVAL_REPORT")
+def _never_reported_arrival(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Fitriani")
+    placement = _departed_placement(demo, worker, demo.factory, days_ago=90)
+    return Planted(_placement(placement), f"{worker.full_name}: departed 90 days ago, no arrival report")
+
+
+@plants("MORATORIUM")
+def _sent_to_moratorium_country(demo: Demo) -> Planted:
+    suspended = demo.agencies["PT Cahaya Timur Sejahtera"]
+    saudi_order = _imported_job_order(
+        suspended, demo.employers["Al Noor Household"], "housekeeper", quota=5, salary=1500, regions=["53.03"]
+    )
+    worker = demo.builder.worker(suspended, ["53.03"], name="Yosefina Bria")
+    _imported_placement(demo, worker, saudi_order, Stage.DOCUMENTS)
+    # The company was suspended for placing workers there, and the order is still open.
+    return Planted(
+        Subject(SubjectType.JOB_ORDER, saudi_order.pk),
+        "a housekeeper placement to Saudi Arabia (moratorium since 2015)",
+        also=(("LICENCE_INACTIVE", Subject(SubjectType.AGENCY, suspended.pk)),),
+    )
+
+
+@plants("EMPLOYER_EARLY_RETURNS")
+def _employer_sends_workers_home(demo: Demo) -> Planted:
+    second = demo.agencies[SECOND_AGENCY]
+    for index, reason in enumerate(["early_termination", "death", "early_termination", "deportation"]):
+        worker = demo.builder.worker(second, ["53.01"], name=f"Purna PMI {index + 1}")
+        placement = _departed_placement(demo, worker, demo.plantation, days_ago=200)
+        arrived_on, reported_on = placement.departed_on + timedelta(days=1), placement.departed_on + timedelta(days=3)
+        returned_on = demo.today - timedelta(days=30 + index)
         Placement.objects.filter(pk=placement.pk).update(
             stage=Stage.RETURNED,
-            returned_on=today - timedelta(days=30 + index),
+            stage_changed_at=_at(returned_on),
+            returned_on=returned_on,
             return_reason=reason,
-            arrived_on=today - timedelta(days=199),
-            arrival_reported_on=today - timedelta(days=197),
+            arrived_on=arrived_on,
+            arrival_reported_on=reported_on,
         )
-    _plant("EMPLOYER_EARLY_RETURNS", "employer", "Ladang Sawit Sabah: 3 early terminations or deportations and 1 death")
+        _imported_event(
+            demo, placement, EventKind.ARRIVED, reported_on, from_stage=Stage.DEPARTED, to_stage=Stage.WORKING
+        )
+        _imported_event(
+            demo, placement, EventKind.RETURNED, returned_on, from_stage=Stage.WORKING, to_stage=Stage.RETURNED
+        )
+    employer = demo.plantation.employer
+    return Planted(
+        Subject(SubjectType.EMPLOYER, employer.pk),
+        "Ladang Sawit Sabah: 3 early terminations or deportations and 1 death",
+    )
 
-    worker = builder.worker(demo, ["52.03"], name="Ayu Lestari")
-    _imported_placement(builder, worker, factory, Stage.DOCUMENTS)  # events say only "created at stage 6"
-    _plant("STAGE_SKIPPED", "placement", f"{worker.full_name}: at the documents stage with no earlier stage recorded")
 
-    return len(PLANTED_CASES)
+@plants("STAGE_SKIPPED")
+def _skipped_stages(demo: Demo) -> Planted:
+    worker = demo.builder.worker(demo.demo_agency, ["52.03"], name="Ayu Lestari")
+    placement = _imported_placement(demo, worker, demo.factory, Stage.DOCUMENTS, history=False)
+    return Planted(_placement(placement), f"{worker.full_name}: at the documents stage with no earlier stage recorded")

@@ -1,13 +1,15 @@
 """The demo data `make run` loads: every stage present, the planted cases there, safe to rerun."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
-from placement.choices import Stage
+from placement.choices import EventKind, Stage
 from placement.models import Placement
 from siskop2mi import paths
 from siskop2mi.demo_data import PLANTED_CASES
@@ -28,11 +30,23 @@ def test_demo_placements_cover_every_stage(seeded):
 
 
 def test_each_planted_case_is_listed_once_and_in_the_readme(seeded):
-    codes = [code for code, _subject, _description in PLANTED_CASES]
-    assert len(codes) == len(set(codes)) >= 20
+    codes = list(PLANTED_CASES)
+    assert len(codes) >= 20
     readme = (paths.BASE_DIR / "README.md").read_text()
     assert all(f"| {code} |" in readme for code in codes)
     assert Placement.objects.filter(embarkation_point__official=False, stage=Stage.DEPARTED).count() == 1
+
+
+def test_a_planted_placement_carries_the_dated_events_of_its_earlier_stages(seeded):
+    """Fitriani's placement came in by import, departed 90 days ago: its timeline shows every stage
+    on the day it was reached, recorded by the official who ran the import, not the seeding time."""
+    placement = Placement.objects.get(pk=PLANTED_CASES["NO_ARRIVAL_REPORT"].subject.id)
+    events = list(placement.events.order_by("at", "id"))
+    assert [event.to_stage for event in events] == list(range(Stage.REGISTERED, Stage.DEPARTED + 1))
+    assert events[-1].kind == EventKind.DEPARTED
+    assert timezone.localdate(events[-1].at) == placement.departed_on
+    assert timezone.localdate(events[0].at) == placement.departed_on - timedelta(days=90)
+    assert {event.actor.username for event in events} == {"kementerian"}
 
 
 def test_a_second_run_changes_nothing(seeded, monkeypatch, tmp_path):

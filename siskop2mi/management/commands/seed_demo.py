@@ -1,5 +1,6 @@
 """Demo data for `make run`: one account per role, and on an empty database the demo
-companies, job orders, workers and placements at every stage (siskop2mi/demo_data.py).
+companies, job orders, workers and placements at every stage (siskop2mi/demo_data.py),
+then a full red-flag scan, so the demo opens with every planted case flagged.
 
 Passwords are random per installation and written to var/demo/credentials.json
 (git-ignored); nothing secret is in the repository. Idempotent: a second run
@@ -20,6 +21,9 @@ from accounts.services import api_key_create, api_key_hash, user_create
 from agencies.models import Agency
 from dashboard.models import Snapshot
 from dashboard.services import dashboard_refresh
+from oversight.engine import full_scan
+from oversight.models import ScanRun
+from oversight.selectors import open_flags
 from placement.models import Placement
 from siskop2mi import paths
 from siskop2mi.demo_data import DEMO_AGENCY, SECOND_AGENCY, build_demo_data
@@ -102,6 +106,13 @@ class Command(BaseCommand):
                     f"Demo data: {summary['placements']} placements through every stage and "
                     f"{summary['planted']} planted non-procedural cases in {time.monotonic() - started:.1f}s"
                 )
+        if not ScanRun.objects.exists():
+            # The engine re-checks what the services write, not the planted rows: scan the whole
+            # demo once, so the red-flag queue shows every planted case before anyone presses "scan".
+            full_scan()
+            if verbosity:
+                ministry = User.objects.get(username="kementerian")
+                self.stdout.write(f"Red-flag scan: {open_flags(ministry).count()} open flags")
         if not Snapshot.objects.exists():
             # The dashboard reads summary tables the scheduler refreshes every 15 minutes: fill them now.
             dashboard_refresh()
