@@ -67,6 +67,13 @@ def may_act_for_company(user, agency_id: int | None) -> bool:
     return role in AGENCY_ROLES and agency_id is not None and user.agency_id == agency_id
 
 
+def may_record_placement_step(user, agency_id: int | None) -> bool:
+    """Record a step of a placement (a stage, a document, a fee, the departure, the return): the
+    company that holds it, or an official (the regency's one-stop office, the province's
+    pre-departure orientation, the ministry). Village officers, auditors and other companies may not."""
+    return may_act_for_company(user, agency_id) or _role(user) in OFFICIAL_ROLES
+
+
 def may_verify_job_orders(user) -> bool:
     """Record the mission's verification or rejection of a job order."""
     return _role(user) in JOB_ORDER_VERIFIER_ROLES

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.events import record_event
-from core.permissions import may_act_for_company
+from core.permissions import may_act_for_company, may_record_placement_step
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
 
@@ -53,12 +53,16 @@ def _event(placement: Placement, *, actor, kind: str, from_stage=None, to_stage=
     )
 
 
-def _locked(placement_id: int) -> Placement:
-    return (
+def _locked(placement_id: int, *, actor) -> Placement:
+    """The placement, locked for this transaction, once the actor is known to be allowed to record on it."""
+    placement = (
         Placement.objects.select_for_update(of=("self",))
         .select_related("worker", "job_order__country", "job_order__agency", "application")
         .get(pk=placement_id)
     )
+    if not may_record_placement_step(actor, placement.agency_id):
+        _refuse("forbidden", _("Only the placement's company or an official may record this."))
+    return placement
 
 
 def _touch(placement: Placement, *fields: str) -> None:
@@ -127,7 +131,7 @@ def placement_create(*, actor, application: Application) -> Placement:
 @transaction.atomic
 def placement_advance(*, actor, placement_id: int, to_stage: int, reason: str = "") -> Placement:
     """Move a placement to the next stage (2 to 9), naming everything still missing if refused."""
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if to_stage not in ADVANCEABLE_STAGES:
         _refuse("stage_not_advanceable", _("This stage is reached through its own action, not by advancing."))
     if placement.stage != to_stage - 1:
@@ -162,7 +166,7 @@ def _require_before_departure(placement: Placement) -> None:
 
 @transaction.atomic
 def placement_record_agreement(*, actor, placement_id: int, signed_on: date, worker_costs: Decimal) -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     _require_before_departure(placement)
     if worker_costs < 0:
         _refuse("invalid_amount", _("Costs cannot be negative."))
@@ -186,7 +190,7 @@ def placement_record_agreement(*, actor, placement_id: int, signed_on: date, wor
 
 @transaction.atomic
 def placement_record_contract(*, actor, placement_id: int, signed_on: date, salary: Decimal) -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     _require_before_departure(placement)
     if salary < placement.job_order.salary:
         _refuse(
@@ -208,7 +212,7 @@ def placement_record_contract(*, actor, placement_id: int, signed_on: date, sala
 
 @transaction.atomic
 def placement_plan_departure(*, actor, placement_id: int, planned_on: date) -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     _require_before_departure(placement)
     if age_on(placement.worker.birth_date, planned_on) < ADULT_AGE:
         _refuse("worker_underage", _("The worker will be under 18 on the planned departure date."))
@@ -230,7 +234,7 @@ def document_add(
     expires_on: date | None = None,
     file: UploadedFile | None = None,
 ) -> Document:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if placement.stage in (Stage.RETURNED, Stage.CANCELLED):
         _refuse("placement_closed", _("The placement is closed; no documents can be added."))
     if kind not in DocumentKind.values:
@@ -268,7 +272,7 @@ def document_verify(*, actor, document_id: int) -> Document:
         _refuse("document_already_verified", _("This document is already verified."))
     document.verified_by, document.verified_at = actor, timezone.now()
     document.save(update_fields=["verified_by", "verified_at"])
-    placement = _locked(document.placement_id)
+    placement = _locked(document.placement_id, actor=actor)
     _touch(placement)
     _event(
         placement, actor=actor, kind=EventKind.DOCUMENT_VERIFIED, document_id=document.pk, document_kind=document.kind
@@ -281,7 +285,7 @@ def fee_record(
     *, actor, placement_id: int, amount_idr: Decimal, description: str, paid_on: date, paid_to: str = ""
 ) -> Fee:
     """Record money the worker paid. Never refused: an illegal fee is evidence, not an error."""
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if amount_idr <= 0:
         _refuse("invalid_amount", _("The amount must be positive."))
     fee = Fee.objects.create(
@@ -301,7 +305,7 @@ def fee_record(
 def placement_depart(
     *, actor, placement_id: int, departed_on: date, embarkation_point: EmbarkationPoint, flight: str
 ) -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if placement.stage != Stage.READY:
         _refuse("stage_out_of_order", _("Only a placement that is ready (E-PMI issued) can depart."))
     problems = job_order_problems(placement.job_order, on=departed_on)
@@ -330,7 +334,7 @@ def placement_depart(
 
 @transaction.atomic
 def placement_arrive(*, actor, placement_id: int, arrived_on: date, reported_on: date) -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if placement.stage != Stage.DEPARTED:
         _refuse("stage_out_of_order", _("Only a departed placement can arrive."))
     if arrived_on < placement.departed_on or reported_on < arrived_on:
@@ -347,7 +351,7 @@ def placement_arrive(*, actor, placement_id: int, arrived_on: date, reported_on:
 
 @transaction.atomic
 def placement_return(*, actor, placement_id: int, returned_on: date, reason: str, details: str = "") -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if placement.stage not in (Stage.DEPARTED, Stage.WORKING):
         _refuse("stage_out_of_order", _("Only a placement abroad can return."))
     if reason not in ReturnReason.values:
@@ -369,7 +373,7 @@ def placement_return(*, actor, placement_id: int, returned_on: date, reason: str
 
 @transaction.atomic
 def placement_cancel(*, actor, placement_id: int, reason: str) -> Placement:
-    placement = _locked(placement_id)
+    placement = _locked(placement_id, actor=actor)
     if not reason.strip():
         _refuse("reason_required", _("A reason is required to cancel a placement."))
     _require_before_departure(placement)
