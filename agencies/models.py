@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import EventRow
 from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import LicenceEventKind, LicenceStatus, SanctionKind, Sector
@@ -106,36 +107,26 @@ class Sanction(models.Model):
         return f"{self.get_kind_display()} – {self.agency}"
 
 
-class LicenceEvent(models.Model):
+class LicenceEvent(EventRow):
     """Append-only: one row per change of a company's licence. Its history with the ministry."""
 
     agency = models.ForeignKey(
         Agency, verbose_name=_("company"), on_delete=models.PROTECT, related_name="licence_events"
     )
-    at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(_("event"), max_length=16, choices=LicenceEventKind.choices)
     from_status = models.CharField(_("from status"), max_length=16, choices=LicenceStatus.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=16, choices=LicenceStatus.choices, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
     sanction = models.ForeignKey(
         Sanction, verbose_name=_("sanction"), on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(agency="agency_id", reference=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(EventRow.Meta):
         verbose_name = _("licence event")
         verbose_name_plural = _("licence events")
         indexes = [models.Index(fields=["agency", "at"], name="event_agency_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
 
 class FieldRecruiter(models.Model):

@@ -5,6 +5,25 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class EventRow(models.Model):
+    """What every append-only history row has: when, who, why and the facts of the change
+    (the placement, job-order and licence timelines; written through core.events)."""
+
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
+
+
 class IdempotencyRecord(models.Model):
     """The first successful response to a POST sent with an ``Idempotency-Key``.
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import EventRow
 from core.personal_data import DOCUMENT_VISIBLE_DIGITS, mask_number
 from core.scoping import ScopedQuerySet, Scoping
 
@@ -204,30 +205,21 @@ class Fee(models.Model):
         return f"Rp {self.amount_idr:,.0f} – {self.description}"
 
 
-class PlacementEvent(models.Model):
+class PlacementEvent(EventRow):
     """Append-only: one row per change of a placement. The timeline and the audit trail."""
 
     placement = models.ForeignKey(
         Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="events"
     )
     at = models.DateTimeField(_("time"), db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     from_stage = models.PositiveSmallIntegerField(_("from stage"), choices=Stage.choices, null=True)
     to_stage = models.PositiveSmallIntegerField(_("to stage"), choices=Stage.choices, null=True)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(EventRow.Meta):
         verbose_name = _("placement event")
         verbose_name_plural = _("placement events")
         indexes = [models.Index(fields=["placement", "at"], name="event_placement_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

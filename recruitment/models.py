@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import Sector
+from core.models import EventRow
 from core.personal_data import mask_number
 from core.scoping import ScopedQuerySet, Scoping
 
@@ -165,33 +166,23 @@ class JobOrder(models.Model):
         return self.status in {"verified", "published", "closed"}
 
 
-class JobOrderEvent(models.Model):
+class JobOrderEvent(EventRow):
     """Append-only: one row per change of a job order. Its timeline and audit trail."""
 
     job_order = models.ForeignKey(
         JobOrder, verbose_name=_("job order"), on_delete=models.PROTECT, related_name="events"
     )
-    at = models.DateTimeField(_("time"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
-    )
     kind = models.CharField(_("event"), max_length=24, choices=JobOrderEventKind.choices)
     from_status = models.CharField(_("from status"), max_length=16, choices=JobOrderStatus.choices, blank=True)
     to_status = models.CharField(_("to status"), max_length=16, choices=JobOrderStatus.choices, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(agency="job_order__agency_id", reference=True)
 
-    class Meta:
-        ordering = ["at", "id"]
+    class Meta(EventRow.Meta):
         verbose_name = _("job order event")
         verbose_name_plural = _("job order events")
         indexes = [models.Index(fields=["job_order", "at"], name="event_job_order_at_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"
 
 
 class RecruitmentPermit(models.Model):
