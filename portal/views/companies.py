@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from core import permissions
 from core.errors import DomainError
 from core.forms import form_add_refusal
 from core.listing import list_page
-from oversight.evidence import safe_reverse, subject_label_expression
+from oversight.evidence import subject_label_expression
 from oversight.rules import RULES_BY_CODE
 from oversight.selectors import SEVERITY_RANK, company_flags
 from placement.models import Placement
@@ -47,7 +48,6 @@ def _count(queryset):
 
 @login_required
 def agency_list(request):
-
     _require_supervisor(request.user)
     user = request.user
     agencies = (
@@ -89,7 +89,7 @@ def _detail_context(request, agency, *, sanction_form=None, reinstate_form=None)
         ]
     )
     for placement in recent:
-        placement.url = safe_reverse("portal:placement_detail", placement.pk)
+        placement.url = reverse("portal:placement_detail", args=[placement.pk])
     flags_qs = company_flags(user, agency.pk)
     flags = list(
         flags_qs.annotate(subject_label=subject_label_expression()).order_by(SEVERITY_RANK.desc(), "-last_seen")[

@@ -12,13 +12,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.services import audit_record
 from core.listing import list_page
+from core.permissions import may_supervise_companies
 from oversight.selectors import flags_on
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Document, Placement, PlacementEvent
@@ -37,12 +38,11 @@ def _stage_label(value) -> str:
     return Stage(value).label if value is not None else ""
 
 
-def _company_url(agency_id) -> str:
-    """The company's supervision page, once that page exists."""
-    try:
-        return reverse("portal:agency_detail", args=[agency_id]) if agency_id else ""
-    except NoReverseMatch:
+def _company_url(user, agency_id) -> str:
+    """The company's supervision page, for those who may open it (a company's staff may not)."""
+    if not agency_id or not may_supervise_companies(user):
         return ""
+    return reverse("portal:agency_detail", args=[agency_id])
 
 
 @login_required
@@ -108,7 +108,7 @@ def _worker_context(request, pk: int) -> dict:
         "can_see_nik": can_see_full_nik(user, worker),
         "age": age_on(worker.birth_date, today),
         "today": today,
-        "company_url": _company_url(worker.agency_id),
+        "company_url": _company_url(user, worker.agency_id),
         "placements": placements,
         "documents": documents,
         "applications": applications,
@@ -182,7 +182,7 @@ def job_order_detail(request, pk: int):
     page = Paginator(placements, DETAIL_ROWS).get_page(request.GET.get("page"))
     context = {
         "job_order": job_order,
-        "company_url": _company_url(job_order.agency_id),
+        "company_url": _company_url(user, job_order.agency_id),
         "quota_rows": quota_by_sex(job_order),
         "applications_total": sum(applications.values()),
         "applications_by_status": [

@@ -161,6 +161,21 @@ def test_an_official_may_reveal_the_nik_and_the_viewing_is_recorded(client, loti
     assert AuditEntry.objects.filter(action=PERSONAL_NUMBER_VIEWED).count() == 2
 
 
+def test_the_company_link_is_offered_only_to_those_who_may_open_the_company_page(
+    client, agency_a_staff, lotim_regency_official, lombok_worker
+):
+    company_page = reverse("portal:agency_detail", args=[lombok_worker.agency_id])
+    client.force_login(lotim_regency_official)
+    assert (
+        f'href="{company_page}"'
+        in _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
+    )
+    client.force_login(agency_a_staff)
+    page = _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
+    assert f'href="{company_page}"' not in page and lombok_worker.agency.name in page
+    assert client.get(company_page).status_code == 403  # the link would have led here
+
+
 def test_the_registering_company_may_reveal_the_nik(client, agency_a_staff, lombok_worker):
     client.force_login(agency_a_staff)
     assert lombok_worker.nik in client.post(reverse("portal:worker_nik", args=[lombok_worker.pk])).content.decode()
