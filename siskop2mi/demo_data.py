@@ -27,7 +27,7 @@ from agencies.services import agency_sanction
 from core.nik import compose_nik
 from oversight.choices import SubjectType
 from placement import services as placement_services
-from placement.choices import DocumentKind, EventKind, Stage
+from placement.choices import DocumentKind, EventKind, Stage, departure_document_kinds
 from placement.models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 from placement.walkthrough import Walkthrough
 from recruitment import services as recruitment_services
@@ -494,19 +494,6 @@ def _imported_documents(placement, kinds, issued_on, actor):
         )
 
 
-FULL_SET = [
-    DocumentKind.HEALTH_CERTIFICATE,
-    DocumentKind.COMPETENCY_CERTIFICATE,
-    DocumentKind.PLACEMENT_AGREEMENT,
-    DocumentKind.PASSPORT,
-    DocumentKind.WORK_VISA,
-    DocumentKind.BPJS,
-    DocumentKind.EMPLOYMENT_CONTRACT,
-    DocumentKind.OPP_CERTIFICATE,
-    DocumentKind.EPMI,
-]
-
-
 def _departed_placement(
     demo: Demo, worker, job_order, *, without=(), point: str = "LOP", days_ago: int = 20
 ) -> Placement:
@@ -528,7 +515,7 @@ def _departed_placement(
         contract_signed_on=on - STAGE_STEP * (Stage.DEPARTED - Stage.CONTRACT),
         contract_salary=job_order.salary,
     )
-    kinds = FULL_SET + ([DocumentKind.LANGUAGE_CERTIFICATE] if job_order.country.requires_language_test else [])
+    kinds = departure_document_kinds(language_test=job_order.country.requires_language_test)
     kinds = [kind for kind in kinds if kind not in without]
     _imported_documents(placement, kinds, on - timedelta(days=85), demo.importer)
     return placement
