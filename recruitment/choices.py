@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core import nik
+
 
 class JobOrderStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -28,8 +30,10 @@ VERIFIED_STATUSES = (JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED, JobOrder
 
 
 class Sex(models.TextChoices):
-    FEMALE = "F", _("Female")
-    MALE = "M", _("Male")
+    """As the NIK encodes it (core.nik): the values are the NIK helper's."""
+
+    FEMALE = nik.FEMALE, _("Female")
+    MALE = nik.MALE, _("Male")
 
 
 class Education(models.TextChoices):
