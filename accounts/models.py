@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedQuerySet, Scoping, UserScope
@@ -16,7 +17,7 @@ class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
 def _only(*fields_set: str) -> Q:
     """Exactly these jurisdiction fields are filled, the others empty."""
     condition = Q()
-    for field in ("province", "regency", "village", "agency"):
+    for field in ("province", "regency", "village", "agency", "mission"):
         lookup = {f"{field}__isnull": field not in fields_set}
         condition &= Q(**lookup)
     return condition
@@ -41,6 +42,9 @@ class User(AbstractUser):
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("placement company"), on_delete=models.PROTECT, null=True, blank=True
     )
+    mission = models.ForeignKey(
+        "recruitment.Mission", verbose_name=_("mission abroad"), on_delete=models.PROTECT, null=True, blank=True
+    )
 
     objects = ScopedUserManager()
     # Officials see the users of their jurisdiction; an agency its own staff.
@@ -60,6 +64,7 @@ class User(AbstractUser):
                     | (Q(role=Role.REGENCY_OFFICIAL) & _only("regency"))
                     | (Q(role=Role.VILLAGE_OFFICER) & _only("village"))
                     | (Q(role__in=sorted(AGENCY_ROLES)) & _only("agency"))
+                    | (Q(role=Role.MISSION_OFFICER) & _only("mission"))
                     | (Q(role=Role.COMPLAINT_OFFICER) & (_only() | _only("province")))
                 ),
                 violation_error_message=_("The jurisdiction or company does not fit the role."),
@@ -83,7 +88,16 @@ class User(AbstractUser):
             return UserScope(everything=True)
         if self.role in AGENCY_ROLES:
             return UserScope(agency_id=self.agency_id)
+        if self.role == Role.MISSION_OFFICER:
+            return UserScope(country_codes=self.mission_country_codes)
         return UserScope(area_code=self.jurisdiction_code)
+
+    @cached_property
+    def mission_country_codes(self) -> frozenset[str]:
+        """The destination countries the user's mission answers for (asked once per request)."""
+        if self.mission_id is None:
+            return frozenset()
+        return frozenset(self.mission.countries.values_list("code", flat=True))
 
     @property
     def jurisdiction_code(self) -> str | None:
@@ -92,7 +106,7 @@ class User(AbstractUser):
     @property
     def jurisdiction(self):
         """The area or company this user acts for, or None for national roles."""
-        return self.village or self.regency or self.province or self.agency
+        return self.village or self.regency or self.province or self.agency or self.mission
 
     @property
     def is_agency_user(self) -> bool:

@@ -18,8 +18,9 @@ TRIAGE_ROLES = OFFICIAL_ROLES | {Role.SYSTEM_ADMIN}
 # The ministry accredits companies: it sanctions them, reinstates them, runs national scans
 # and refreshes the national figures.
 MINISTRY_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.SYSTEM_ADMIN})
-# Who verifies job orders on the mission's word (the mission-abroad role will join them).
-JOB_ORDER_VERIFIER_ROLES = MINISTRY_ROLES
+# Who records the mission's verification of a job order: the mission itself (for its countries)
+# and the ministry on the mission's written word.
+JOB_ORDER_VERIFIER_ROLES = MINISTRY_ROLES | {Role.MISSION_OFFICER}
 # Who issues recruitment permits (SIP2MI): the ministry and the provinces.
 PERMIT_ISSUER_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.SYSTEM_ADMIN})
 
@@ -74,9 +75,33 @@ def may_record_placement_step(user, agency_id: int | None) -> bool:
     return may_act_for_company(user, agency_id) or _role(user) in OFFICIAL_ROLES
 
 
+def is_mission_officer(user) -> bool:
+    return _role(user) == Role.MISSION_OFFICER
+
+
+def _mission_covers(user, country_id: str | None) -> bool:
+    return country_id is not None and country_id in user.scope.country_codes
+
+
 def may_verify_job_orders(user) -> bool:
-    """Record the mission's verification or rejection of a job order."""
+    """See the verification queue and record the mission's verification or rejection of job orders."""
     return _role(user) in JOB_ORDER_VERIFIER_ROLES
+
+
+def may_verify_job_order(user, country_id: str | None) -> bool:
+    """Verify or reject this job order: a mission officer only for the mission's own countries."""
+    role = _role(user)
+    if role == Role.MISSION_OFFICER:
+        return _mission_covers(user, country_id)
+    return role in MINISTRY_ROLES
+
+
+def may_record_arrival(user, agency_id: int | None, country_id: str | None) -> bool:
+    """Record or confirm a worker's arrival report (lapor diri): the placement's company, an
+    official, or the mission of the destination country."""
+    if _role(user) == Role.MISSION_OFFICER:
+        return _mission_covers(user, country_id)
+    return may_record_placement_step(user, agency_id)
 
 
 def may_issue_permits(user) -> bool:
@@ -91,7 +116,7 @@ def may_refresh_dashboard(user) -> bool:
 def may_see_dashboard(user) -> bool:
     """The dashboard is for users with an area or the whole country (not companies)."""
     role = _role(user)
-    return role is not None and role not in AGENCY_ROLES and not user.scope.nothing
+    return role is not None and role not in AGENCY_ROLES | {Role.MISSION_OFFICER} and not user.scope.nothing
 
 
 def may_see_full_nik(user, *, own_record: bool) -> bool:
@@ -128,6 +153,7 @@ CAPABILITIES = {
     "may_scan": may_scan,
     "may_sanction": may_sanction,
     "may_verify_job_orders": may_verify_job_orders,
+    "is_mission_officer": is_mission_officer,
     "may_issue_permits": may_issue_permits,
     "may_refresh_dashboard": may_refresh_dashboard,
     "may_see_dashboard": may_see_dashboard,

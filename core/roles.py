@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     PROVINCE_OFFICIAL = "province_official", _("Province official")
     REGENCY_OFFICIAL = "regency_official", _("Regency official")
     VILLAGE_OFFICER = "village_officer", _("Village officer")
+    # An officer of an Indonesian mission abroad (KBRI, KJRI, KDEI Taipei): acts for its countries.
+    MISSION_OFFICER = "mission_officer", _("Mission officer abroad")
     AGENCY_ADMIN = "agency_admin", _("Agency administrator")
     AGENCY_STAFF = "agency_staff", _("Agency staff")
     COMPLAINT_OFFICER = "complaint_officer", _("Complaint officer")

@@ -21,6 +21,11 @@ class Scoping:
     # jurisdiction when any of them is.
     area: str | tuple[str, ...] | None = None  # e.g. "village__code": the join is trimmed to village_id
     agency: str | None = None  # lookup path to the owning agency's id, e.g. "agency_id"
+    # Lookup path to the destination country's code: what a mission abroad sees.
+    country: str | None = None
+    # The dimensions ("agency", "country") whose path crosses a to-many relation: filtered
+    # through a semi-join on the primary key, so a row is listed once however many paths lead to it.
+    many: tuple[str, ...] = ()
     # Reference data (the areas themselves): agencies see all of it, and an
     # official also sees the areas above their own (their province, say).
     reference: bool = False
@@ -31,10 +36,11 @@ class UserScope:
     everything: bool = False
     area_code: str | None = None
     agency_id: int | None = None
+    country_codes: frozenset[str] = frozenset()
 
     @property
     def nothing(self) -> bool:
-        return not (self.everything or self.area_code or self.agency_id)
+        return not (self.everything or self.area_code or self.agency_id or self.country_codes)
 
 
 def area_ancestors(code: str) -> list[str]:
@@ -48,6 +54,11 @@ def within_area(field: str, code: str) -> Q:
 
 
 class ScopedQuerySet(models.QuerySet):
+    def _filter_on(self, dimension: str, lookup: dict) -> ScopedQuerySet:
+        if dimension in self.model.scoping.many:
+            return self.filter(pk__in=self.model._base_manager.filter(**lookup).values("pk"))
+        return self.filter(**lookup)
+
     def visible_to(self, user) -> ScopedQuerySet:
         scoping: Scoping = self.model.scoping
         scope: UserScope = user.scope if getattr(user, "is_authenticated", False) else UserScope()
@@ -55,7 +66,11 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if scope.agency_id is not None:
             if scoping.agency:
-                return self.filter(**{scoping.agency: scope.agency_id})
+                return self._filter_on("agency", {scoping.agency: scope.agency_id})
+            return self.all() if scoping.reference else self.none()
+        if scope.country_codes:
+            if scoping.country:
+                return self._filter_on("country", {f"{scoping.country}__in": sorted(scope.country_codes)})
             return self.all() if scoping.reference else self.none()
         if scope.area_code:
             if not scoping.area:

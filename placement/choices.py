@@ -125,5 +125,6 @@ class EventKind(models.TextChoices):
     FEE_RECORDED = "fee_recorded", _("Fee recorded")
     DEPARTED = "departed", _("Departed")
     ARRIVED = "arrived", _("Arrived and reported")
+    ARRIVAL_CONFIRMED = "arrival_confirmed", _("Arrival report confirmed by the mission")
     RETURNED = "returned", _("Returned")
     CANCELLED = "cancelled", _("Cancelled")

@@ -66,6 +66,16 @@ class Placement(models.Model):
     flight = models.CharField(_("flight or crossing"), max_length=40, blank=True)
     arrived_on = models.DateField(_("arrived on"), null=True, blank=True)
     arrival_reported_on = models.DateField(_("arrival reported to the mission on"), null=True, blank=True)
+    # The mission's confirmation that the worker reported (lapor diri) in person or online.
+    arrival_confirmed_at = models.DateTimeField(_("arrival report confirmed by the mission at"), null=True, blank=True)
+    arrival_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("arrival report confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     returned_on = models.DateField(_("returned on"), null=True, blank=True)
     return_reason = models.CharField(_("reason for return"), max_length=24, choices=ReturnReason.choices, blank=True)
     cancellation_reason = models.TextField(_("reason for cancellation"), blank=True)
@@ -75,7 +85,7 @@ class Placement(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="agency_id", area="worker__village__code")
+    scoping = Scoping(agency="agency_id", area="worker__village__code", country="job_order__country_id")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -148,7 +158,11 @@ class Document(models.Model):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
+    scoping = Scoping(
+        agency="placement__agency_id",
+        area="placement__worker__village__code",
+        country="placement__job_order__country_id",
+    )
 
     class Meta:
         ordering = ["kind", "-issued_on"]
@@ -187,7 +201,11 @@ class Fee(models.Model):
     )
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
+    scoping = Scoping(
+        agency="placement__agency_id",
+        area="placement__worker__village__code",
+        country="placement__job_order__country_id",
+    )
 
     class Meta:
         ordering = ["-paid_on"]
@@ -217,7 +235,11 @@ class PlacementEvent(EventRow):
     to_stage = models.PositiveSmallIntegerField(_("to stage"), choices=Stage.choices, null=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="placement__agency_id", area="placement__worker__village__code")
+    scoping = Scoping(
+        agency="placement__agency_id",
+        area="placement__worker__village__code",
+        country="placement__job_order__country_id",
+    )
 
     class Meta(EventRow.Meta):
         verbose_name = _("placement event")

@@ -21,4 +21,8 @@ urlpatterns = [
     path("perusahaan/<int:pk>/", companies.agency_detail, name="agency_detail"),
     path("perusahaan/<int:pk>/sanksi/", companies.agency_sanction_view, name="agency_sanction"),
     path("perusahaan/<int:pk>/pulihkan/", companies.agency_reinstate_view, name="agency_reinstate"),
+    # --- missions abroad: verification queue, verify/reject, arrival reports ---
+    # --- recruitment permits (SIP2MI): apply, queue, issue/refuse/revoke, publish ---
+    # --- national registry: register a person ---
+    # --- fees ---
 ]

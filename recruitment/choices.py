@@ -22,7 +22,43 @@ class JobOrderEventKind(models.TextChoices):
     PUBLISHED = "published", _("Published")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
+    DOCUMENT_ADDED = "document_added", _("Document attached")
+    PERMIT_APPLIED = "permit_applied", _("Recruitment permit applied for")
     PERMIT_ISSUED = "permit_issued", _("Recruitment permit issued")
+    PERMIT_REFUSED = "permit_refused", _("Recruitment permit refused")
+    PERMIT_REVOKED = "permit_revoked", _("Recruitment permit revoked")
+
+
+class MissionKind(models.TextChoices):
+    KBRI = "kbri", _("Embassy (KBRI)")
+    KJRI = "kjri", _("Consulate general (KJRI)")
+    KDEI = "kdei", _("Indonesian Economic and Trade Office (KDEI)")
+
+
+class JobOrderDocumentKind(models.TextChoices):
+    """What the mission checks before it verifies a job order and its employer."""
+
+    DEMAND_LETTER = "demand_letter", _("Demand letter")
+    EMPLOYER_LICENCE = "employer_licence", _("Employer's business licence")
+    EMPLOYER_REGISTRATION = "employer_registration", _("Employer's registration")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+    DRAFT_CONTRACT = "draft_contract", _("Draft employment contract")
+    OTHER = "other", _("Other")
+
+
+class PermitStatus(models.TextChoices):
+    APPLIED = "applied", _("Applied for")
+    ISSUED = "issued", _("Issued")
+    REFUSED = "refused", _("Refused")
+    REVOKED = "revoked", _("Revoked")
+
+
+class RegistrationChannel(models.TextChoices):
+    """Who registered a person in the national registry, and so where they met them."""
+
+    COMPANY = "company", _("Placement company, with the candidate's consent")
+    REGENCY = "regency", _("Regency office (LTSA/Disnaker counter)")
+    VILLAGE = "village", _("Village officer")
 
 
 # Placements may only be recorded on job orders the mission has verified.

@@ -14,10 +14,14 @@ from core.scoping import ScopedQuerySet, Scoping
 from .choices import (
     ApplicationStatus,
     Education,
+    JobOrderDocumentKind,
     JobOrderEventKind,
     JobOrderStatus,
     MaritalStatus,
+    MissionKind,
+    PermitStatus,
     ProviderKind,
+    RegistrationChannel,
     Sex,
     TrainingKind,
     TrainingResult,
@@ -42,6 +46,27 @@ class Country(models.Model):
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mission(models.Model):
+    """An Indonesian mission abroad (KBRI, KJRI, KDEI Taipei) and the destination countries it
+    answers for: it verifies their job orders and employers and receives their arrival reports."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=MissionKind.choices)
+    city = models.CharField(_("city"), max_length=100)
+    countries = models.ManyToManyField(Country, verbose_name=_("jurisdiction (countries)"), related_name="missions")
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(reference=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mission abroad")
+        verbose_name_plural = _("missions abroad")
 
     def __str__(self) -> str:
         return self.name
@@ -119,8 +144,8 @@ class JobOrder(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
-    # Officials see every job order (they verify and supervise nationally).
-    scoping = Scoping(agency="agency_id", reference=True)
+    # Officials see every job order (they verify and supervise nationally); a mission those of its countries.
+    scoping = Scoping(agency="agency_id", country="country_id", reference=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -177,7 +202,7 @@ class JobOrderEvent(EventRow):
     to_status = models.CharField(_("to status"), max_length=16, choices=JobOrderStatus.choices, blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="job_order__agency_id", reference=True)
+    scoping = Scoping(agency="job_order__agency_id", country="job_order__country_id", reference=True)
 
     class Meta(EventRow.Meta):
         verbose_name = _("job order event")
@@ -185,22 +210,79 @@ class JobOrderEvent(EventRow):
         indexes = [models.Index(fields=["job_order", "at"], name="event_job_order_at_idx")]
 
 
+class JobOrderDocument(models.Model):
+    """A paper the company attaches to a job order for the mission's check: the demand letter,
+    the employer's licence and registration, the power of attorney, the draft contract."""
+
+    job_order = models.ForeignKey(
+        JobOrder, verbose_name=_("job order"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=JobOrderDocumentKind.choices)
+    number = models.CharField(_("number or reference"), max_length=80, blank=True)
+    file = models.FileField(_("file"), upload_to="job-orders/%Y/%m/")
+    content_type = models.CharField(_("file type"), max_length=64)
+    size = models.PositiveIntegerField(_("file size"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("attached by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("attached at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="job_order__agency_id", country="job_order__country_id", reference=True)
+
+    class Meta:
+        ordering = ["kind", "created_at"]
+        verbose_name = _("job order document")
+        verbose_name_plural = _("job order documents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}".strip()
+
+
 class RecruitmentPermit(models.Model):
-    """SIP2MI: permission to recruit for one job order, in some regions, up to a quota."""
+    """SIP2MI: permission to recruit for one job order, in some regions, up to a quota.
+
+    The company applies (status "applied", no number yet); a ministry or province official
+    issues it (with its number) or refuses it; an issued permit can be revoked. Only an
+    issued permit binds quota and regions."""
 
     job_order = models.ForeignKey(
         JobOrder, verbose_name=_("job order"), on_delete=models.CASCADE, related_name="permits"
     )
-    number = models.CharField(_("SIP2MI number"), max_length=60, unique=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=PermitStatus.choices, default=PermitStatus.APPLIED, db_index=True
+    )
+    number = models.CharField(_("SIP2MI number"), max_length=60, unique=True, null=True, blank=True)
     quota = models.PositiveIntegerField(_("quota"))
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     regions = models.ManyToManyField("villages.Regency", verbose_name=_("recruitment regions"))
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied for by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField(_("applied for at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Why it was refused or revoked.
+    reason = models.TextField(_("reason"), blank=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="job_order__agency_id", reference=True)
+    scoping = Scoping(agency="job_order__agency_id", country="job_order__country_id", reference=True)
 
     class Meta:
+        ordering = ["-valid_until"]
         verbose_name = _("recruitment permit (SIP2MI)")
         verbose_name_plural = _("recruitment permits (SIP2MI)")
         constraints = [
@@ -208,15 +290,32 @@ class RecruitmentPermit(models.Model):
                 name="permit_validity_ordered",
                 condition=Q(valid_until__gte=F("valid_from")),
                 violation_error_message=_("A permit cannot end before it starts."),
-            )
+            ),
+            models.CheckConstraint(
+                name="permit_issued_has_number",
+                condition=Q(status__in=["applied", "refused"]) | Q(number__isnull=False),
+                violation_error_message=_("An issued permit needs its SIP2MI number."),
+            ),
+            models.CheckConstraint(
+                name="permit_refusal_has_reason",
+                condition=~Q(status__in=["refused", "revoked"]) | ~Q(reason=""),
+                violation_error_message=_("A refused or revoked permit needs its reason."),
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.number
+        return self.number or _("SIP2MI application #%(id)s") % {"id": self.pk}
+
+    @property
+    def binds(self) -> bool:
+        """Only an issued permit decides quota and regions."""
+        return self.status == PermitStatus.ISSUED
 
 
 class Worker(models.Model):
-    """A candidate migrant worker (CPMI) and, once placed, a migrant worker (PMI)."""
+    """A person in the national registry (keyed by NIK): a candidate migrant worker (CPMI) and,
+    once placed, a migrant worker (PMI). Nobody's property: companies reach a person through
+    their own registrations, applications and placements (``Registration``)."""
 
     nik = models.CharField(_("NIK"), max_length=16, unique=True)
     full_name = models.CharField(_("full name"), max_length=150)
@@ -232,9 +331,10 @@ class Worker(models.Model):
     next_of_kin_relation = models.CharField(_("relationship"), max_length=60, blank=True)
     # Izin keluarga diketahui kepala desa: the date the village head acknowledged it.
     family_consent_on = models.DateField(_("family consent acknowledged by the village head on"), null=True, blank=True)
+    # The company that first put the person in the registry (provenance only: it owns nothing).
     agency = models.ForeignKey(
         "agencies.Agency",
-        verbose_name=_("registered by company"),
+        verbose_name=_("first registered by company"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -244,7 +344,13 @@ class Worker(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(area="village__code", agency="agency_id")
+    # A company sees the people it registered (with their consent); a mission those placed in its countries.
+    scoping = Scoping(
+        area="village__code",
+        agency="registrations__agency_id",
+        country="placements__job_order__country_id",
+        many=("agency", "country"),
+    )
 
     class Meta:
         ordering = ["full_name"]
@@ -271,6 +377,58 @@ class Worker(models.Model):
         return mask_number(self.nik)
 
 
+class Registration(models.Model):
+    """Who put a person on the registry, or reached them again: a regency counter, a village
+    officer, or a company with the candidate's consent. A company sees a person only through
+    its own registration of them (and the applications and placements that follow)."""
+
+    worker = models.ForeignKey(Worker, verbose_name=_("person"), on_delete=models.PROTECT, related_name="registrations")
+    channel = models.CharField(_("registered through"), max_length=16, choices=RegistrationChannel.choices)
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("company"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    # The candidate's consent to the company holding their data (company registrations).
+    consent_on = models.DateField(_("candidate's consent given on"), null=True, blank=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(agency="agency_id", area="worker__village__code")
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worker", "agency"],
+                condition=Q(agency__isnull=False),
+                name="one_registration_per_company",
+            ),
+            models.CheckConstraint(
+                name="registration_company_has_consent",
+                condition=~Q(channel="company") | Q(agency__isnull=False, consent_on__isnull=False),
+                violation_error_message=_("A company registers a person only with the candidate's consent."),
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "worker"], name="registration_agency_worker_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.worker} – {self.get_channel_display()}"
+
+
 class Application(models.Model):
     """A worker's application to one job order, maybe brought by a field recruiter, and its selection result."""
 
@@ -295,7 +453,7 @@ class Application(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="job_order__agency_id", area="worker__village__code")
+    scoping = Scoping(agency="job_order__agency_id", area="worker__village__code", country="job_order__country_id")
 
     class Meta:
         ordering = ["-applied_on"]
@@ -347,7 +505,7 @@ class Enrolment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="worker__agency_id", area="worker__village__code")
+    scoping = Scoping(agency="worker__registrations__agency_id", area="worker__village__code", many=("agency",))
 
     class Meta:
         ordering = ["-starts_on"]

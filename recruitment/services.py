@@ -20,7 +20,7 @@ from core.recheck import request_recheck
 from villages.models import Regency, Village
 from villages.nik import check_nik_matches, parse_nik
 
-from .choices import ApplicationStatus, JobOrderEventKind, JobOrderStatus, TrainingResult
+from .choices import ApplicationStatus, JobOrderEventKind, JobOrderStatus, RegistrationChannel, TrainingResult
 from .models import (
     Application,
     Country,
@@ -30,6 +30,7 @@ from .models import (
     Moratorium,
     Occupation,
     RecruitmentPermit,
+    Registration,
     TrainingProvider,
     Worker,
 )
@@ -239,7 +240,14 @@ def permit_issue(
     if quota > job_order.quota:
         _refuse("permit_quota", _("The permit's quota cannot exceed the job order's positions."))
     permit = RecruitmentPermit(
-        job_order=job_order, number=number.strip(), quota=quota, valid_from=valid_from, valid_until=valid_until
+        job_order=job_order,
+        number=number.strip(),
+        quota=quota,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        status="issued",
+        decided_by=actor,
+        decided_at=timezone.now(),
     )
     permit.full_clean()
     permit.save()
@@ -304,6 +312,13 @@ def worker_register(
     except IntegrityError:
         message = _("A worker with this NIK is already registered.")
         _refuse("nik_taken", message, fields={"nik": [message]})
+    Registration.objects.create(
+        worker=worker,
+        channel=RegistrationChannel.COMPANY if agency else RegistrationChannel.REGENCY,
+        agency=agency,
+        consent_on=(family_consent_on or timezone.localdate()) if agency else None,
+        registered_by=actor,
+    )
     request_recheck(worker=worker.pk)
     return worker
 
