@@ -121,6 +121,28 @@ def agency_b_staff(agency_b):
     return UserFactory(username="staf.b", role=Role.AGENCY_STAFF, agency=agency_b)
 
 
+def _mission_officer(username: str, *, name: str, kind: str, city: str, countries: list[str]):
+    from accounts.choices import Role
+    from recruitment.models import Mission
+    from tests.factories import UserFactory
+
+    mission, _ = Mission.objects.get_or_create(name=name, defaults={"kind": kind, "city": city})
+    mission.countries.set(countries)
+    return UserFactory(username=username, role=Role.MISSION_OFFICER, mission=mission)
+
+
+@pytest.fixture
+def malaysia_mission_officer(db):
+    """An officer of KBRI Kuala Lumpur, whose jurisdiction is Malaysia."""
+    return _mission_officer("kbri.kl", name="KBRI Kuala Lumpur", kind="kbri", city="Kuala Lumpur", countries=["MY"])
+
+
+@pytest.fixture
+def taiwan_mission_officer(db):
+    """An officer of KDEI Taipei, whose jurisdiction is Taiwan."""
+    return _mission_officer("kdei.taipei", name="KDEI Taipei", kind="kdei", city="Taipei", countries=["TW"])
+
+
 @pytest.fixture
 def system_admin(db):
     from accounts.choices import Role
