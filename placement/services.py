@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError
 from core.events import record_event
+from core.files import sniff_upload
 from core.permissions import may_act_for_company, may_record_placement_step
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
 
 from .choices import ACTIVE_STAGES, ADVANCEABLE_STAGES, DocumentKind, EventKind, ReturnReason, Stage
-from .files import sniff_upload
 from .models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 from .requirements import ADULT_AGE, age_on, job_order_problems, missing_for, missing_for_departure
 
