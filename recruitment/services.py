@@ -6,26 +6,42 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.choices import AuditAction
 from accounts.services import audit_record
 from agencies.choices import Sector
 from agencies.models import Agency, Employer, FieldRecruiter
+from core import clock
 from core.errors import DomainError
 from core.events import record_event
-from core.permissions import may_act_for_company, may_issue_permits, may_maintain_reference_data, may_verify_job_orders
+from core.files import sniff_upload
+from core.permissions import (
+    may_act_for_company,
+    may_issue_permits,
+    may_maintain_reference_data,
+    may_register_person,
+    may_verify_job_order,
+)
 from core.recheck import request_recheck
 from villages.models import Regency, Village
-from villages.nik import check_nik_matches, parse_nik
+from villages.nik import parse_nik
 
-from .choices import ApplicationStatus, JobOrderEventKind, JobOrderStatus, RegistrationChannel, TrainingResult
+from .choices import (
+    ApplicationStatus,
+    JobOrderDocumentKind,
+    JobOrderEventKind,
+    JobOrderStatus,
+    PermitStatus,
+    RegistrationChannel,
+    TrainingResult,
+)
 from .models import (
     Application,
     Country,
     Enrolment,
     JobOrder,
+    JobOrderDocument,
     JobOrderEvent,
     Moratorium,
     Occupation,
@@ -34,7 +50,7 @@ from .models import (
     TrainingProvider,
     Worker,
 )
-from .selectors import moratorium_applies
+from .selectors import may_decide_permit, moratorium_applies
 
 
 def _refuse(code: str, message: str, **kwargs):
@@ -46,9 +62,13 @@ def _require_company(actor, agency_id: int | None) -> None:
         _refuse("forbidden", _("Only the company's own staff or the ministry may do this for the company."))
 
 
-def _require_verifier(actor) -> None:
-    if not may_verify_job_orders(actor):
-        _refuse("forbidden", _("Only the ministry records the mission's verification of a job order."))
+def _require_verifier(actor, job_order: JobOrder) -> None:
+    if not may_verify_job_order(actor, job_order.country_id):
+        _refuse(
+            "forbidden",
+            _("Only the mission answering for %(country)s, or the ministry, verifies or rejects this job order.")
+            % {"country": job_order.country.name},
+        )
 
 
 def _placements_on(job_order: JobOrder) -> list[int]:
@@ -138,11 +158,20 @@ def job_order_create(
     return job_order
 
 
-def _transition(job_order_id: int, allowed_from: tuple[str, ...], to: str, *, company_actor=None) -> JobOrder:
-    """Lock the job order and move it to ``to``; with ``company_actor``, only for the company's own people."""
-    job_order = JobOrder.objects.select_for_update(of=("self",)).select_related("agency").get(pk=job_order_id)
+def _transition(
+    job_order_id: int, allowed_from: tuple[str, ...], to: str, *, company_actor=None, verifier=None
+) -> JobOrder:
+    """Lock the job order and move it to ``to``; with ``company_actor``, only for the company's own people;
+    with ``verifier``, only for the mission answering for its country (or the ministry)."""
+    job_order = (
+        JobOrder.objects.select_for_update(of=("self",))
+        .select_related("agency", "country", "employer")
+        .get(pk=job_order_id)
+    )
     if company_actor is not None:
         _require_company(company_actor, job_order.agency_id)
+    if verifier is not None:
+        _require_verifier(verifier, job_order)
     if job_order.status not in allowed_from:
         _refuse(
             "job_order_status",
@@ -158,21 +187,90 @@ def _transitioned(job_order: JobOrder, *, actor, kind: str, reason: str = "", **
     return job_order
 
 
+# The papers the mission cannot verify a job order without; the company attaches them before submitting.
+DOCUMENTS_FOR_SUBMISSION = (JobOrderDocumentKind.DEMAND_LETTER,)
+# A job order takes documents until the mission has decided on it (and again after a rejection).
+DOCUMENT_STATUSES = (JobOrderStatus.DRAFT, JobOrderStatus.SUBMITTED, JobOrderStatus.REJECTED)
+
+
+@transaction.atomic
+def job_order_document_add(*, actor, job_order_id: int, kind: str, number: str = "", file) -> JobOrderDocument:
+    """Attach a paper (the demand letter, the employer's licence...) for the mission's check."""
+    job_order = JobOrder.objects.select_for_update(of=("self",)).get(pk=job_order_id)
+    _require_company(actor, job_order.agency_id)
+    if job_order.status not in DOCUMENT_STATUSES:
+        _refuse(
+            "job_order_status",
+            _("The job order is “%(status)s”; documents can no longer be attached.")
+            % {"status": job_order.get_status_display()},
+        )
+    if kind not in JobOrderDocumentKind.values:
+        message = _("Choose a document kind from the list.")
+        _refuse("document_kind", message, fields={"kind": [message]})
+    if not file:
+        message = _("Attach the document's file.")
+        _refuse("file_missing", message, fields={"file": [message]})
+    content_type, size = sniff_upload(file)
+    document = JobOrderDocument.objects.create(
+        job_order=job_order,
+        kind=kind,
+        number=(number or "").strip(),
+        file=file,
+        content_type=content_type,
+        size=size,
+        uploaded_by=actor,
+    )
+    _job_order_event(
+        job_order,
+        actor=actor,
+        kind=JobOrderEventKind.DOCUMENT_ADDED,
+        from_status=job_order.status,
+        document_id=document.pk,
+        document_kind=kind,
+        number=document.number,
+    )
+    return document
+
+
+def documents_missing_for_submission(job_order: JobOrder) -> list[str]:
+    """The names of the papers the job order still lacks before it can be submitted."""
+    present = set(job_order.documents.values_list("kind", flat=True))
+    return [str(JobOrderDocumentKind(kind).label) for kind in DOCUMENTS_FOR_SUBMISSION if kind not in present]
+
+
 @transaction.atomic
 def job_order_submit(*, actor, job_order_id: int) -> JobOrder:
-    job_order = _transition(job_order_id, (JobOrderStatus.DRAFT,), JobOrderStatus.SUBMITTED, company_actor=actor)
+    """Send the job order to the mission (again, after a rejection), its demand letter attached."""
+    job_order = _transition(
+        job_order_id, (JobOrderStatus.DRAFT, JobOrderStatus.REJECTED), JobOrderStatus.SUBMITTED, company_actor=actor
+    )
     _require_active_licence(job_order.agency)
+    missing = documents_missing_for_submission(job_order)
+    if missing:
+        _refuse(
+            "documents_missing",
+            _("The job order cannot be submitted to the mission without: %(missing)s.")
+            % {"missing": "; ".join(missing)},
+            missing=missing,
+        )
     job_order.save(update_fields=["status", "updated_at"])
     return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.SUBMITTED)
 
 
 @transaction.atomic
 def job_order_verify(*, actor, job_order_id: int, mission_reference: str, verified_on: date) -> JobOrder:
-    """The Indonesian mission abroad verified the job order and the employer."""
-    _require_verifier(actor)
-    if not mission_reference.strip():
-        _refuse("mission_reference_missing", _("The mission's verification reference is required."))
-    job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.VERIFIED)
+    """The Indonesian mission abroad verified the job order and the employer (for its own countries)."""
+    job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.VERIFIED, verifier=actor)
+    errors = {}
+    if not (mission_reference or "").strip():
+        errors["mission_reference"] = [_("The mission's verification reference is required.")]
+    if verified_on is None:
+        errors["verified_on"] = [_("The date of the mission's verification is required.")]
+    elif verified_on > clock.today():
+        errors["verified_on"] = [_("The verification cannot be dated in the future.")]
+    if errors:
+        code = "mission_reference_missing" if "mission_reference" in errors else "verified_on_invalid"
+        _refuse(code, next(iter(errors.values()))[0], fields=errors)
     job_order.mission_reference, job_order.mission_verified_on = mission_reference.strip(), verified_on
     job_order.save(update_fields=["status", "mission_reference", "mission_verified_on", "updated_at"])
     return _transitioned(
@@ -181,15 +279,20 @@ def job_order_verify(*, actor, job_order_id: int, mission_reference: str, verifi
         kind=JobOrderEventKind.VERIFIED,
         mission_reference=job_order.mission_reference,
         verified_on=verified_on.isoformat(),
+        employer_checked=True,
+        employer_id=job_order.employer_id,
+        employer=job_order.employer.name,
+        documents=sorted(job_order.documents.values_list("kind", flat=True)),
     )
 
 
 @transaction.atomic
 def job_order_reject(*, actor, job_order_id: int, reason: str) -> JobOrder:
-    _require_verifier(actor)
-    if not reason.strip():
-        _refuse("reason_required", _("A reason is required."))
-    job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.REJECTED)
+    """The mission refuses the job order or its employer, saying why; the company may correct and resubmit."""
+    job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.REJECTED, verifier=actor)
+    if not (reason or "").strip():
+        message = _("A reason is required.")
+        _refuse("reason_required", message, fields={"reason": [message]})
     job_order.rejection_reason = reason.strip()
     job_order.save(update_fields=["status", "rejection_reason", "updated_at"])
     return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.REJECTED, reason=job_order.rejection_reason)
@@ -197,8 +300,15 @@ def job_order_reject(*, actor, job_order_id: int, reason: str) -> JobOrder:
 
 @transaction.atomic
 def job_order_publish(*, actor, job_order_id: int) -> JobOrder:
+    """Open the job order to applications: only with a recruitment permit issued and valid today."""
     job_order = _transition(job_order_id, (JobOrderStatus.VERIFIED,), JobOrderStatus.PUBLISHED, company_actor=actor)
     _require_active_licence(job_order.agency)
+    today = clock.today()
+    if not job_order.permits.filter(status=PermitStatus.ISSUED, valid_from__lte=today, valid_until__gte=today).exists():
+        _refuse(
+            "permit_missing",
+            _("The job order can be published only with a recruitment permit (SIP2MI) issued and valid today."),
+        )
     job_order.save(update_fields=["status", "updated_at"])
     return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.PUBLISHED)
 
@@ -220,51 +330,189 @@ def job_order_cancel(*, actor, job_order_id: int) -> JobOrder:
     return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.CANCELLED)
 
 
-@transaction.atomic
-def permit_issue(
-    *,
-    actor,
-    job_order: JobOrder,
-    number: str,
-    quota: int,
-    valid_from: date,
-    valid_until: date,
-    regions: list[Regency],
-) -> RecruitmentPermit:
+# --- Recruitment permits (SIP2MI): the company applies, the ministry or a province decides ---
+
+PERMIT_OPEN_JOB_ORDER = (JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED)
+
+
+def _regencies(regions) -> list[Regency]:
+    """The regencies named by code (or given as rows); an unknown code is refused on the field."""
+    codes = sorted({region.pk if isinstance(region, Regency) else str(region).strip() for region in regions or ()})
+    codes = [code for code in codes if code]
+    if not codes:
+        message = _("Name at least one recruitment region.")
+        _refuse("regions_missing", message, fields={"regions": [message]})
+    found = list(Regency.objects.filter(code__in=codes).order_by("code"))
+    unknown = sorted(set(codes) - {regency.code for regency in found})
+    if unknown:
+        message = _("No such regency: %(codes)s.") % {"codes": ", ".join(unknown)}
+        _refuse("regions_unknown", message, fields={"regions": [message]})
+    return found
+
+
+def _permit_for_decision(actor, permit_id: int, *, allowed_from: str) -> RecruitmentPermit:
+    """Lock the permit for an issuer who may decide on it: the ministry anywhere, a province only
+    when every region of the permit lies in the province."""
     if not may_issue_permits(actor):
         _refuse("forbidden", _("Only the ministry or a province issues recruitment permits."))
-    if not job_order.is_verified:
-        _refuse("job_order_unverified", _("A permit can only be issued for a job order verified by the mission."))
-    if not regions:
-        _refuse("regions_missing", _("Name at least one recruitment region."))
+    permit = (
+        RecruitmentPermit.objects.select_for_update(of=("self",))
+        .select_related("job_order")
+        .filter(pk=permit_id)
+        .first()
+    )
+    if permit is None:
+        _refuse("not_found", _("No such recruitment permit."))
+    if not may_decide_permit(actor, permit.regions.values_list("code", flat=True)):
+        _refuse("forbidden", _("This permit names regions outside your province: the ministry decides on it."))
+    if permit.status != allowed_from:
+        _refuse(
+            "permit_status",
+            _("The permit is “%(status)s”; this action is not possible now.") % {"status": permit.get_status_display()},
+        )
+    return permit
+
+
+def _permit_decided(permit: RecruitmentPermit, *, actor, kind: str, reason: str = "", **data) -> RecruitmentPermit:
+    """The decision's event on the job order's timeline; the placements on it are re-checked,
+    since the permit decides where they may recruit and how many."""
+    job_order = permit.job_order
+    request_recheck(placement=_placements_on(job_order))
+    _job_order_event(
+        job_order, actor=actor, kind=kind, from_status=job_order.status, reason=reason, permit_id=permit.pk, **data
+    )
+    return permit
+
+
+@transaction.atomic
+def permit_apply(
+    *, actor, job_order_id: int, quota: int, valid_from: date, valid_until: date, regions
+) -> RecruitmentPermit:
+    """The company applies for a recruitment permit (SIP2MI) on its verified job order."""
+    job_order = JobOrder.objects.select_for_update(of=("self",)).select_related("agency").get(pk=job_order_id)
+    _require_company(actor, job_order.agency_id)
+    if job_order.status not in PERMIT_OPEN_JOB_ORDER:
+        _refuse("job_order_unverified", _("A permit can only be applied for on a job order verified by the mission."))
+    _require_active_licence(job_order.agency)
+    errors = {}
+    if quota < 1:
+        errors["quota"] = [_("The quota must be at least 1.")]
+    if valid_until < valid_from:
+        errors["valid_until"] = [_("A permit cannot end before it starts.")]
+    if errors:
+        _refuse("invalid", _("The permit application could not be made."), fields=errors)
+    found = _regencies(regions)
     if quota > job_order.quota:
         _refuse("permit_quota", _("The permit's quota cannot exceed the job order's positions."))
-    permit = RecruitmentPermit(
+    if valid_from < job_order.valid_from or valid_until > job_order.valid_until:
+        _refuse(
+            "permit_validity",
+            _("The permit must lie within the job order's validity (%(start)s – %(end)s).")
+            % {"start": job_order.valid_from.isoformat(), "end": job_order.valid_until.isoformat()},
+        )
+    if job_order.permits.filter(status=PermitStatus.APPLIED).exists():
+        _refuse("permit_pending", _("An application for a permit on this job order is already awaiting a decision."))
+    permit = RecruitmentPermit.objects.create(
         job_order=job_order,
-        number=number.strip(),
+        status=PermitStatus.APPLIED,
         quota=quota,
         valid_from=valid_from,
         valid_until=valid_until,
-        status="issued",
-        decided_by=actor,
-        decided_at=timezone.now(),
+        applied_by=actor,
+        applied_at=clock.now(),
     )
-    permit.full_clean()
-    permit.save()
-    permit.regions.set(regions)
-    # The permit's regions decide where the placements on this job order may recruit.
-    request_recheck(placement=_placements_on(job_order))
+    permit.regions.set(found)
     _job_order_event(
         job_order,
         actor=actor,
-        kind=JobOrderEventKind.PERMIT_ISSUED,
+        kind=JobOrderEventKind.PERMIT_APPLIED,
         from_status=job_order.status,
         permit_id=permit.pk,
-        number=permit.number,
-        quota=permit.quota,
-        regions=sorted(region.code for region in regions),
+        quota=quota,
+        valid_from=valid_from.isoformat(),
+        valid_until=valid_until.isoformat(),
+        regions=[regency.code for regency in found],
     )
     return permit
+
+
+@transaction.atomic
+def permit_issue(*, actor, permit_id: int, number: str) -> RecruitmentPermit:
+    """Issue an applied-for permit under its SIP2MI number: from now on its quota and regions bind."""
+    permit = _permit_for_decision(actor, permit_id, allowed_from=PermitStatus.APPLIED)
+    if permit.job_order.status not in PERMIT_OPEN_JOB_ORDER:
+        _refuse("job_order_unverified", _("A permit can only be issued for a job order verified by the mission."))
+    number = (number or "").strip()
+    if not number:
+        message = _("The SIP2MI number is required.")
+        _refuse("number_missing", message, fields={"number": [message]})
+    taken = _("Another permit already has the number %(number)s.") % {"number": number}
+    if RecruitmentPermit.objects.filter(number=number).exists():
+        _refuse("permit_number_taken", taken, fields={"number": [taken]})
+    permit.status, permit.number = PermitStatus.ISSUED, number
+    permit.decided_by, permit.decided_at = actor, clock.now()
+    try:
+        with transaction.atomic():
+            permit.save(update_fields=["status", "number", "decided_by", "decided_at"])
+    except IntegrityError:  # the same number issued at the same moment elsewhere
+        _refuse("permit_number_taken", taken, fields={"number": [taken]})
+    return _permit_decided(
+        permit,
+        actor=actor,
+        kind=JobOrderEventKind.PERMIT_ISSUED,
+        number=permit.number,
+        quota=permit.quota,
+        regions=sorted(permit.regions.values_list("code", flat=True)),
+    )
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        message = _("A reason is required.")
+        _refuse("reason_required", message, fields={"reason": [message]})
+    return reason
+
+
+@transaction.atomic
+def permit_refuse(*, actor, permit_id: int, reason: str) -> RecruitmentPermit:
+    """Refuse an application for a permit; the job order stays where it was."""
+    permit = _permit_for_decision(actor, permit_id, allowed_from=PermitStatus.APPLIED)
+    permit.status, permit.reason = PermitStatus.REFUSED, _reason(reason)
+    permit.decided_by, permit.decided_at = actor, clock.now()
+    permit.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    return _permit_decided(permit, actor=actor, kind=JobOrderEventKind.PERMIT_REFUSED, reason=permit.reason)
+
+
+@transaction.atomic
+def permit_revoke(*, actor, permit_id: int, reason: str) -> RecruitmentPermit:
+    """Revoke an issued permit: its quota and regions no longer cover anyone."""
+    permit = _permit_for_decision(actor, permit_id, allowed_from=PermitStatus.ISSUED)
+    permit.status, permit.reason = PermitStatus.REVOKED, _reason(reason)
+    permit.decided_by, permit.decided_at = actor, clock.now()
+    permit.save(update_fields=["status", "reason", "decided_by", "decided_at"])
+    return _permit_decided(
+        permit, actor=actor, kind=JobOrderEventKind.PERMIT_REVOKED, reason=permit.reason, number=permit.number
+    )
+
+
+def _normalised_name(name: str) -> str:
+    """A name as the registry compares it: case and runs of spaces do not count."""
+    return " ".join((name or "").split()).casefold()
+
+
+def _identity_disagrees():
+    """The one refusal for an NIK that does not agree with the name, birth date and sex entered,
+    whether or not the NIK is already on the registry: it tells nobody that a person exists."""
+    message = _(
+        "The NIK does not agree with the full name, birth date and sex entered. Check them against the "
+        "identity card (KTP)."
+    )
+    _refuse("identity_mismatch", message, fields={"nik": [message]}, invalid_input=True)
+
+
+# Optional facts a later registration may fill in when the registry has none; nothing else changes.
+FILLABLE_WORKER_FIELDS = ("phone", "next_of_kin_phone", "next_of_kin_relation", "family_consent_on")
 
 
 @transaction.atomic
@@ -285,42 +533,99 @@ def worker_register(
     phone: str = "",
     family_consent_on: date | None = None,
     agency: Agency | None = None,
+    consent_on: date | None = None,
 ) -> Worker:
-    """Register a candidate. The NIK must be valid and agree with the birth date and sex entered."""
+    """Put a person on the national registry (keyed by NIK), or reach them again.
+
+    A company registers for itself with the candidate's consent (``agency``, ``consent_on``); a
+    regency official (the LTSA/Disnaker counter) registers a person living in the regency; the
+    ministry either. The NIK must be valid and encode the birth date and sex entered. When the NIK
+    is already registered and the name and birth date agree, the answer is the same as for a new
+    person: the existing record (only its empty optional facts filled in) and this company's
+    registration of them. When they do not agree, the refusal is the one for an NIK that
+    contradicts the birth date or sex, so it reveals nothing about the registry.
+
+    Everything that depends on the input alone is checked before the registry is looked up.
+    """
+    agency_id = agency.pk if agency is not None else None
+    if not may_register_person(actor, agency_id=agency_id, village_code=getattr(village, "pk", None)):
+        if agency_id is None and getattr(actor, "regency_id", None):  # a regency official, outside the regency
+            message = _("A regency office registers people who live in its regency.")
+            _refuse("village_outside_jurisdiction", message, fields={"village": [message]})
+        _refuse("forbidden", _("You may not register people for this company."))
+    if agency_id is not None:
+        if consent_on is None:
+            message = _("The date the candidate gave the company their consent is required.")
+            _refuse("consent_missing", message, fields={"consent_on": [message]}, invalid_input=True)
+        if consent_on > clock.today():
+            message = _("The date of the candidate's consent cannot be in the future.")
+            _refuse("consent_in_future", message, fields={"consent_on": [message]}, invalid_input=True)
     facts = parse_nik(nik)
-    check_nik_matches(facts, birth_date=birth_date, sex=sex)
-    worker = Worker(
+    candidate = Worker(
         nik=facts.nik,
-        full_name=full_name.strip(),
+        full_name=" ".join(full_name.split()),
         sex=sex,
         birth_date=birth_date,
         birth_place=birth_place.strip(),
         village=village,
-        phone=phone,
+        phone=phone.strip(),
         education=education,
         marital_status=marital_status,
         next_of_kin_name=next_of_kin_name.strip(),
-        next_of_kin_phone=next_of_kin_phone,
-        next_of_kin_relation=next_of_kin_relation,
+        next_of_kin_phone=next_of_kin_phone.strip(),
+        next_of_kin_relation=next_of_kin_relation.strip(),
         family_consent_on=family_consent_on,
         agency=agency,
     )
-    worker.full_clean(exclude=["nik"])
-    try:
-        with transaction.atomic():
-            worker.save()
-    except IntegrityError:
-        message = _("A worker with this NIK is already registered.")
-        _refuse("nik_taken", message, fields={"nik": [message]})
-    Registration.objects.create(
-        worker=worker,
-        channel=RegistrationChannel.COMPANY if agency else RegistrationChannel.REGENCY,
-        agency=agency,
-        consent_on=(family_consent_on or timezone.localdate()) if agency else None,
-        registered_by=actor,
-    )
+    candidate.full_clean(exclude=["nik"], validate_unique=False)
+    if birth_date != facts.birth_date or sex != facts.sex:
+        _identity_disagrees()
+    worker = Worker.objects.select_for_update().filter(nik=facts.nik).first()
+    if worker is None:
+        try:
+            with transaction.atomic():
+                candidate.save()
+            worker = candidate
+        except IntegrityError:  # registered a moment ago by someone else: the same person, or not
+            worker = Worker.objects.select_for_update().get(nik=facts.nik)
+    if worker is not candidate:
+        if (
+            _normalised_name(worker.full_name) != _normalised_name(candidate.full_name)
+            or worker.birth_date != birth_date
+        ):
+            _identity_disagrees()
+        filled = [name for name in FILLABLE_WORKER_FIELDS if not getattr(worker, name) and getattr(candidate, name)]
+        for name in filled:
+            setattr(worker, name, getattr(candidate, name))
+        if filled:
+            worker.save(update_fields=[*filled, "updated_at"])
+    _add_registration(worker, actor=actor, agency=agency, consent_on=consent_on)
     request_recheck(worker=worker.pk)
     return worker
+
+
+def _add_registration(worker: Worker, *, actor, agency: Agency | None, consent_on: date | None) -> None:
+    """This company's (or this office's) registration of the person, unless it already has one."""
+    if agency is not None:
+        if not Registration.objects.filter(worker=worker, agency=agency).exists():
+            try:
+                with transaction.atomic():
+                    Registration.objects.create(
+                        worker=worker,
+                        channel=RegistrationChannel.COMPANY,
+                        agency=agency,
+                        consent_on=consent_on,
+                        registered_by=actor,
+                    )
+            except IntegrityError:  # the same company registering twice at once: once is enough
+                pass
+        return
+    office = getattr(actor, "regency_id", None)
+    already = Registration.objects.filter(
+        worker=worker, channel=RegistrationChannel.REGENCY, agency__isnull=True, registered_by__regency_id=office
+    )
+    if not already.exists():
+        Registration.objects.create(worker=worker, channel=RegistrationChannel.REGENCY, registered_by=actor)
 
 
 @transaction.atomic
@@ -332,6 +637,12 @@ def application_create(
         _refuse("job_order_not_published", _("Applications are taken only for published job orders."))
     if recruiter is not None and recruiter.agency_id not in (None, job_order.agency_id):
         _refuse("recruiter_other_company", _("The recruiter is registered to another company."))
+    if not Registration.objects.filter(worker=worker, agency_id=job_order.agency_id).exists():
+        message = _(
+            "The company has not registered this person: register them for the company, with their consent, "
+            "before they apply."
+        )
+        _refuse("worker_not_registered", message, fields={"worker": [message]})
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -350,7 +661,7 @@ def application_decide(*, actor, application_id: int, selected: bool, notes: str
     if application.status != ApplicationStatus.APPLIED:
         _refuse("application_decided", _("This application has already been decided."))
     application.status = ApplicationStatus.SELECTED if selected else ApplicationStatus.REJECTED
-    application.selection_notes, application.decided_on = notes, timezone.localdate()
+    application.selection_notes, application.decided_on = notes, clock.today()
     application.save(update_fields=["status", "selection_notes", "decided_on", "updated_at"])
     placed = list(application.worker.placements.filter(application_id=application.pk).values_list("pk", flat=True))
     request_recheck(worker=application.worker_id, placement=placed)

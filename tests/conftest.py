@@ -160,6 +160,16 @@ def reference_data(transactional_db):
     call_command("load_reference_data", verbosity=0)
 
 
+@pytest.fixture
+def english(client):
+    """Pages in English for this test's ``client``, as a person gets them: by choosing English
+    with the language switcher (its cookie). Accept-Language does not switch pages, only the API."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
 # --- The placement lifecycle, built through the services (tests/placement/journey.py) -----
 # Agency A's staff do the company's writes; the ministry official stands for the mission
 # abroad and the permit office.
@@ -227,6 +237,9 @@ def media_root(settings, tmp_path):
     """Uploaded files go to a temporary directory."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path), "base_url": None}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path), "base_url": None},
+        },
     }
     return tmp_path

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agencies.models import Agency
@@ -23,10 +24,10 @@ from placement import services
 from placement.choices import DocumentKind, ReturnReason, Stage
 from placement.models import Document, EmbarkationPoint, Placement
 from recruitment import services as recruitment
-from recruitment.choices import JobOrderStatus, TrainingKind, TrainingResult
+from recruitment.choices import JobOrderDocumentKind, JobOrderStatus, TrainingKind, TrainingResult
 from recruitment.models import Application, Enrolment, JobOrder, Occupation, Worker
 from tests.factories import TrainingProviderFactory
-from villages.models import Regency, Village
+from villages.models import Village
 
 TANJUNG_LUAR = "52.03.01.2001"  # a village of Keruak district, Lombok Timur (NTB)
 KERUAK = "520301"  # that district as the first six digits of a NIK
@@ -73,6 +74,22 @@ def license_agency(agency: Agency) -> Agency:
     return agency
 
 
+def pdf(name: str = "scan.pdf") -> SimpleUploadedFile:
+    """A small PDF, as a company's scanner produces it."""
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% scanned page\n", content_type="application/pdf")
+
+
+def attach_demand_letter(company, job_order_id: int) -> None:
+    """The employer's demand letter, which the mission needs before a job order can be submitted."""
+    recruitment.job_order_document_add(
+        actor=company,
+        job_order_id=job_order_id,
+        kind=JobOrderDocumentKind.DEMAND_LETTER,
+        number=f"DL/{job_order_id:05d}/2026",
+        file=pdf("demand-letter.pdf"),
+    )
+
+
 def job_order(
     *,
     company,
@@ -83,11 +100,13 @@ def job_order(
     quota: int = 10,
     regions: tuple[str, ...] = ("52.03",),
     status: str = JobOrderStatus.PUBLISHED,
+    issuer=None,
     **fields,
 ) -> JobOrder:
     """A job order taken as far as `status` (draft, submitted, verified or published).
 
-    Verified and published ones also get a SIP2MI permit for `regions`.
+    Verified and published ones also get a SIP2MI permit for `regions`: the company applies
+    for it, `issuer` (the ministry or a province; `mission` unless told) issues it.
     """
     today = timezone.localdate()
     draft = recruitment.job_order_create(
@@ -103,6 +122,8 @@ def job_order(
         valid_until=today + timedelta(days=365),
         **fields,
     )
+    if status != JobOrderStatus.DRAFT:
+        attach_demand_letter(company, draft.pk)
     steps = [
         (JobOrderStatus.SUBMITTED, lambda: recruitment.job_order_submit(actor=company, job_order_id=draft.pk)),
         (
@@ -119,16 +140,16 @@ def job_order(
     wanted = [JobOrderStatus.DRAFT] + [step for step, _ in steps]
     for step, call in steps[: wanted.index(status)]:
         call()
-        if step == JobOrderStatus.VERIFIED:
-            recruitment.permit_issue(
-                actor=mission,
-                job_order=JobOrder.objects.get(pk=draft.pk),
-                number=f"SIP2MI/{draft.pk:05d}/2026",
+        if step == JobOrderStatus.VERIFIED:  # the company applies for the permit, the permit office issues it
+            permit = recruitment.permit_apply(
+                actor=company,
+                job_order_id=draft.pk,
                 quota=quota,
                 valid_from=today - timedelta(days=20),
                 valid_until=today + timedelta(days=365),
-                regions=list(Regency.objects.filter(code__in=regions)),
+                regions=list(regions),
             )
+            recruitment.permit_issue(actor=issuer or mission, permit_id=permit.pk, number=f"SIP2MI/{draft.pk:05d}/2026")
     return JobOrder.objects.select_related("agency", "country", "employer", "occupation").get(pk=draft.pk)
 
 
@@ -161,6 +182,7 @@ def register_worker(
         next_of_kin_relation="ibu",
         family_consent_on=today - timedelta(days=45) if consent else None,
         agency=agency,
+        consent_on=today - timedelta(days=40) if agency else None,  # the candidate's consent to the company
     )
 
 

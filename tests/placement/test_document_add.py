@@ -15,7 +15,8 @@ FIVE_MB = 5 * 1024 * 1024
 
 
 def stored_files(root):
-    return [path for path in root.rglob("*") if path.is_file()]
+    """The placement documents' files (the job order's demand letter lies elsewhere, under job-orders/)."""
+    return [path for path in (root / "documents").rglob("*") if path.is_file()]
 
 
 def assert_nothing_recorded(journey, media_root):

@@ -16,7 +16,6 @@ from recruitment.models import Application, JobOrder, Occupation, RecruitmentPer
 from tests.factories import EmployerFactory, MoratoriumFactory
 from tests.placement import journey as build
 from tests.placement.journey import refused, register_worker
-from villages.models import Regency
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
 
@@ -156,6 +155,7 @@ def test_a_blacklisted_employer_gets_no_job_order(agency_a_staff, licensed_agenc
 @pytest.fixture
 def submitted(agency_a_staff, licensed_agency, malaysian_factory):
     job_order = draft(agency_a_staff, licensed_agency, malaysian_factory)
+    build.attach_demand_letter(agency_a_staff, job_order.pk)
     return services.job_order_submit(actor=agency_a_staff, job_order_id=job_order.pk)
 
 
@@ -167,6 +167,10 @@ def test_the_mission_verifies_and_the_company_publishes(agency_a_staff, ministry
         verified_on=timezone.localdate(),
     )
     assert (verified.status, verified.mission_reference) == (JobOrderStatus.VERIFIED, "KBRI-KL/2026/77")
+    # Published only under a recruitment permit the company applied for and the ministry issued.
+    applied = permit(agency_a_staff, submitted)
+    assert refused(services.job_order_publish, actor=agency_a_staff, job_order_id=submitted.pk).code == "permit_missing"
+    services.permit_issue(actor=ministry_official, permit_id=applied.pk, number="SIP2MI/LOTIM/001")
 
     published = services.job_order_publish(actor=agency_a_staff, job_order_id=submitted.pk)
     assert JobOrder.objects.get(pk=published.pk).status == JobOrderStatus.PUBLISHED
@@ -242,39 +246,40 @@ def test_a_suspended_company_cannot_publish(agency_a_staff, ministry_official, l
 # --- Permits (SIP2MI) ---------------------------------------------------------------------
 
 
-def permit(actor, job_order, *, quota=5, regions=("52.03",), number="SIP2MI/LOTIM/001"):
+def permit(actor, job_order, *, quota=5, regions=("52.03",)):
+    """The company's application for a permit on `job_order`, valid from today for 180 days."""
     today = timezone.localdate()
-    return services.permit_issue(
+    return services.permit_apply(
         actor=actor,
-        job_order=JobOrder.objects.get(pk=job_order.pk),
-        number=number,
+        job_order_id=job_order.pk,
         quota=quota,
         valid_from=today,
         valid_until=today + timedelta(days=180),
-        regions=list(Regency.objects.filter(code__in=regions)),
+        regions=list(regions),
     )
 
 
-def test_a_permit_names_its_regions_and_quota(ministry_official, factory_job_order):
-    issued = permit(ministry_official, factory_job_order, quota=4, regions=("52.03", "52.01"), number=" SIP2MI/9 ")
-    assert issued.number == "SIP2MI/9"
+def test_a_permit_names_its_regions_and_quota(agency_a_staff, ministry_official, factory_job_order):
+    applied = permit(agency_a_staff, factory_job_order, quota=4, regions=("52.03", "52.01"))
+    issued = services.permit_issue(actor=ministry_official, permit_id=applied.pk, number=" SIP2MI/9 ")
+    assert (issued.number, issued.status, issued.decided_by) == ("SIP2MI/9", "issued", ministry_official)
     assert set(issued.regions.values_list("code", flat=True)) == {"52.03", "52.01"}
 
 
-def test_no_permit_for_a_job_order_the_mission_has_not_verified(ministry_official, submitted):
-    error = refused(permit, ministry_official, submitted)
+def test_no_permit_for_a_job_order_the_mission_has_not_verified(agency_a_staff, submitted):
+    error = refused(permit, agency_a_staff, submitted)
     assert (error.code, str(error)) == (
         "job_order_unverified",
-        "A permit can only be issued for a job order verified by the mission.",
+        "A permit can only be applied for on a job order verified by the mission.",
     )
     assert not RecruitmentPermit.objects.exists()
 
 
-def test_a_permit_needs_a_region_and_a_quota_within_the_job_order(ministry_official, factory_job_order):
+def test_a_permit_needs_a_region_and_a_quota_within_the_job_order(agency_a_staff, factory_job_order):
     before = RecruitmentPermit.objects.count()
-    error = refused(permit, ministry_official, factory_job_order, regions=())
+    error = refused(permit, agency_a_staff, factory_job_order, regions=())
     assert (error.code, str(error)) == ("regions_missing", "Name at least one recruitment region.")
-    error = refused(permit, ministry_official, factory_job_order, quota=factory_job_order.quota + 1)
+    error = refused(permit, agency_a_staff, factory_job_order, quota=factory_job_order.quota + 1)
     assert (error.code, str(error)) == ("permit_quota", "The permit's quota cannot exceed the job order's positions.")
     assert RecruitmentPermit.objects.count() == before
 
