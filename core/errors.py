@@ -9,7 +9,18 @@ class DomainError(Exception):
     ``code`` is stable for machines; ``message`` is translated for people;
     ``fields`` maps a field name to its own messages when the fault is in input;
     ``missing`` lists what a refused transition still needs.
+
+    Two kinds of refusal, told apart by ``invalid_input`` (the API answers 400 or 409):
+
+    - malformed input (``invalid_input=True``, or :class:`InvalidInput`): a value that cannot be
+      right whatever the records say (a bad format, a required value missing, a negative amount,
+      dates out of order within the request, an unknown kind, a date in the future);
+    - a rule that refuses given the state of the records (the default): the quota is full, the
+      stage is out of order, the occupation is zero-cost, a moratorium applies, the licence is
+      inactive... whether or not the refusal names fields.
     """
+
+    invalid_input = False
 
     def __init__(
         self,
@@ -18,12 +29,21 @@ class DomainError(Exception):
         *,
         fields: dict[str, list] | None = None,
         missing: list | None = None,
+        invalid_input: bool | None = None,
     ):
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.fields = fields or {}
         self.missing = missing or []
+        if invalid_input is not None:
+            self.invalid_input = invalid_input
 
     def __str__(self) -> str:
         return str(self.message)
+
+
+class InvalidInput(DomainError):
+    """Malformed input: wrong whatever the state of the records (the API answers 400)."""
+
+    invalid_input = True

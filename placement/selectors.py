@@ -109,7 +109,8 @@ def describe_event(event) -> str:
             parts.append(_("departure planned for %(day)s") % {"day": _day(data["planned_departure_on"])})
         return "; ".join(parts)
     if kind == EventKind.FEE_RECORDED:
-        return _("Rp %(amount)s") % {"amount": _amount(data.get("amount_idr"))}
+        amount = _("Rp %(amount)s") % {"amount": _amount(data.get("amount_idr"))}
+        return _("%(amount)s, found by an official") % {"amount": amount} if data.get("finding") else amount
     if kind == EventKind.DEPARTED:
         return _("on %(day)s from %(point)s, %(flight)s") % {
             "day": _day(data.get("departed_on")),

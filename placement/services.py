@@ -5,16 +5,24 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core import clock
+from core.errors import DomainError, InvalidInput
 from core.events import record_event
 from core.files import sniff_upload
-from core.permissions import may_act_for_company, may_record_placement_step
+from core.permissions import (
+    is_mission_officer,
+    is_official,
+    may_act_for_company,
+    may_record_arrival,
+    may_record_placement_step,
+)
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
 
@@ -25,6 +33,11 @@ from .requirements import ADULT_AGE, age_on, job_order_problems, missing_for, mi
 
 def _refuse(code: str, message: str, missing: list[str] | None = None):
     raise DomainError(code, message, missing=missing or [])
+
+
+def _invalid(code: str, field: str, message: str):
+    """Malformed input (the API's 400), on the field it concerns."""
+    raise InvalidInput(code, message, fields={field: [message]})
 
 
 def _listing(items: list[str]) -> str:
@@ -83,7 +96,7 @@ def placement_create(*, actor, application: Application) -> Placement:
     if not may_act_for_company(actor, job_order.agency_id):
         _refuse("forbidden", _("Only the company's own staff or the ministry may do this for the company."))
     worker = Worker.objects.select_for_update().get(pk=application.worker_id)
-    today = timezone.localdate()
+    today = clock.today()
     problems = job_order_problems(job_order, on=today)
     if problems:
         _refuse(
@@ -120,7 +133,7 @@ def placement_create(*, actor, application: Application) -> Placement:
                 application=application,
                 agency=job_order.agency,
                 stage=Stage.REGISTERED,
-                stage_changed_at=timezone.now(),
+                stage_changed_at=clock.now(),
             )
     except IntegrityError:  # the database's own guard (unique active placement, one per application)
         _refuse("worker_already_placed", _("This worker is already in another active placement."))
@@ -150,7 +163,7 @@ def placement_advance(*, actor, placement_id: int, to_stage: int, reason: str = 
         )
     from_stage = placement.stage
     placement.stage = to_stage
-    placement.stage_changed_at = timezone.now()
+    placement.stage_changed_at = clock.now()
     _touch(placement, "stage", "stage_changed_at")
     _event(placement, actor=actor, kind=EventKind.ADVANCED, from_stage=from_stage, to_stage=to_stage, reason=reason)
     return placement
@@ -280,14 +293,55 @@ def document_verify(*, actor, document_id: int) -> Document:
     return document
 
 
+def _fee_total(placement: Placement) -> Decimal:
+    """What the worker bears so far, as EXCESSIVE_FEES counts it: the agreement's costs and every fee paid."""
+    paid = placement.fees.aggregate(total=Sum("amount_idr"))["total"] or Decimal(0)
+    return (placement.agreement_worker_costs or Decimal(0)) + paid
+
+
 @transaction.atomic
 def fee_record(
-    *, actor, placement_id: int, amount_idr: Decimal, description: str, paid_on: date, paid_to: str = ""
+    *,
+    actor,
+    placement_id: int,
+    amount_idr: Decimal,
+    description: str,
+    paid_on: date,
+    paid_to: str = "",
+    source: str = "",
 ) -> Fee:
-    """Record money the worker paid. Never refused: an illegal fee is evidence, not an error."""
+    """Record money the worker paid.
+
+    The company records what it charged, and is refused a charge the rules forbid (any fee on a
+    zero-cost occupation, fees above the destination country's cap). An official records a fee
+    they found (``source``: e.g. a complaint): that is evidence, never refused for being illegal;
+    the red-flag rules (ZERO_COST_CHARGED, EXCESSIVE_FEES) take it up when the write commits.
+    """
     placement = _locked(placement_id, actor=actor)
-    if amount_idr <= 0:
-        _refuse("invalid_amount", _("The amount must be positive."))
+    finding = is_official(actor)
+    description, paid_to, source = description.strip(), paid_to.strip(), source.strip()
+    if amount_idr is None or amount_idr <= 0:
+        _invalid("invalid_amount", "amount_idr", _("The amount must be positive."))
+    if not description:
+        _invalid("description_missing", "description", _("Say what the fee was for."))
+    if paid_on > clock.today():
+        _invalid("date_in_future", "paid_on", _("The payment date cannot be in the future."))
+    if not finding:
+        occupation = placement.job_order.occupation
+        country = placement.job_order.country
+        if occupation.zero_cost:
+            message = _("%(occupation)s is a zero-cost occupation: the worker may not be charged any fee.") % {
+                "occupation": occupation.name
+            }
+            raise DomainError("zero_cost_occupation", message, fields={"amount_idr": [message]})
+        cap = country.worker_cost_cap_idr
+        if cap is not None and _fee_total(placement) + amount_idr > cap:
+            message = _("The worker would bear Rp %(total)s in all, above the cap of Rp %(cap)s for %(country)s.") % {
+                "total": intcomma(_fee_total(placement) + amount_idr),
+                "cap": intcomma(cap),
+                "country": country.name,
+            }
+            raise DomainError("fees_above_cap", message, fields={"amount_idr": [message]})
     fee = Fee.objects.create(
         placement=placement,
         amount_idr=amount_idr,
@@ -297,7 +351,11 @@ def fee_record(
         recorded_by=actor,
     )
     _touch(placement)
-    _event(placement, actor=actor, kind=EventKind.FEE_RECORDED, fee_id=fee.pk, amount_idr=str(amount_idr))
+    data = {"fee_id": fee.pk, "amount_idr": str(amount_idr), "paid_on": paid_on.isoformat()}
+    if finding:
+        data["finding"] = True
+        data["source"] = source
+    _event(placement, actor=actor, kind=EventKind.FEE_RECORDED, reason=source, **data)
     return fee
 
 
@@ -318,7 +376,7 @@ def placement_depart(
         _refuse(
             "departure_refused", _("Departure cannot be recorded: %(why)s.") % {"why": _listing(problems)}, problems
         )
-    placement.stage, placement.stage_changed_at = Stage.DEPARTED, timezone.now()
+    placement.stage, placement.stage_changed_at = Stage.DEPARTED, clock.now()
     placement.departed_on, placement.embarkation_point, placement.flight = (
         departed_on,
         embarkation_point,
@@ -333,19 +391,66 @@ def placement_depart(
 
 
 @transaction.atomic
+def _locked_abroad(placement_id: int, *, actor) -> Placement:
+    """The placement, locked, once the actor may record its arrival: its company, an official, or
+    the mission answering for its destination country."""
+    placement = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("worker", "job_order__country", "job_order__agency", "application")
+        .get(pk=placement_id)
+    )
+    if not may_record_arrival(actor, placement.agency_id, placement.job_order.country_id):
+        _refuse(
+            "forbidden",
+            _("Only the placement's company, an official or the mission in %(country)s may record this.")
+            % {"country": placement.job_order.country.name},
+        )
+    return placement
+
+
+def _confirm_arrival(placement: Placement, *, actor) -> None:
+    placement.arrival_confirmed_at, placement.arrival_confirmed_by = clock.now(), actor
+    _touch(placement, "arrival_confirmed_at", "arrival_confirmed_by")
+    _event(placement, actor=actor, kind=EventKind.ARRIVAL_CONFIRMED, arrived_on=placement.arrived_on.isoformat())
+
+
+@transaction.atomic
 def placement_arrive(*, actor, placement_id: int, arrived_on: date, reported_on: date) -> Placement:
-    placement = _locked(placement_id, actor=actor)
+    """The worker arrived and reported to the mission (lapor diri). Recorded by the mission itself,
+    the arrival is confirmed at once; recorded by the company or an official, the mission confirms it."""
+    placement = _locked_abroad(placement_id, actor=actor)
     if placement.stage != Stage.DEPARTED:
         _refuse("stage_out_of_order", _("Only a departed placement can arrive."))
+    today = clock.today()
+    if arrived_on > today:
+        _invalid("date_in_future", "arrived_on", _("The arrival cannot be dated in the future."))
+    if reported_on > today:
+        _invalid("date_in_future", "reported_on", _("The arrival report cannot be dated in the future."))
     if arrived_on < placement.departed_on or reported_on < arrived_on:
         _refuse("dates_out_of_order", _("Arrival must follow departure, and the report must follow arrival."))
-    placement.stage, placement.stage_changed_at = Stage.WORKING, timezone.now()
+    placement.stage, placement.stage_changed_at = Stage.WORKING, clock.now()
     placement.arrived_on, placement.arrival_reported_on = arrived_on, reported_on
     _touch(placement, "stage", "stage_changed_at", "arrived_on", "arrival_reported_on")
     _event(
         placement, actor=actor, kind=EventKind.ARRIVED, from_stage=Stage.DEPARTED, to_stage=Stage.WORKING,
         arrived_on=arrived_on.isoformat(), reported_on=reported_on.isoformat(),
     )  # fmt: skip
+    if is_mission_officer(actor):
+        _confirm_arrival(placement, actor=actor)
+    return placement
+
+
+@transaction.atomic
+def placement_confirm_arrival(*, actor, placement_id: int) -> Placement:
+    """The mission of the destination country confirms an arrival the company or an official recorded."""
+    placement = _locked_abroad(placement_id, actor=actor)
+    if not is_mission_officer(actor):
+        _refuse("forbidden", _("Only the mission in the destination country confirms an arrival."))
+    if placement.stage != Stage.WORKING or placement.arrived_on is None:
+        _refuse("stage_out_of_order", _("Only an arrival that has been recorded can be confirmed."))
+    if placement.arrival_confirmed_at is not None:
+        _refuse("arrival_already_confirmed", _("The mission has already confirmed this arrival."))
+    _confirm_arrival(placement, actor=actor)
     return placement
 
 
@@ -361,7 +466,7 @@ def placement_return(*, actor, placement_id: int, returned_on: date, reason: str
     if placement.arrived_on and returned_on < placement.arrived_on:
         _refuse("dates_out_of_order", _("The return cannot be before the arrival."))
     from_stage = placement.stage
-    placement.stage, placement.stage_changed_at = Stage.RETURNED, timezone.now()
+    placement.stage, placement.stage_changed_at = Stage.RETURNED, clock.now()
     placement.returned_on, placement.return_reason = returned_on, reason
     _touch(placement, "stage", "stage_changed_at", "returned_on", "return_reason")
     _event(
@@ -378,7 +483,7 @@ def placement_cancel(*, actor, placement_id: int, reason: str) -> Placement:
         _refuse("reason_required", _("A reason is required to cancel a placement."))
     _require_before_departure(placement)
     from_stage = placement.stage
-    placement.stage, placement.stage_changed_at, placement.cancellation_reason = Stage.CANCELLED, timezone.now(), reason
+    placement.stage, placement.stage_changed_at, placement.cancellation_reason = Stage.CANCELLED, clock.now(), reason
     _touch(placement, "stage", "stage_changed_at", "cancellation_reason")
     _event(
         placement, actor=actor, kind=EventKind.CANCELLED, from_stage=from_stage, to_stage=Stage.CANCELLED, reason=reason

@@ -23,6 +23,14 @@ urlpatterns = [
     path("perusahaan/<int:pk>/pulihkan/", companies.agency_reinstate_view, name="agency_reinstate"),
     # --- missions abroad: verification queue, verify/reject, arrival reports ---
     # --- recruitment permits (SIP2MI): apply, queue, issue/refuse/revoke, publish ---
+    path("rekrutmen/lowongan/<int:pk>/izin/ajukan/", permits.permit_apply, name="permit_apply"),
+    path("rekrutmen/lowongan/<int:pk>/terbitkan/", permits.job_order_publish, name="job_order_publish"),
+    path("izin-rekrutmen/", permits.permit_queue, name="permit_queue"),
+    path("izin-rekrutmen/<int:pk>/terbitkan/", permits.permit_issue, name="permit_issue"),
+    path("izin-rekrutmen/<int:pk>/tolak/", permits.permit_refuse, name="permit_refuse"),
+    path("izin-rekrutmen/<int:pk>/cabut/", permits.permit_revoke, name="permit_revoke"),
     # --- national registry: register a person ---
+    path("rekrutmen/pekerja/daftar/", registry.worker_register_view, name="worker_register"),
     # --- fees ---
+    path("penempatan/<int:pk>/biaya/", placements.placement_fee_add, name="placement_fee_add"),
 ]

@@ -87,8 +87,8 @@ def test_cancelling_a_job_order_with_placements_on_it_flags_it_unverified_at_onc
     assert not ScanRun.objects.exists()
 
 
-def test_a_fee_on_a_zero_cost_placement_is_flagged_at_once(
-    rechecks_on, agency_a_staff, ministry_official, licensed_agency, lombok_worker
+def test_a_fee_found_on_a_zero_cost_placement_is_flagged_at_once(
+    rechecks_on, agency_a_staff, ministry_official, lotim_regency_official, licensed_agency, lombok_worker
 ):
     family = EmployerFactory(name="Keluarga Tan Ah Kow", sector="informal")
     housekeeping = build.job_order(
@@ -100,8 +100,8 @@ def test_a_fee_on_a_zero_cost_placement_is_flagged_at_once(
 
     with rechecks_on():
         placement_services.fee_record(
-            actor=agency_a_staff, placement_id=trip.pk, amount_idr=Decimal("3000000"),
-            description="Biaya medical diminta sponsor", paid_on=TODAY,
+            actor=lotim_regency_official, placement_id=trip.pk, amount_idr=Decimal("3000000"),
+            description="Biaya medical diminta sponsor", paid_on=TODAY, source="Temuan pengaduan",
         )  # fmt: skip
 
     flag = open_flags("ZERO_COST_CHARGED", "placement", trip.pk).get()

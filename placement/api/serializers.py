@@ -8,7 +8,7 @@ from core.api.fields import ScopedPrimaryKeyRelatedField
 from recruitment.models import Application
 
 from ..choices import ADVANCEABLE_STAGES, DocumentKind, ReturnReason, Stage
-from ..models import Document, EmbarkationPoint, Placement, PlacementEvent
+from ..models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 
 STAGE_LABELS = dict(Stage.choices)
 
@@ -165,6 +165,22 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     def get_has_file(self, document) -> bool:
         return bool(document.file)
+
+
+class FeeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Fee
+        fields = ["id", "placement", "amount_idr", "description", "paid_on", "paid_to"]
+        read_only_fields = fields
+
+
+class FeeInputSerializer(serializers.Serializer):
+    amount_idr = serializers.DecimalField(
+        max_digits=14, decimal_places=0, min_value=1, help_text=_("What the worker paid, in rupiah.")
+    )
+    description = serializers.CharField(max_length=200, help_text=_("What the fee was for."))
+    paid_on = serializers.DateField(help_text=_("When the worker paid (not in the future)."))
+    paid_to = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
 
 
 class EventSerializer(serializers.ModelSerializer):

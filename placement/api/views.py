@@ -56,6 +56,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
         "contract": s.ContractSerializer,
         "departure_plan": s.DeparturePlanSerializer,
         "documents": s.DocumentUploadSerializer,
+        "fees": s.FeeInputSerializer,
         "depart": s.DepartSerializer,
         "arrive": s.ArriveSerializer,
         "return_home": s.ReturnSerializer,
@@ -156,6 +157,28 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
             _lock_if_match(request, placement.pk)
             document = services.document_add(actor=request.user, placement_id=placement.pk, **data)
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["get"], request=None, responses=s.FeeSerializer(many=True), summary="List fees")
+    @extend_schema(
+        methods=["post"],
+        request=s.FeeInputSerializer,
+        responses={201: s.FeeSerializer},
+        summary="Record a fee the worker paid",
+        description=(
+            "Refused with 409 on a zero-cost occupation (`zero_cost_occupation`) and when the worker's costs "
+            "(the agreement's plus every fee) would exceed the destination country's cap (`fees_above_cap`)."
+        ),
+    )
+    @action(detail=True, methods=["get", "post"])
+    def fees(self, request, pk=None):
+        placement = self.get_object()
+        if request.method == "GET":
+            return Response(s.FeeSerializer(placement.fees.order_by("paid_on", "id"), many=True).data)
+        data = self.parsed(request)
+        with transaction.atomic():
+            _lock_if_match(request, placement.pk)
+            fee = services.fee_record(actor=request.user, placement_id=placement.pk, **data)
+        return Response(s.FeeSerializer(fee).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=s.EventSerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -1,22 +1,28 @@
 """A placement's page: its progress, documents, fees, timeline and red flags."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core import permissions
+from core.errors import DomainError
+from core.forms import form_add_refusal
 from oversight.selectors import flags_on
 from placement.choices import EventKind, Stage
+from placement.forms import FeeForm
 from placement.models import Placement
 from placement.selectors import describe_event, next_stage_requirements, stage_steps
+from placement.services import fee_record
 from portal.selectors import TimelineEntry
 from recruitment.models import Worker
 
 
-@login_required
-def placement_detail(request, pk: int):
-    """A placement's progress, what the next stage lacks, its documents, fees, events and red flags."""
-    user = request.user
-    placement = get_object_or_404(
+def _visible_placement(user, pk: int) -> Placement:
+    return get_object_or_404(
         Placement.objects.visible_to(user)
         .select_related(
             "worker__village",
@@ -31,6 +37,16 @@ def placement_detail(request, pk: int):
         .prefetch_related("documents"),
         pk=pk,
     )
+
+
+@login_required
+def placement_detail(request, pk: int):
+    """A placement's progress, what the next stage lacks, its documents, fees, events and red flags."""
+    return _render_detail(request, _visible_placement(request.user, pk))
+
+
+def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = None):
+    user = request.user
     events = list(placement.events.select_related("actor").order_by("at", "id"))
     cancelled_at = next((e.from_stage for e in reversed(events) if e.kind == EventKind.CANCELLED), None)
     next_stage, missing = next_stage_requirements(placement)
@@ -46,6 +62,8 @@ def placement_detail(request, pk: int):
         "documents": sorted(placement.documents.all(), key=lambda d: (d.kind, d.issued_on)),
         "fees": fees,
         "fees_total": sum((fee.amount_idr for fee in fees), 0),
+        "may_record_fee": permissions.may_record_placement_step(user, placement.agency_id),
+        "fee_form": fee_form or FeeForm(finding=permissions.is_official(user)),
         "timeline": [
             TimelineEntry(
                 at=event.at,
@@ -60,3 +78,32 @@ def placement_detail(request, pk: int):
         "is_cancelled": placement.stage == Stage.CANCELLED,
     }
     return render(request, "portal/placement_detail.html", context)
+
+
+@login_required
+@require_POST
+def placement_fee_add(request, pk: int):
+    """Record a fee the worker paid: the company's own record, or an official's finding."""
+    user = request.user
+    placement = _visible_placement(user, pk)
+    if not permissions.may_record_placement_step(user, placement.agency_id):
+        raise PermissionDenied
+    form = FeeForm(request.POST, finding=permissions.is_official(user))
+    if form.is_valid():
+        try:
+            fee_record(
+                actor=user,
+                placement_id=placement.pk,
+                amount_idr=form.cleaned_data["amount_idr"],
+                description=form.cleaned_data["description"],
+                paid_on=form.cleaned_data["paid_on"],
+                paid_to=form.cleaned_data["paid_to"],
+                source=form.cleaned_data.get("source", ""),
+            )
+        except DomainError as error:
+            form_add_refusal(form, error)
+        else:
+            messages.success(request, _("The fee was recorded."))
+            return redirect("portal:placement_detail", pk=placement.pk)
+    messages.error(request, _("The fee was not recorded: correct the form below."))
+    return _render_detail(request, _visible_placement(user, pk), fee_form=form)

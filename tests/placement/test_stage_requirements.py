@@ -258,20 +258,23 @@ def test_costs_cannot_be_negative(journey):
     assert (error.code, str(error)) == ("invalid_amount", "Costs cannot be negative.")
 
 
-def test_a_fee_paid_is_recorded_even_for_a_zero_cost_occupation(housekeeper_journey):
+def test_a_fee_found_by_an_official_is_recorded_even_for_a_zero_cost_occupation(
+    housekeeper_journey, lotim_regency_official
+):
     fee = services.fee_record(
-        actor=housekeeper_journey.actor,
+        actor=lotim_regency_official,
         placement_id=housekeeper_journey.pk,
         amount_idr=Decimal("3000000"),
         description="Biaya medical diminta sponsor",
         paid_on=housekeeper_journey.today,
         paid_to="Pak Sponsor",
+        source="Temuan pengaduan",
     )
     assert housekeeper_journey.placement.fees.get() == fee  # evidence, not an error
 
     error = refused(
         services.fee_record,
-        actor=housekeeper_journey.actor,
+        actor=lotim_regency_official,
         placement_id=housekeeper_journey.pk,
         amount_idr=Decimal("0"),
         description="Nothing",

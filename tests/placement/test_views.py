@@ -215,8 +215,8 @@ def test_officials_see_the_red_flags_and_others_do_not(
     client, lotim_regency_official, agency_a_staff, village_officer, journey
 ):
     services.fee_record(
-        actor=journey.actor, placement_id=journey.pk, amount_idr=Decimal("9000000"), description="Biaya proses",
-        paid_on=timezone.localdate(),
+        actor=lotim_regency_official, placement_id=journey.pk, amount_idr=Decimal("9000000"),
+        description="Biaya proses", paid_on=timezone.localdate(), source="Temuan pengaduan",
     )  # fmt: skip
     full_scan()  # Malaysia's cap is Rp 8,000,000
     client.force_login(lotim_regency_official)
