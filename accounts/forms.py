@@ -1,9 +1,24 @@
 """Forms of the accounts app."""
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from .models import ApiKeyScope
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with our own wording of a failed login.
+
+    Django's message interpolates the username field's name into a translated sentence that
+    already names it ("Masukkan nama pengguna nama pengguna ..."); ours says it once. The same
+    message for an unknown user and a wrong password: it discloses nothing.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("The username or the password is not correct. Capital and small letters count."),
+    }
 
 
 class ApiKeyForm(forms.Form):

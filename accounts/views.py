@@ -13,13 +13,14 @@ from core.forms import form_add_refusal
 from core.permissions import may_manage_api_keys
 
 from .choices import AuditAction
-from .forms import ApiKeyForm
+from .forms import ApiKeyForm, LoginForm
 from .models import ApiKey
 from .services import api_key_create, api_key_revoke, audit_record
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
 

@@ -27,9 +27,7 @@ from placement.requirements import departure_documents
 from tests.factories import UserFactory
 from villages.nik import parse_nik
 
-pytestmark = pytest.mark.django_db
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def flag_on_placement(placement, *, rule: str, status: str) -> Flag:
@@ -50,8 +48,8 @@ def test_the_worker_and_the_company_page_show_the_same_open_flags(client, minist
     flag_on_placement(placement, rule="STALLED", status=FlagStatus.DISMISSED)
     client.force_login(ministry_official)
 
-    worker_page = client.get(reverse("portal:worker_detail", args=[placement.worker_id]), **EN)
-    company_page = client.get(reverse("portal:agency_detail", args=[placement.agency_id]), **EN)
+    worker_page = client.get(reverse("portal:worker_detail", args=[placement.worker_id]))
+    company_page = client.get(reverse("portal:agency_detail", args=[placement.agency_id]))
 
     assert worker_page.status_code == company_page.status_code == 200
     assert [flag.pk for flag in worker_page.context["flags"]] == [open_flag.pk]

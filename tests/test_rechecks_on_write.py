@@ -25,7 +25,7 @@ from siskop2mi.celery import app
 from tests.factories import EmployerFactory, UserFactory
 from tests.placement import journey as build
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english"), pytest.mark.usefixtures("english")]
 
 TODAY = timezone.localdate()
 
@@ -189,7 +189,7 @@ def test_a_refused_transition_writes_no_event(agency_a_staff, ministry_official,
 
 def test_the_job_order_page_shows_its_timeline(client, agency_a_staff, factory_job_order):
     client.force_login(agency_a_staff)
-    html = client.get(reverse("portal:job_order_detail", args=[factory_job_order.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = client.get(reverse("portal:job_order_detail", args=[factory_job_order.pk]))
     html = html.content.decode()
     for title in ("Job order drafted", "Submitted for verification", "Recruitment permit issued", "Published"):
         assert title in html
@@ -231,14 +231,16 @@ def test_a_user_without_a_role_is_refused_everything(
         "verify": lambda: services.job_order_verify(
             actor=nobody, job_order_id=draft.pk, mission_reference="X", verified_on=TODAY
         ),
-        "permit": lambda: services.permit_issue(
+        "permit": lambda: services.permit_apply(
             actor=nobody,
-            job_order=factory_job_order,
-            number="SIP2MI/X",
+            job_order_id=factory_job_order.pk,
             quota=1,
             valid_from=TODAY,
             valid_until=TODAY + timedelta(days=30),
-            regions=[],
+            regions=["52.03"],
+        ),  # fmt: skip
+        "issue": lambda: services.permit_issue(
+            actor=nobody, permit_id=factory_job_order.permits.get().pk, number="SIP2MI/X"
         ),  # fmt: skip
     }
     for name, attempt in attempts.items():
@@ -249,7 +251,7 @@ def test_a_user_without_a_role_is_refused_everything(
 
 
 def test_a_company_cannot_verify_its_own_job_order_nor_issue_its_permit(
-    agency_a_staff, ntb_province_official, lotim_regency_official, licensed_agency, malaysian_factory
+    agency_a_staff, lotim_regency_official, licensed_agency, malaysian_factory
 ):
     draft = a_draft(agency_a_staff, licensed_agency, malaysian_factory)
     services.job_order_submit(actor=agency_a_staff, job_order_id=draft.pk)
@@ -259,20 +261,18 @@ def test_a_company_cannot_verify_its_own_job_order_nor_issue_its_permit(
         "forbidden",
         "Only the ministry records the mission's verification of a job order.",
     )
+    for official in (agency_a_staff, lotim_regency_official):
+        with pytest.raises(DomainError) as refused:
+            services.permit_issue(actor=official, permit_id=0, number="SIP2MI/X")
+        assert (refused.value.code, str(refused.value)) == (
+            "forbidden",
+            "Only the ministry or a province issues recruitment permits.",
+        )
+    # The company may apply for a permit only once the mission has verified the job order.
     with pytest.raises(DomainError) as refused:
-        services.permit_issue(
-            actor=lotim_regency_official, job_order=JobOrder.objects.get(pk=draft.pk), number="SIP2MI/X", quota=1,
-            valid_from=TODAY, valid_until=TODAY + timedelta(days=30), regions=[],
-        )  # fmt: skip
-    assert (refused.value.code, str(refused.value)) == (
-        "forbidden",
-        "Only the ministry or a province issues recruitment permits.",
-    )
-    # A province official may issue permits: refused here only because the job order is not verified yet.
-    with pytest.raises(DomainError) as refused:
-        services.permit_issue(
-            actor=ntb_province_official, job_order=JobOrder.objects.get(pk=draft.pk), number="SIP2MI/X", quota=1,
-            valid_from=TODAY, valid_until=TODAY + timedelta(days=30), regions=[],
+        services.permit_apply(
+            actor=agency_a_staff, job_order_id=draft.pk, quota=1, valid_from=TODAY,
+            valid_until=TODAY + timedelta(days=30), regions=["52.03"],
         )  # fmt: skip
     assert refused.value.code == "job_order_unverified"
 
@@ -327,6 +327,6 @@ def test_each_expired_licence_gets_one_event_and_the_company_page_shows_it(
     assert licence_events(agency_b) == []
 
     client.force_login(ministry_official)
-    html = client.get(reverse("portal:agency_detail", args=[licensed_agency.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = client.get(reverse("portal:agency_detail", args=[licensed_agency.pk]))
     assert "Licence expired" in html.content.decode()
     assert Agency.objects.get(pk=licensed_agency.pk).licence_status == LicenceStatus.EXPIRED

@@ -14,7 +14,7 @@ from placement.models import Placement
 from siskop2mi import paths
 from siskop2mi.demo_data import PLANTED_CASES
 
-pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -72,14 +72,14 @@ def test_two_demo_companies_get_a_working_api_key(seeded, client):
 
 def test_the_dashboard_has_figures_right_away(seeded, client):
     client.force_login(User.objects.get(username="kementerian"))
-    response = client.get("/dasbor/", HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get("/dasbor/")
     assert response.status_code == 200
     assert b"No figures have been computed yet" not in response.content
 
 
 def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client):
     client.force_login(User.objects.get(username="prov.ntb"))
-    response = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("portal:home"))
     assert response.context["placement_count"] > 20
     assert response.context["placement_count"] < Placement.objects.count()  # NTB only, not NTT
     client.force_login(User.objects.get(username="admin"))

@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "siskop2mi.i18n.LocaleMiddleware",  # pages: the switcher's choice or Indonesian; API: Accept-Language
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -231,6 +231,8 @@ OVERSIGHT_RECHECK_ON_WRITE = env_bool("OVERSIGHT_RECHECK_ON_WRITE", True)
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 EXPORT_DIR = os.environ.get("EXPORT_DIR", str(paths.EXPORT_DIR))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+# A departure may be recorded at most this many days after the day it happened (never in the future).
+DEPARTURE_BACKDATE_DAYS = int(os.environ.get("DEPARTURE_BACKDATE_DAYS", "30"))
 # How old the last beat heartbeat may be before /healthz reports beat as down.
 BEAT_HEARTBEAT_MAX_AGE = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE", "180"))
 

@@ -6,7 +6,7 @@ from accounts.choices import AuditAction, Role
 from accounts.models import ApiKey, AuditEntry
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def test_the_administrator_creates_a_key_and_sees_it_once(client, admin_a):
 
 def test_a_key_without_a_name_is_refused_and_nothing_is_created(client, admin_a):
     client.force_login(admin_a)
-    response = client.post("/perusahaan/kunci-api/", {"name": " ", "scope": "read"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post("/perusahaan/kunci-api/", {"name": " ", "scope": "read"})
     assert b"Give the key a name" in response.content
     assert not ApiKey.objects.exists()
 

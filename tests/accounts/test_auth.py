@@ -8,10 +8,8 @@ from tests.factories import TEST_PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-def login(client, username, password=TEST_PASSWORD, language="en"):
-    return client.post(
-        reverse("accounts:login"), {"username": username, "password": password}, HTTP_ACCEPT_LANGUAGE=language
-    )
+def login(client, username, password=TEST_PASSWORD):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password})
 
 
 def test_pages_require_login(client):
@@ -20,21 +18,25 @@ def test_pages_require_login(client):
     assert response.url.startswith(reverse("accounts:login"))
 
 
-def test_login_lands_on_the_role_home_page(client, lotim_regency_official):
+def test_login_lands_on_the_role_home_page(english, lotim_regency_official):
+    client = english
     response = login(client, "kab.lotim")
     assert response.status_code == 302 and response.url == reverse("portal:home")
-    home = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en")
+    home = client.get(reverse("portal:home"))
     assert "Kabupaten Lombok Timur" in home.content.decode()
     assert "Regency official" in home.content.decode()
     assert AuditEntry.objects.filter(action=AuditAction.LOGIN, actor=lotim_regency_official).exists()
 
 
 def test_wrong_password_gets_a_generic_message(client, lotim_regency_official):
-    wrong_password = login(client, "kab.lotim", "bukan-sandinya", language="id")
-    unknown_user = login(client, "tidak.ada", "bukan-sandinya", language="id")
+    wrong_password = login(client, "kab.lotim", "bukan-sandinya")
+    unknown_user = login(client, "tidak.ada", "bukan-sandinya")
     for response in (wrong_password, unknown_user):
         assert response.status_code == 200
-        assert "dan sandi yang benar" in response.content.decode()
+        page = response.content.decode()
+        assert "Nama pengguna atau kata sandi tidak benar." in page
+        # Django's own sentence named the field twice ("Masukkan nama pengguna nama pengguna ...").
+        assert "nama pengguna nama pengguna" not in page.lower()
     # The message is the same whether or not the user exists: nothing is disclosed.
     assert wrong_password.context["form"].errors == unknown_user.context["form"].errors
     failed = AuditEntry.objects.filter(action=AuditAction.LOGIN_FAILED)
@@ -62,12 +64,12 @@ def test_password_change(client, lotim_regency_official):
     assert AuditEntry.objects.filter(action=AuditAction.PASSWORD_CHANGED).count() == 1
 
 
-def test_password_change_refuses_a_wrong_old_password(client, lotim_regency_official):
+def test_password_change_refuses_a_wrong_old_password(english, lotim_regency_official):
+    client = english
     client.force_login(lotim_regency_official)
     response = client.post(
         reverse("accounts:password_change"),
         {"old_password": "salah-sandi", "new_password1": "Sandi-baru-9x", "new_password2": "Sandi-baru-9x"},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
     assert "Your old password was entered incorrectly" in response.content.decode()
@@ -96,11 +98,12 @@ def test_only_system_administrators_reach_the_admin(client, ministry_official, s
     assert client.get("/admin/villages/village/?q=Tanjung+Luar").status_code == 200
 
 
-def test_navigation_follows_the_role(client, agency_a_staff, system_admin):
+def test_navigation_follows_the_role(english, agency_a_staff, system_admin):
+    client = english
     client.force_login(agency_a_staff)
-    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert reverse("portal:area_list") not in page
     assert "/admin/" not in page
     client.force_login(system_admin)
-    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("portal:home")).content.decode()
     assert "/admin/" in page

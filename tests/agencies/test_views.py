@@ -18,13 +18,11 @@ from oversight.models import Flag
 from tests.factories import AgencyFactory, UserFactory
 from tests.placement.journey import license_agency
 
-pytestmark = pytest.mark.django_db
-
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def page(client, name, *args, query=""):
-    response = client.get(reverse(name, args=args) + query, **EN)
+    response = client.get(reverse(name, args=args) + query)
     assert response.status_code == 200
     return response.content.decode()
 
@@ -40,7 +38,7 @@ def flag_on(subject_type, subject_id, *, area="52.03", rule="LICENCE_INACTIVE", 
 
 def suspend(client, agency, reason="Holding workers' passports", **extra):
     data = {"kind": SanctionKind.SUSPENSION, "reason": reason, "starts_on": timezone.localdate().isoformat(), **extra}
-    return client.post(reverse("portal:agency_sanction", args=[agency.pk]), data, **EN)
+    return client.post(reverse("portal:agency_sanction", args=[agency.pk]), data)
 
 
 def messages_of(response):
@@ -185,7 +183,7 @@ def test_province_and_regency_officials_can_only_look(
 def test_revocation_is_final(client, ministry_official, licensed_agency):
     client.force_login(ministry_official)
     data = {"kind": SanctionKind.REVOCATION, "reason": "Trafficking conviction", "starts_on": "2026-01-10"}
-    client.post(reverse("portal:agency_sanction", args=[licensed_agency.pk]), data, **EN)
+    client.post(reverse("portal:agency_sanction", args=[licensed_agency.pk]), data)
     assert Agency.objects.get(pk=licensed_agency.pk).licence_status == LicenceStatus.REVOKED
     html = page(client, "portal:agency_detail", licensed_agency.pk)
     assert "Impose a sanction" not in html and "Reinstate the suspended licence" not in html
@@ -198,7 +196,6 @@ def test_the_ministry_reinstates_a_suspended_licence_and_it_is_recorded(client, 
     response = client.post(
         reverse("portal:agency_reinstate", args=[licensed_agency.pk]),
         {"reason": "Passports returned, verified by BP3MI NTB"},
-        **EN,
     )
     assert "The licence is reinstated." in messages_of(response)
     assert Agency.objects.get(pk=licensed_agency.pk).licence_status == LicenceStatus.ACTIVE
@@ -212,10 +209,10 @@ def test_the_ministry_reinstates_a_suspended_licence_and_it_is_recorded(client, 
 def test_reinstating_needs_a_reason_and_a_suspension(client, ministry_official, licensed_agency):
     client.force_login(ministry_official)
     url = reverse("portal:agency_reinstate", args=[licensed_agency.pk])
-    response = client.post(url, {"reason": "All good"}, **EN)
+    response = client.post(url, {"reason": "All good"})
     assert "Only a suspended licence can be reinstated." in messages_of(response)
     suspend(client, licensed_agency)
-    response = client.post(url, {"reason": " "}, **EN)
+    response = client.post(url, {"reason": " "})
     assert "A reason is required." in response.content.decode()
     assert Agency.objects.get(pk=licensed_agency.pk).licence_status == LicenceStatus.SUSPENDED
     assert not AuditEntry.objects.filter(action=AuditAction.LICENCE_REINSTATED).exists()

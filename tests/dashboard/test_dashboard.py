@@ -25,16 +25,11 @@ from tests.placement import journey as steps
 from villages.models import Village
 from villages.services import village_report_create
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "english")]
 
 URL = reverse("dashboard:dashboard")
 LOTIM, KERUAK, TANJUNG_LUAR, PIJOT = "52.03", "52.03.01", "52.03.01.2001", "52.03.01.2002"
 KUPANG_VILLAGE = "53.01.04.2003"  # Bokonusan, Semau district, Kupang
-
-
-@pytest.fixture(autouse=True)
-def english_pages(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.template.loader import render_to_string
@@ -26,9 +27,8 @@ from tests.placement.journey import register_worker
 from tests.placement.lifecycle import add_document
 from villages.models import Village
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 # A village of Kupang (NTT, 53.01): outside Lombok Timur.
 NTT_VILLAGE = "53.01"
 
@@ -63,7 +63,7 @@ def workers(agency_a_staff, agency_b_staff, agency_a, agency_b):
 
 
 def export(client, kind, fmt="csv", query="", **extra):
-    return client.post(reverse("exports:start", args=[kind]), {"format": fmt, "query": query}, **{**EN, **extra})
+    return client.post(reverse("exports:start", args=[kind]), {"format": fmt, "query": query}, **extra)
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -95,7 +95,8 @@ def test_a_worker_export_has_translated_headers_and_readable_values(client, work
 
 def test_the_headers_follow_the_language_of_the_user(client, workers, lotim_regency_official):
     client.force_login(lotim_regency_official)
-    response = export(client, "workers", HTTP_ACCEPT_LANGUAGE="id")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"  # the language switcher's choice
+    response = export(client, "workers")
     rows = csv_rows(response)
     assert by_name(rows, rows[0][2])["Baiq Rohani"][rows[0][3]] == "Perempuan"
 
@@ -268,7 +269,7 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     assert response.status_code == 302 and response["Location"] == reverse("exports:detail", args=[job.pk])
     assert no_broker == [job.pk] and job.status == ExportStatus.QUEUED and job.language == "en"
 
-    page = client.get(reverse("exports:detail", args=[job.pk]), **EN).content.decode()
+    page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
     assert 'hx-get="{}"'.format(reverse("exports:progress", args=[job.pk])) in page
     assert 'aria-valuenow="0"' in page and "Waiting" in page
     assert "Area of domicile (code): 52" in page and "Sorted by: Full name" in page
@@ -278,11 +279,11 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     assert (job.rows_done, job.rows_total, job.full_numbers) == (2, 2, True)
     assert AuditEntry.objects.get(action=AUDIT_PERSONAL_DATA_EXPORTED).detail["job_id"] == job.pk
 
-    fragment = client.get(reverse("exports:progress", args=[job.pk]), HTTP_HX_REQUEST="true", **EN)
+    fragment = client.get(reverse("exports:progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     assert fragment.status_code == 286  # HTMX stops polling
     assert 'aria-valuenow="100"' in fragment.content.decode()
     assert reverse("exports:download", args=[job.pk]) in fragment.content.decode()
-    page = client.get(reverse("exports:detail", args=[job.pk]), **EN).content.decode()
+    page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
     assert "hx-get" not in page and "Download XLSX" in page
 
     download = client.get(reverse("exports:download", args=[job.pk]))
@@ -291,7 +292,7 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Baiq Rohani", "Lalu Hadi"]
 
-    listing = client.get(reverse("exports:list"), **EN).content.decode()
+    listing = client.get(reverse("exports:list")).content.decode()
     assert reverse("exports:download", args=[job.pk]) in listing
 
 

@@ -14,7 +14,7 @@ from oversight.models import Flag, FlagEvent
 from oversight.rules import RULES_BY_CODE
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 LOTIM_VILLAGE = "52.03.01.2001"  # Tanjung Luar, Lombok Timur (NTB)
 KUPANG_VILLAGE = "53.01.01.2001"  # a village of Kupang (NTT)
@@ -41,7 +41,7 @@ def make_flag(rule="STALLED", *, area=LOTIM_VILLAGE, status=FlagStatus.OPEN, evi
 
 
 def queue(client, query="status=open&status=in_review"):
-    return client.get(f"{reverse('oversight:queue')}?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    return client.get(f"{reverse('oversight:queue')}?{query}")
 
 
 def messages_of(response):
@@ -128,7 +128,7 @@ def test_companies_and_village_officers_have_no_queue(client, agency_a_staff, vi
 def test_the_overview_links_each_rule_to_the_queue(client, lotim_regency_official):
     make_flag("STALLED")
     client.force_login(lotim_regency_official)
-    page = client.get(reverse("oversight:overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("oversight:overview")).content.decode()
     assert f"{reverse('oversight:queue')}?rule=STALLED&amp;status=open" in page
 
 
@@ -139,7 +139,7 @@ def test_a_flag_shows_its_evidence_in_words_and_its_history(client, lotim_regenc
     flag = make_flag("DEPART_INCOMPLETE", evidence={"departed_on": "2026-03-02", "missing": ["bpjs", "work_visa"]})
     FlagEvent.objects.create(flag=flag, at=timezone.now(), to_status=FlagStatus.OPEN, note="found by the nightly scan")
     client.force_login(lotim_regency_official)
-    page = client.get(reverse("oversight:flag_detail", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("oversight:flag_detail", args=[flag.pk])).content.decode()
     assert "Departed with documents missing or expired" in page
     assert "A worker left while a document required for departure was missing" in page  # the rule's explanation
     assert "Departed on" in page and "2 March 2026" in page
@@ -183,7 +183,7 @@ def test_a_regency_official_cannot_open_another_regencys_flag(client, ntt_regenc
 def test_assign_to_me(client, lotim_regency_official):
     flag = make_flag()
     client.force_login(lotim_regency_official)
-    response = client.post(reverse("oversight:flag_assign_me", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(reverse("oversight:flag_assign_me", args=[flag.pk]))
     assert response.status_code == 302
     flag.refresh_from_db()
     assert flag.assigned_to == lotim_regency_official
@@ -198,7 +198,6 @@ def test_confirming_or_dismissing_needs_a_reason_and_changes_nothing_without_one
         response = client.post(
             reverse("oversight:flag_decision", args=[flag.pk]),
             {"to_status": to_status, "reason": "  "},
-            HTTP_ACCEPT_LANGUAGE="en",
         )
         assert "A reason is required." in messages_of(response)
     flag.refresh_from_db()
@@ -220,7 +219,7 @@ def test_confirm_and_dismiss_with_a_reason(client, lotim_regency_official):
     dismissed.refresh_from_db()
     assert confirmed.status == FlagStatus.CONFIRMED and confirmed.assigned_to == lotim_regency_official
     assert dismissed.status == FlagStatus.DISMISSED and dismissed.decision_reason == "Work visa found, scanned late"
-    page = client.get(reverse("oversight:flag_detail", args=[dismissed.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(reverse("oversight:flag_detail", args=[dismissed.pk]))
     assert "Work visa found, scanned late" in page.content.decode()
 
 
@@ -228,7 +227,7 @@ def test_readers_may_look_but_not_decide(client):
     auditor = UserFactory(username="auditor", role=Role.AUDITOR)
     flag = make_flag()
     client.force_login(auditor)
-    page = client.get(reverse("oversight:flag_detail", args=[flag.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    page = client.get(reverse("oversight:flag_detail", args=[flag.pk]))
     assert page.status_code == 200 and "Confirm the flag" not in page.content.decode()
     assert client.post(reverse("oversight:flag_assign_me", args=[flag.pk])).status_code == 403
     assert client.post(reverse("oversight:bulk"), {"flags": [flag.pk], "action": "assign_me"}).status_code == 403
@@ -241,7 +240,6 @@ def bulk(client, flags, action, reason="", querystring="rule=STALLED&status=open
     return client.post(
         reverse("oversight:bulk"),
         {"flags": [flag.pk for flag in flags], "action": action, "reason": reason, "querystring": querystring},
-        HTTP_ACCEPT_LANGUAGE="en",
     )
 
 

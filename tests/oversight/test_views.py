@@ -8,7 +8,7 @@ from oversight.engine import full_scan
 from villages.models import Village
 from villages.services import village_report_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture
@@ -24,10 +24,10 @@ def test_officials_see_the_flags_of_their_jurisdiction(
     client, flagged_lotim, lotim_regency_official, ntt_regency_official
 ):
     client.force_login(lotim_regency_official)
-    page = client.get(reverse("oversight:overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("oversight:overview")).content.decode()
     assert "Seen leaving, never recorded as departed" in page
     client.force_login(ntt_regency_official)
-    page = client.get(reverse("oversight:overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    page = client.get(reverse("oversight:overview")).content.decode()
     assert "No open red flags in your jurisdiction." in page
 
 

@@ -18,10 +18,9 @@ from tests.placement import crowd
 from tests.placement.journey import job_order as new_job_order
 from tests.placement.journey import refused
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PLACEMENTS = reverse("placement:placement_list")
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 # Session, user, COUNT, page (worker, village, company, job order joined), and the country and
 # company selects of the filter form.
@@ -33,7 +32,7 @@ def _rows(response) -> list:
 
 
 def _get(client, url, params=None):
-    response = client.get(url, params or {}, **EN)
+    response = client.get(url, params or {})
     assert response.status_code == 200
     return response
 

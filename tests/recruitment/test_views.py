@@ -10,11 +10,10 @@ from accounts.models import AuditEntry
 from recruitment.selectors import PERSONAL_NUMBER_VIEWED
 from tests.placement import crowd, journey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 WORKERS = reverse("portal:worker_list")
 JOB_ORDERS = reverse("portal:job_order_list")
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 # Session, user, COUNT, page, and the company select of the filter form.
 WORKER_LIST_QUERIES = 5
@@ -27,7 +26,7 @@ def _rows(response) -> list:
 
 
 def _get(client, url, params=None):
-    response = client.get(url, params or {}, **EN)
+    response = client.get(url, params or {})
     assert response.status_code == 200
     return response
 
@@ -149,14 +148,14 @@ def test_an_official_may_reveal_the_nik_and_the_viewing_is_recorded(client, loti
     detail = _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
     assert "Show full NIK" in detail
     url = reverse("portal:worker_nik", args=[lombok_worker.pk])
-    response = client.post(url, **EN)
+    response = client.post(url)
     assert response.status_code == 200
     assert lombok_worker.nik in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
     entry = AuditEntry.objects.get(action=PERSONAL_NUMBER_VIEWED)
     assert entry.actor == lotim_regency_official
     assert entry.detail == {"model": "recruitment.worker", "object_id": lombok_worker.pk, "field": "nik"}
-    fragment = client.post(url, HTTP_HX_REQUEST="true", **EN).content.decode()  # HTMX swaps only the number
+    fragment = client.post(url, HTTP_HX_REQUEST="true").content.decode()  # HTMX swaps only the number
     assert lombok_worker.nik in fragment and "<html" not in fragment
     assert AuditEntry.objects.filter(action=PERSONAL_NUMBER_VIEWED).count() == 2
 
@@ -311,15 +310,15 @@ def test_find_by_nik_opens_the_worker(client, lotim_regency_official, lombok_wor
 
 def test_find_by_nik_outside_the_jurisdiction_reads_as_unknown(client, ntt_regency_official, lombok_worker):
     client.force_login(ntt_regency_official)
-    response = client.post(FIND, {"nik": lombok_worker.nik}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(FIND, {"nik": lombok_worker.nik}, follow=True)
     assert response.redirect_chain[-1][0] == WORKERS
     assert "No worker with this NIK in your jurisdiction." in response.content.decode()
-    unknown = client.post(FIND, {"nik": "5203010101010001"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    unknown = client.post(FIND, {"nik": "5203010101010001"}, follow=True)
     assert "No worker with this NIK in your jurisdiction." in unknown.content.decode()
 
 
 def test_find_by_nik_wants_sixteen_digits_and_a_post(client, lotim_regency_official):
     client.force_login(lotim_regency_official)
-    response = client.post(FIND, {"nik": "5203"}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(FIND, {"nik": "5203"}, follow=True)
     assert "A NIK must be exactly 16 digits." in response.content.decode()
     assert client.get(FIND).status_code == 405

@@ -12,10 +12,9 @@ from tests.placement.journey import TANJUNG_LUAR, nik_for
 from villages.models import Village
 from villages.services import village_report_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PAGE = reverse("portal:area_detail", args=[TANJUNG_LUAR])
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def _report(officer, n: int, **fields):
@@ -33,7 +32,7 @@ def test_the_village_officer_sees_their_people_in_process_and_reports(client, vi
     birth = timezone.localdate() - timedelta(days=30 * 365)
     _report(village_officer, 3, person_name="Inaq Minah", person_nik=nik_for(birth, "F", 9))
     client.force_login(village_officer)
-    response = client.get(PAGE, **EN)
+    response = client.get(PAGE)
     assert response.status_code == 200
     page = response.content.decode()
     assert "People in process (1)" in page
@@ -47,7 +46,7 @@ def test_the_village_officer_sees_their_people_in_process_and_reports(client, vi
 def test_ended_placements_are_not_in_process(client, lotim_regency_official, journey):
     journey.cancel()
     client.force_login(lotim_regency_official)
-    page = client.get(PAGE, **EN).content.decode()
+    page = client.get(PAGE).content.decode()
     assert "People in process (0)" in page
     assert "Nobody from this village is in process." in page
 
@@ -57,11 +56,11 @@ def test_each_section_pages_on_its_own(client, village_officer, agency_a_staff, 
     for n in range(23):
         _report(village_officer, n)
     client.force_login(village_officer)
-    first = client.get(PAGE, {"people_page": 1}, **EN)
+    first = client.get(PAGE, {"people_page": 1})
     assert len(first.context["reports"]["page"].object_list) == 20
     next_link = re.search(r'rel="next" href="([^"]+)"', first.content.decode()).group(1).replace("&amp;", "&")
     assert "reports_page=2" in next_link and "people_page=1" in next_link
-    second = client.get(PAGE + next_link, **EN)
+    second = client.get(PAGE + next_link)
     assert len(second.context["reports"]["page"].object_list) == 3
     assert len(second.context["people"]["page"].object_list) == 3
 
@@ -71,11 +70,11 @@ def test_a_company_sees_only_its_own_people_and_no_reports(
 ):
     _report(village_officer, 1)
     client.force_login(agency_b_staff)
-    page = client.get(PAGE, **EN).content.decode()
+    page = client.get(PAGE).content.decode()
     assert "People in process (0)" in page
     assert "Village reports" not in page
     client.force_login(agency_a_staff)
-    assert "People in process (1)" in client.get(PAGE, **EN).content.decode()
+    assert "People in process (1)" in client.get(PAGE).content.decode()
 
 
 def test_another_regency_cannot_open_the_village(client, ntt_regency_official, journey):
@@ -85,6 +84,6 @@ def test_another_regency_cannot_open_the_village(client, ntt_regency_official, j
 
 def test_higher_areas_do_not_list_people(client, lotim_regency_official, journey):
     client.force_login(lotim_regency_official)
-    response = client.get(reverse("portal:area_detail", args=["52.03.01"]), **EN)
+    response = client.get(reverse("portal:area_detail", args=["52.03.01"]))
     assert "people" not in response.context
     assert "People in process" not in response.content.decode()

@@ -1,0 +1,91 @@
+"""Pages that tell the truth and read well: what a new user noticed, each checked here.
+
+A stray row of column headers above the navigation bar (table headers in <head>), an unstyled
+"403 Forbidden", the interface switching to English because a phone is set to English, a login
+error naming the field twice, filters asking for ids, codes and "ISO 8601".
+"""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+LISTS = ["portal:worker_list", "portal:job_order_list", "placement:placement_list"]
+
+
+def head_of(page: str) -> str:
+    return page.split("<head>", 1)[1].split("</head>", 1)[0]
+
+
+def before_nav(page: str) -> str:
+    """What <body> holds before the navigation bar."""
+    return page.split("<body", 1)[1].split("<nav", 1)[0]
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_list_pages_keep_their_column_headers_in_the_table(client, ministry_official, journey, name):
+    client.force_login(ministry_official)
+    page = client.get(reverse(name)).content.decode()
+    assert "<tbody>" in page and "<tr>" in page.split("<tbody>", 1)[1]  # a row, so the table is drawn
+    head = head_of(page)
+    assert not re.search(r"<(table|thead|tr|th|td|a|div|span)\b", head), head
+    # Nothing but the skip link comes before the navigation bar.
+    assert not re.search(r"<(table|th|tr|h1|div)\b", before_nav(page))
+    # The headers are inside the table, once.
+    table = page.split("<table", 1)[1].split("</table>", 1)[0]
+    assert "<thead><tr>" in table and table.count('scope="col"') >= 5
+    assert page.count('scope="col"') == table.count('scope="col"')
+
+
+def test_company_staff_get_a_styled_page_in_indonesian_when_refused(client, agency_a_staff):
+    client.force_login(agency_a_staff)
+    response = client.get(reverse("portal:agency_list"))  # supervision of companies: officials only
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert 'lang="id"' in page
+    assert "Akses ditolak" in page
+    assert "bootstrap.min.css" in page and '<nav class="navbar' in page  # the portal's frame, not a bare text
+    assert f'href="{reverse("portal:home")}"' in page and "Kembali ke beranda" in page
+    assert "403 Forbidden" not in page
+
+
+def test_the_error_pages_render_without_a_request(client):
+    # Django renders 500.html with no context at all: nothing in it may need one.
+    page = render_to_string("500.html")
+    assert "Kesalahan server" in page and reverse("portal:home") in page
+    assert "Permintaan tidak valid" in render_to_string("400.html")
+
+
+def test_accept_language_does_not_switch_the_pages(client, lotim_regency_official):
+    client.force_login(lotim_regency_official)
+    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert 'lang="id"' in page and "Keluar" in page and "Log out" not in page
+    # The language switcher is what changes it, and it stays chosen.
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("portal:home")})
+    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'lang="en"' in page and "Log out" in page
+    # A cookie naming a language we do not have falls back to Bahasa Indonesia.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "fr"
+    page = client.get(reverse("portal:home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="id"' in page
+
+
+def test_the_login_page_ignores_accept_language_too(client):
+    response = client.post(
+        reverse("accounts:login"), {"username": "nobody", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    page = response.content.decode()
+    assert "Nama pengguna atau kata sandi tidak benar." in page
+    assert page.lower().count("nama pengguna") == 2  # the label and the message, not the message twice
+
+
+def test_the_api_still_follows_accept_language(client):
+    english = client.get("/api/v1/workers/", HTTP_ACCEPT_LANGUAGE="en")
+    indonesian = client.get("/api/v1/workers/")
+    assert english.status_code == indonesian.status_code == 401
+    assert english["Content-Language"] == "en" and indonesian["Content-Language"] == "id"
+    assert english.json()["detail"] != indonesian.json()["detail"]
