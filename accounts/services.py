@@ -32,6 +32,7 @@ def user_create(
     regency=None,
     village=None,
     agency=None,
+    mission=None,
 ) -> User:
     """Create a user; refuses (ValidationError, nothing written) a role without its jurisdiction."""
     user = User(
@@ -43,6 +44,7 @@ def user_create(
         regency=regency,
         village=village,
         agency=agency,
+        mission=mission,
         is_staff=role == Role.SYSTEM_ADMIN,
         is_superuser=role == Role.SYSTEM_ADMIN,
     )
@@ -60,6 +62,7 @@ def role_needs(role: str) -> str | None:
         Role.PROVINCE_OFFICIAL: "province",
         Role.REGENCY_OFFICIAL: "regency",
         Role.VILLAGE_OFFICER: "village",
+        Role.MISSION_OFFICER: "mission",
     }.get(role, "agency" if role in AGENCY_ROLES else None)
 
 

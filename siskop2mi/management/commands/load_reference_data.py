@@ -1,4 +1,4 @@
-"""Load destination countries, occupations, the moratorium and embarkation points.
+"""Load destination countries, occupations, the moratorium, embarkation points and the missions abroad.
 
 Idempotent: existing rows are left as administrators edited them; only missing
 ones are added. Run after import_areas (embarkation points name a regency).
@@ -12,13 +12,13 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from placement.models import EmbarkationPoint
-from recruitment.models import Country, Moratorium, Occupation
+from recruitment.models import Country, Mission, Moratorium, Occupation
 
 REFERENCE_FILE = Path(__file__).resolve().parents[3] / "recruitment" / "data" / "reference.json"
 
 
 class Command(BaseCommand):
-    help = "Load the portal's reference data (countries, occupations, moratorium, embarkation points)."
+    help = "Load the portal's reference data (countries, occupations, moratorium, embarkation points, missions)."
 
     @transaction.atomic
     def handle(self, *args, verbosity: int = 1, **options):
@@ -48,6 +48,11 @@ class Command(BaseCommand):
             _, created = EmbarkationPoint.objects.get_or_create(
                 code=code, defaults={"name": name, "kind": kind, "regency_id": regency, "official": True}
             )
+            added += created
+        for name, kind, city, countries in data["missions"]:
+            mission, created = Mission.objects.get_or_create(name=name, defaults={"kind": kind, "city": city})
+            if created:
+                mission.countries.set(countries)
             added += created
         if verbosity:
             self.stdout.write(f"Reference data: {added} rows added.")
