@@ -21,23 +21,30 @@ from .requirements import job_order_problems, missing_for, missing_for_departure
 LIFECYCLE = [stage for stage in Stage if stage != Stage.CANCELLED]
 
 
-def stage_steps(placement: Placement, *, cancelled_at: int | None = None) -> list[dict]:
-    """Each lifecycle stage with its state: "done", "current", "todo", or "skipped" after a cancellation.
+def stage_steps(placement: Placement, *, events) -> list[dict]:
+    """Each lifecycle stage with its state, read from the placement's ``events``, oldest first.
 
-    ``cancelled_at`` is the stage a cancelled placement was in when it was cancelled.
+    "done": the placement was in that stage (an event took it there or out of it);
+    "current": it is there now; "cancelled": it was cancelled there; "skipped": an earlier
+    stage it never passed through (returned home before reporting its arrival, or recorded
+    as one jump, as an import that starts at a later stage); "todo": not reached yet.
+    A stage is never drawn as done because of its number alone.
     """
-    reached = cancelled_at if placement.stage == Stage.CANCELLED else placement.stage
+    reached = {event.to_stage for event in events} | {event.from_stage for event in events}
+    cancelled = placement.stage == Stage.CANCELLED
+    if cancelled:
+        where = next((e.from_stage for e in reversed(events) if e.kind == EventKind.CANCELLED), None)
+    else:
+        where = placement.stage
     steps = []
     for stage in LIFECYCLE:
-        if reached is not None and stage < reached:
-            state = "done"
-        elif stage == reached:
-            state = "cancelled" if placement.stage == Stage.CANCELLED else "current"
+        if stage == where:
+            state = "cancelled" if cancelled else "done" if stage == Stage.RETURNED else "current"
+        elif where is not None and stage < where:
+            state = "done" if stage in reached else "skipped"
         else:
-            state = "skipped" if placement.stage == Stage.CANCELLED else "todo"
+            state = "todo"
         steps.append({"number": int(stage), "label": stage.label, "state": state})
-    if placement.stage == Stage.RETURNED:
-        steps[-1]["state"] = "done"
     return steps
 
 

@@ -12,7 +12,7 @@ from core import permissions
 from core.errors import DomainError
 from core.forms import form_add_refusal
 from oversight.selectors import flags_on
-from placement.choices import EventKind, Stage
+from placement.choices import Stage
 from placement.forms import FeeForm
 from placement.models import Placement
 from placement.selectors import describe_event, next_stage_requirements, stage_steps
@@ -48,7 +48,6 @@ def placement_detail(request, pk: int):
 def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = None):
     user = request.user
     events = list(placement.events.select_related("actor").order_by("at", "id"))
-    cancelled_at = next((e.from_stage for e in reversed(events) if e.kind == EventKind.CANCELLED), None)
     next_stage, missing = next_stage_requirements(placement)
     fees = list(placement.fees.order_by("paid_on", "id"))
     context = {
@@ -56,7 +55,7 @@ def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = 
         "worker": placement.worker,
         # A company that did not register the worker sees the placement but not the worker's page.
         "worker_visible": Worker.objects.visible_to(user).filter(pk=placement.worker_id).exists(),
-        "steps": stage_steps(placement, cancelled_at=cancelled_at),
+        "steps": stage_steps(placement, events=events),
         "next_stage": next_stage,
         "missing": missing,
         "documents": sorted(placement.documents.all(), key=lambda d: (d.kind, d.issued_on)),

@@ -6,11 +6,15 @@ error naming the field twice, filters asking for ids, codes and "ISO 8601".
 """
 
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+
+from placement.choices import EventKind, Stage
+from placement.selectors import stage_steps
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +93,46 @@ def test_the_api_still_follows_accept_language(client):
     assert english.status_code == indonesian.status_code == 401
     assert english["Content-Language"] == "en" and indonesian["Content-Language"] == "id"
     assert english.json()["detail"] != indonesian.json()["detail"]
+
+
+# --- The stage tracker: a stage is done only if the placement passed through it ------------
+
+
+def _steps(client, journey) -> dict[str, str]:
+    page = client.get(reverse("portal:placement_detail", args=[journey.pk])).content.decode()
+    return dict(
+        (label.strip(), state)
+        for state, label in re.findall(
+            r'data-state="(\w+)"[^>]*>\s*<span class="visually-hidden">[^<]*</span>([^<]+)', page
+        )
+    )
+
+
+def test_a_stage_never_reached_before_returning_is_not_drawn_as_done(english, lotim_regency_official, journey):
+    journey.walk_to(Stage.READY)
+    journey.depart()
+    journey.return_home(on=journey.placement.departed_on)  # back before any arrival report: no "working abroad"
+    english.force_login(lotim_regency_official)
+    steps = _steps(english, journey)
+    assert steps["10. Departed"] == "done" and steps["12. Returned"] == "done"
+    assert steps["11. Working abroad"] == "skipped"
+    assert steps["1. Registered"] == steps["9. Ready (E-PMI issued)"] == "done"
+
+
+def test_a_cancelled_placement_draws_later_stages_as_not_reached(english, lotim_regency_official, journey):
+    journey.walk_to(Stage.SELECTED)
+    journey.cancel()
+    english.force_login(lotim_regency_official)
+    steps = _steps(english, journey)
+    assert steps["1. Registered"] == "done" and steps["2. Selected"] == "cancelled"
+    assert {steps[label] for label in steps if not label.startswith(("1.", "2."))} == {"todo"}
+
+
+def test_stages_recorded_only_as_a_jump_are_skipped_not_done():
+    # An import that starts a placement at the contract stage says nothing of the stages before.
+    placement = SimpleNamespace(stage=Stage.CONTRACT)
+    created = SimpleNamespace(kind=EventKind.CREATED, from_stage=None, to_stage=Stage.CONTRACT)
+    steps = {step["number"]: step["state"] for step in stage_steps(placement, events=[created])}
+    assert steps[Stage.CONTRACT] == "current"
+    assert {steps[s] for s in range(Stage.REGISTERED, Stage.CONTRACT)} == {"skipped"}
+    assert steps[Stage.ORIENTATION] == "todo"
