@@ -119,6 +119,7 @@ WITH jo AS (
     JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = pm.id
     JOIN jo ON jo.id = pm.job_order_id
     CROSS JOIN (VALUES (1, 2), (2, 5)) AS lv(level, width)
+    WHERE pm.status = 'issued'  -- only an issued permit recruits anywhere
 )
 SELECT reach.level, reach.area_code, 'vacancies', m.key, sum(m.value)
 FROM reach

@@ -186,7 +186,8 @@ RULES: list[Rule] = [
           AND NOT EXISTS (
               SELECT 1 FROM recruitment_recruitmentpermit s
               JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = s.id
-              WHERE s.job_order_id = p.job_order_id AND r.regency_id = left(w.village_id, 5))
+              WHERE s.job_order_id = p.job_order_id AND s.status = 'issued'
+                AND r.regency_id = left(w.village_id, 5))
         """,
     ),
     Rule(

@@ -12,7 +12,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from recruitment.choices import VERIFIED_STATUSES, ApplicationStatus, JobOrderStatus, TrainingKind, TrainingResult
+from recruitment.choices import (
+    VERIFIED_STATUSES,
+    ApplicationStatus,
+    JobOrderStatus,
+    PermitStatus,
+    TrainingKind,
+    TrainingResult,
+)
 from recruitment.models import RecruitmentPermit
 from recruitment.selectors import moratorium_applies
 
@@ -36,7 +43,9 @@ def departure_documents(placement: Placement) -> list[str]:
 
 
 def missing_documents(placement: Placement, kinds, on: date) -> list[str]:
-    """For each kind, nothing if a document valid on `on` exists, else why not."""
+    """For each kind, nothing if a document valid on `on` exists with its file, else why not.
+
+    A document recorded without its file (the scan) does not count yet: it is "awaiting file"."""
     by_kind: dict[str, list] = {}
     for document in placement.documents.all():
         by_kind.setdefault(document.kind, []).append(document)
@@ -44,9 +53,12 @@ def missing_documents(placement: Placement, kinds, on: date) -> list[str]:
     for kind in kinds:
         documents = by_kind.get(kind, [])
         label = DocumentKind(kind).label
+        valid = [document for document in documents if document.is_valid_on(on)]
         if not documents:
             missing.append(_("%(document)s is missing") % {"document": label})
-        elif not any(document.is_valid_on(on) for document in documents):
+        elif valid and not any(document.file for document in valid):
+            missing.append(_("%(document)s (awaiting file)") % {"document": label})
+        elif not valid:
             latest = max(documents, key=lambda d: d.expires_on or on)
             if latest.issued_on > on:
                 missing.append(_("%(document)s is not yet valid on %(day)s") % {"document": label, "day": _day(on)})
@@ -79,8 +91,13 @@ def job_order_problems(job_order, *, on: date) -> list[str]:
 
 def permit_covers(placement: Placement, on: date) -> bool:
     regency_code = placement.worker.village_id.rsplit(".", 2)[0]
+    # Only an issued permit binds: one applied for, refused or revoked covers nobody.
     return RecruitmentPermit.objects.filter(
-        job_order_id=placement.job_order_id, valid_from__lte=on, valid_until__gte=on, regions__code=regency_code
+        job_order_id=placement.job_order_id,
+        status=PermitStatus.ISSUED,
+        valid_from__lte=on,
+        valid_until__gte=on,
+        regions__code=regency_code,
     ).exists()
 
 

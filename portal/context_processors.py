@@ -21,6 +21,8 @@ def navigation(request):
     items.append((_("Workers"), reverse("portal:worker_list")))
     items.append((_("Placements"), reverse("placement:placement_list")))
     items.append((_("Job orders"), reverse("portal:job_order_list")))
+    if caps["may_issue_permits"]:
+        items.append((_("Recruitment permits"), reverse("portal:permit_queue")))
     if caps["may_supervise_companies"]:
         items.append((_("Companies"), reverse("portal:agency_list")))
     if caps["may_see_flags"]:

@@ -16,7 +16,7 @@ from core.personal_data import mask_number
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Placement
 from placement.selectors import describe_event
-from recruitment.choices import ApplicationStatus, TrainingResult
+from recruitment.choices import ApplicationStatus, JobOrderEventKind, TrainingResult
 from recruitment.models import Application
 from villages.models import VillageReport
 
@@ -117,10 +117,26 @@ def _job_order_event_detail(event) -> str:
     data = event.data or {}
     if data.get("mission_reference"):
         parts.append(_("reference %(reference)s") % {"reference": data["mission_reference"]})
-    if data.get("number"):
+    if event.kind == JobOrderEventKind.PERMIT_ISSUED:
         parts.append(
             _("permit %(number)s, quota %(quota)s, regions %(regions)s")
-            % {"number": data["number"], "quota": data.get("quota", ""), "regions": ", ".join(data.get("regions", []))}
+            % {
+                "number": data.get("number", ""),
+                "quota": data.get("quota", ""),
+                "regions": ", ".join(data.get("regions", [])),
+            }
+        )
+    elif event.kind == JobOrderEventKind.PERMIT_REVOKED:
+        parts.append(_("permit %(number)s") % {"number": data.get("number", "")})
+    elif event.kind == JobOrderEventKind.PERMIT_APPLIED:  # no number yet
+        parts.append(
+            _("quota %(quota)s, regions %(regions)s, valid %(start)s – %(end)s")
+            % {
+                "quota": data.get("quota", ""),
+                "regions": ", ".join(data.get("regions", [])),
+                "start": data.get("valid_from", ""),
+                "end": data.get("valid_until", ""),
+            }
         )
     if event.reason:
         parts.append(event.reason)
@@ -137,10 +153,34 @@ def job_order_timeline(events) -> list[TimelineEntry]:
     ]
 
 
-def worker_timeline(worker, *, applications, enrolments, placement_events, village_reports) -> list[TimelineEntry]:
-    """Everything that happened to a worker, oldest first: registration, applications, training,
+def worker_timeline(
+    worker, *, applications, enrolments, placement_events, village_reports, registrations=None
+) -> list[TimelineEntry]:
+    """Everything that happened to a person, oldest first, across all their placements the user
+    may see: each registration (the regency counter's, each company's), applications, training,
     each placement's events and what the village reported about them."""
-    entries = [TimelineEntry(at=worker.created_at, title=_("Registered as a candidate"))]
+    if registrations is None:
+        entries = [TimelineEntry(at=worker.created_at, title=_("Registered as a candidate"))]
+    else:
+        entries = [
+            TimelineEntry(
+                at=registration.created_at,
+                title=_("Registered: %(channel)s") % {"channel": registration.get_channel_display()},
+                detail=" · ".join(
+                    filter(
+                        None,
+                        [
+                            registration.agency.name if registration.agency_id else "",
+                            _("consent given on %(day)s") % {"day": registration.consent_on.strftime("%d-%m-%Y")}
+                            if registration.consent_on
+                            else "",
+                        ],
+                    )
+                ),
+                actor=registration.registered_by,
+            )
+            for registration in registrations
+        ]
     for application in applications:
         job = str(application.job_order.occupation)
         entries.append(

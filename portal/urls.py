@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import areas, companies, home, placements, recruitment
+from .views import areas, companies, home, permits, placements, recruitment, registry
 
 app_name = "portal"
 

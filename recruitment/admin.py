@@ -139,9 +139,11 @@ class JobOrderAdmin(ServiceOwnedAdmin):
 
 @admin.register(RecruitmentPermit)
 class RecruitmentPermitAdmin(ServiceOwnedAdmin):
-    """Read-only here: permits are issued through the service."""
+    """Read-only here: companies apply for permits and officials issue, refuse or revoke them
+    through the services (the portal's permit pages and the partner API)."""
 
-    list_display = ("number", "job_order", "quota", "valid_from", "valid_until")
+    list_display = ("__str__", "job_order", "status", "quota", "valid_from", "valid_until", "decided_at")
+    list_filter = ("status",)
     search_fields = ("number",)
     raw_id_fields = ("job_order",)
     filter_horizontal = ("regions",)

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 
-from accounts.choices import AuditAction
-from core.personal_data import may_see_full_nik
+from django.db.models import Exists, OuterRef
 
-from .models import Moratorium
+from accounts.choices import AuditAction
+from core.permissions import may_issue_permits, may_see_full_nik
+
+from .choices import PermitStatus
+from .models import Moratorium, RecruitmentPermit
 
 # The audit trail's action for showing a full personal number (see accounts.AuditEntry).
 PERSONAL_NUMBER_VIEWED = AuditAction.PERSONAL_DATA_VIEWED
 
 
 def can_see_full_nik(user, worker) -> bool:
-    """The house rule (core.personal_data) applied to a worker: officials of the ministry, a
-    province or a regency, and the company that registered the worker. The caller has already
-    checked the worker is visible to the user."""
-    return may_see_full_nik(user, agency_id=worker.agency_id)
+    """The house rule (core.permissions) applied to a person: officials of the ministry, a
+    province or a regency, and a company that has registered the person (with their consent).
+    The caller has already checked the person is visible to the user."""
+    agency_id = getattr(user, "agency_id", None)
+    own_record = agency_id is not None and worker.registrations.filter(agency_id=agency_id).exists()
+    return may_see_full_nik(user, own_record=own_record)
 
 
 def moratorium_applies(country_code: str, sector: str, on: date) -> bool:
@@ -27,3 +32,26 @@ def moratorium_applies(country_code: str, sector: str, on: date) -> bool:
         .exclude(ends_on__lt=on)
         .exists()
     )
+
+
+def may_decide_permit(user, region_codes) -> bool:
+    """Issue, refuse or revoke a permit naming these regencies: the ministry for any, a province
+    only when every one of them lies in the province (a regency code starts with "52." in NTB)."""
+    if not may_issue_permits(user):
+        return False
+    area = user.scope.area_code
+    return not area or all(code.startswith(area + ".") for code in region_codes)
+
+
+def permits_to_decide(user):
+    """Applications for a permit the user may decide, oldest first (none for non-issuers)."""
+    if not may_issue_permits(user):
+        return RecruitmentPermit.objects.none()
+    permits = RecruitmentPermit.objects.visible_to(user).filter(status=PermitStatus.APPLIED)
+    area = user.scope.area_code
+    if area:
+        outside = RecruitmentPermit.regions.through.objects.filter(recruitmentpermit_id=OuterRef("pk")).exclude(
+            regency__code__startswith=area + "."
+        )
+        permits = permits.exclude(Exists(outside))
+    return permits.order_by("applied_at", "id")

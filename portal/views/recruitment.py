@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,14 +19,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.services import audit_record
 from core.listing import list_page
-from core.permissions import may_supervise_companies
+from core.permissions import may_register_people, may_supervise_companies
 from oversight.selectors import flags_on
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Document, Placement, PlacementEvent
 from placement.requirements import age_on
 from portal.selectors import job_order_timeline, quota_by_sex, with_quota_use, worker_timeline
+from portal.views import permits
+from recruitment.choices import PermitStatus
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
-from recruitment.models import Application, Enrolment, JobOrder, Worker
+from recruitment.models import Application, Enrolment, JobOrder, RecruitmentPermit, Registration, Worker
 from recruitment.selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik
 from villages.models import VillageReport
 
@@ -65,24 +67,36 @@ def worker_find_by_nik(request):
 
 @login_required
 def worker_list(request):
-    active_stage = Placement.objects.filter(worker=OuterRef("pk"), stage__in=ACTIVE_STAGES).values("stage")[:1]
+    user = request.user
+    # Only the placements the user may see: a company never learns that another one placed the person.
+    active_stage = (
+        Placement.objects.visible_to(user).filter(worker=OuterRef("pk"), stage__in=ACTIVE_STAGES).values("stage")[:1]
+    )
+    registrations = Registration.objects.visible_to(user).filter(agency__isnull=False).select_related("agency")
     workers = (
-        Worker.objects.visible_to(request.user)
-        .select_related("village", "agency")
+        Worker.objects.visible_to(user)
+        .select_related("village")
         .annotate(active_stage=Subquery(active_stage))
+        .prefetch_related(Prefetch("registrations", queryset=registrations, to_attr="company_registrations"))
     )
     listing = list_page(request, workers, WorkerFilterSet, default_sort="-id")
     for worker in listing.page.object_list:
         worker.active_stage_label = _stage_label(worker.active_stage)
-    return render(request, "portal/worker_list.html", {"listing": listing})
+    return render(request, "portal/worker_list.html", {"listing": listing, "may_register": may_register_people(user)})
 
 
 def _worker_context(request, pk: int) -> dict:
     user = request.user
     today = timezone.localdate()
     worker = get_object_or_404(
-        Worker.objects.visible_to(user).select_related("village__district__regency__province", "agency"), pk=pk
+        Worker.objects.visible_to(user).select_related("village__district__regency__province"), pk=pk
     )
+    # Who registered the person, as far as the user may see: a company only its own registration.
+    registrations = list(
+        Registration.objects.visible_to(user).filter(worker=worker).select_related("agency", "registered_by")
+    )
+    for registration in registrations:
+        registration.company_url = _company_url(user, registration.agency_id)
     placements = list(
         Placement.objects.visible_to(user)
         .filter(worker=worker)
@@ -108,13 +122,18 @@ def _worker_context(request, pk: int) -> dict:
         "can_see_nik": can_see_full_nik(user, worker),
         "age": age_on(worker.birth_date, today),
         "today": today,
-        "company_url": _company_url(user, worker.agency_id),
+        "registrations": registrations,
         "placements": placements,
         "documents": documents,
         "applications": applications,
         "enrolments": enrolments,
         "timeline": worker_timeline(
-            worker, applications=applications, enrolments=enrolments, placement_events=events, village_reports=reports
+            worker,
+            registrations=registrations,
+            applications=applications,
+            enrolments=enrolments,
+            placement_events=events,
+            village_reports=reports,
         ),
         "flags": flags_on(user, {"worker": [worker.pk], "placement": placement_ids}),
     }
@@ -153,7 +172,7 @@ def worker_nik(request, pk: int):
 def job_order_list(request):
     job_orders = with_quota_use(
         JobOrder.objects.visible_to(request.user).select_related("agency", "employer", "country", "occupation")
-    ).prefetch_related("permits")
+    ).prefetch_related(Prefetch("permits", queryset=RecruitmentPermit.objects.filter(status=PermitStatus.ISSUED)))
     listing = list_page(request, job_orders, JobOrderFilterSet, default_sort="-id")
     return render(request, "portal/job_order_list.html", {"listing": listing})
 
@@ -189,7 +208,7 @@ def job_order_detail(request, pk: int):
             (label, applications.get(value, 0)) for value, label in Application._meta.get_field("status").choices
         ],
         "stage_counts": [(stage.label, by_stage[stage.value]) for stage in Stage if by_stage.get(stage.value)],
-        "permits": job_order.permits.prefetch_related("regions").order_by("-valid_until"),
+        **permits.detail_context(user, job_order),  # the "Verification and permit" block
         "page": page,
         "flags": flags_on(user, {"job_order": [job_order.pk]}),
         "timeline": job_order_timeline(job_order.events.select_related("actor").order_by("at", "id")),

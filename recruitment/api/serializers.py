@@ -2,14 +2,26 @@
 each write takes. Writes are parsed here and done by recruitment.services."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agencies.models import Employer, FieldRecruiter
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from villages.models import Village
 
-from ..choices import Education, MaritalStatus, Sex, TrainingKind, TrainingResult
-from ..models import Application, Country, Enrolment, JobOrder, Occupation, TrainingProvider, Worker
+from ..choices import Education, JobOrderDocumentKind, MaritalStatus, Sex, TrainingKind, TrainingResult
+from ..models import (
+    Application,
+    Country,
+    Enrolment,
+    JobOrder,
+    JobOrderDocument,
+    Occupation,
+    RecruitmentPermit,
+    TrainingProvider,
+    Worker,
+)
 
 
 class CountrySerializer(serializers.ModelSerializer):
@@ -60,6 +72,55 @@ class JobOrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JobOrderDocumentSerializer(serializers.ModelSerializer):
+    """A paper attached to a job order for the mission's check (the file itself is not returned)."""
+
+    class Meta:
+        model = JobOrderDocument
+        fields = ["id", "job_order", "kind", "number", "content_type", "size", "created_at"]
+        read_only_fields = fields
+
+
+class JobOrderDocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=JobOrderDocumentKind.choices)
+    number = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
+    file = serializers.FileField(help_text=_("PDF, JPEG or PNG scan, at most 5 MB."))
+
+
+class PermitSerializer(serializers.ModelSerializer):
+    """A recruitment permit (SIP2MI): applied for by the company, then issued (with its number),
+    refused or revoked (with the reason) by the ministry or a province. Only an issued permit binds."""
+
+    class Meta:
+        model = RecruitmentPermit
+        fields = [
+            "id",
+            "job_order",
+            "status",
+            "number",
+            "quota",
+            "valid_from",
+            "valid_until",
+            "regions",
+            "applied_at",
+            "decided_at",
+            "reason",
+        ]
+        read_only_fields = fields
+
+
+class PermitApplySerializer(serializers.Serializer):
+    quota = serializers.IntegerField(min_value=1, max_value=100000)
+    valid_from = serializers.DateField()
+    valid_until = serializers.DateField()
+    regions = serializers.ListField(
+        child=serializers.RegexField(r"^[0-9]{2}\.[0-9]{2}$"),
+        allow_empty=False,
+        max_length=600,
+        help_text=_('Regency codes where the company may recruit, e.g. ["52.03", "52.01"]'),
+    )
+
+
 class JobOrderCreateSerializer(serializers.Serializer):
     employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
     occupation = serializers.PrimaryKeyRelatedField(queryset=Occupation.objects.all())
@@ -75,8 +136,24 @@ class JobOrderCreateSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class RegisteringCompanyField(serializers.Field):
+    """``agency``: the company through which the caller reaches the person (its own registration),
+    never the company that first put them on the national registry."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", _("Your company: you reach a person through your registration of them."))
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, worker):
+        request = self.context.get("request")
+        return getattr(getattr(request, "user", None), "agency_id", None)
+
+
 class WorkerSerializer(serializers.ModelSerializer):
-    """A worker in full (their own company's candidate): the NIK is shown."""
+    """A person your company registered (with their consent): the NIK is shown."""
+
+    agency = RegisteringCompanyField()
 
     class Meta:
         model = Worker
@@ -106,6 +183,7 @@ class WorkerListSerializer(serializers.ModelSerializer):
     """A worker in a list: the NIK masked (search by exact ``nik=`` to find one)."""
 
     nik = serializers.CharField(source="masked_nik", read_only=True)
+    agency = RegisteringCompanyField()
 
     class Meta:
         model = Worker
@@ -129,6 +207,9 @@ class WorkerRegisterSerializer(serializers.Serializer):
     next_of_kin_relation = serializers.CharField(max_length=60, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     family_consent_on = serializers.DateField(required=False, allow_null=True)
+    consent_on = serializers.DateField(
+        help_text=_("The day the candidate consented to your company registering them (not in the future).")
+    )
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

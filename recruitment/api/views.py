@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
 
 from core.api.views import PartnerViewSet
 
@@ -18,18 +20,67 @@ class JobOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerV
     model = JobOrder
     serializer_class = s.JobOrderSerializer
     filterset_class = JobOrderFilterSet
-    input_serializers = {"create": s.JobOrderCreateSerializer}
+    input_serializers = {
+        "create": s.JobOrderCreateSerializer,
+        "permits": s.PermitApplySerializer,
+        "documents": s.JobOrderDocumentUploadSerializer,
+    }
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(request=s.JobOrderCreateSerializer, responses={201: s.JobOrderSerializer})
     def create(self, request):
         job_order = services.job_order_create(actor=request.user, agency=request.user.agency, **self.parsed(request))
         return self.output(job_order, status_code=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        methods=["get"], request=None, responses=s.JobOrderDocumentSerializer(many=True), summary="List documents"
+    )
+    @extend_schema(
+        methods=["post"],
+        request={"multipart/form-data": s.JobOrderDocumentUploadSerializer},
+        responses={201: s.JobOrderDocumentSerializer},
+        summary="Attach a document for the mission (multipart upload)",
+        description="A job order is submitted only with its demand letter (`kind=demand_letter`) attached.",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def documents(self, request, pk=None):
+        job_order = self.get_object()
+        if request.method == "GET":
+            return Response(s.JobOrderDocumentSerializer(job_order.documents.order_by("id"), many=True).data)
+        document = services.job_order_document_add(
+            actor=request.user, job_order_id=job_order.pk, **self.parsed(request)
+        )
+        return Response(s.JobOrderDocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=None, responses=s.JobOrderSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         job_order = self.get_object()
         return self.output(services.job_order_submit(actor=request.user, job_order_id=job_order.pk))
+
+    @extend_schema(
+        methods=["get"], request=None, responses=s.PermitSerializer(many=True), summary="List recruitment permits"
+    )
+    @extend_schema(
+        methods=["post"],
+        request=s.PermitApplySerializer,
+        responses={201: s.PermitSerializer},
+        summary="Apply for a recruitment permit (SIP2MI) on a verified job order",
+    )
+    @action(detail=True, methods=["get", "post"])
+    def permits(self, request, pk=None):
+        job_order = self.get_object()
+        if request.method == "GET":
+            permits = job_order.permits.prefetch_related("regions").order_by("id")
+            return Response(s.PermitSerializer(permits, many=True).data)
+        permit = services.permit_apply(actor=request.user, job_order_id=job_order.pk, **self.parsed(request))
+        return Response(s.PermitSerializer(permit).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.JobOrderSerializer, summary="Publish under an issued permit")
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        job_order = self.get_object()
+        return self.output(services.job_order_publish(actor=request.user, job_order_id=job_order.pk))
 
 
 class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):

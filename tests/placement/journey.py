@@ -231,8 +231,11 @@ class Journey:
     # --- facts --------------------------------------------------------------------------
 
     def add_document(
-        self, kind: str, *, number: str | None = None, issued_on=None, expires_on=DEFAULT, file=None
+        self, kind: str, *, number: str | None = None, issued_on=None, expires_on=DEFAULT, file=DEFAULT
     ) -> Document:
+        """A document with its scan (a small PDF) unless `file=None`: a record awaiting its file."""
+        if file is DEFAULT:
+            file = pdf(f"{kind}.pdf")
         if expires_on is DEFAULT:
             expires_on = self.expiry.get(kind, self.today + timedelta(days=730))
         return services.document_add(
@@ -330,13 +333,13 @@ class Journey:
         )
         return self.placement
 
-    def arrive(self, *, on: date | None = None, reported_on: date | None = None) -> Placement:
+    def arrive(self, *, on: date | None = None, reported_on: date | None = None, actor=None) -> Placement:
         arrived_on = on or self.departure
         self.placement = services.placement_arrive(
-            actor=self.actor,
+            actor=actor or self.actor,
             placement_id=self.pk,
             arrived_on=arrived_on,
-            reported_on=reported_on or arrived_on + timedelta(days=3),
+            reported_on=reported_on or min(arrived_on + timedelta(days=3), self.today),
         )
         return self.placement
 
@@ -344,7 +347,7 @@ class Journey:
         self.placement = services.placement_return(
             actor=self.actor,
             placement_id=self.pk,
-            returned_on=on or self.departure + timedelta(days=730),
+            returned_on=on or self.today,
             reason=reason,
         )
         return self.placement

@@ -13,7 +13,8 @@ from placement.models import EmbarkationPoint
 from placement.walkthrough import Walkthrough
 from recruitment import services as recruitment_services
 from recruitment.models import Country, Occupation
-from villages.models import Regency, Village
+from tests.placement.journey import attach_demand_letter
+from villages.models import Village
 
 TODAY = timezone.localdate()
 DEPARTURE = TODAY + timedelta(days=30)
@@ -45,21 +46,22 @@ def make_job_order(actor, agency, *, country="MY", sector="formal", occupation="
         valid_until=TODAY + timedelta(days=365),
         **fields,
     )
+    attach_demand_letter(actor, job_order.pk)  # the mission needs it before the job order can be submitted
     recruitment_services.job_order_submit(actor=actor, job_order_id=job_order.pk)
     recruitment_services.job_order_verify(
         actor=actor, job_order_id=job_order.pk, mission_reference="KBRI-KL/2026/001", verified_on=TODAY
     )
-    recruitment_services.job_order_publish(actor=actor, job_order_id=job_order.pk)
-    job_order.refresh_from_db()
-    recruitment_services.permit_issue(
+    permit = recruitment_services.permit_apply(
         actor=actor,
-        job_order=job_order,
-        number=f"SIP2MI-{job_order.pk}",
+        job_order_id=job_order.pk,
         quota=quota,
         valid_from=TODAY - timedelta(days=10),
         valid_until=TODAY + timedelta(days=365),
-        regions=[Regency.objects.get(code="52.03")],
+        regions=["52.03"],
     )
+    recruitment_services.permit_issue(actor=actor, permit_id=permit.pk, number=f"SIP2MI-{job_order.pk}")
+    recruitment_services.job_order_publish(actor=actor, job_order_id=job_order.pk)
+    job_order.refresh_from_db()
     return job_order
 
 
@@ -79,6 +81,7 @@ def register_worker(
         next_of_kin_name="Lalu Hamid",
         family_consent_on=fields.pop("family_consent_on", TODAY - timedelta(days=20)),
         agency=agency,
+        consent_on=fields.pop("consent_on", TODAY - timedelta(days=20) if agency else None),
         **fields,
     )
 
