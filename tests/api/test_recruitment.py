@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from recruitment.choices import JobOrderStatus
@@ -52,10 +53,39 @@ class TestJobOrders:
         body = created.json()
         assert body["status"] == JobOrderStatus.DRAFT and body["agency"] == licensed_agency.pk
         assert body["country"] == "MY"
+        # Without the demand letter the mission could not verify it: refused, naming what is missing.
+        early = api_a.post(f"/api/v1/job-orders/{body['id']}/submit/")
+        assert early.status_code == 409
+        assert (early.json()["code"], early.json()["missing"]) == ("documents_missing", ["Demand letter"])
+        letter = SimpleUploadedFile("surat.pdf", b"%PDF-1.4 demand letter", content_type="application/pdf")
+        attached = api_a.post(
+            f"/api/v1/job-orders/{body['id']}/documents/",
+            {"kind": "demand_letter", "number": "DL/2026/001", "file": letter},
+            format="multipart",
+        )
+        assert attached.status_code == 201, attached.json()
+        assert attached.json()["kind"] == "demand_letter" and attached.json()["content_type"] == "application/pdf"
+        listed = api_a.get(f"/api/v1/job-orders/{body['id']}/documents/").json()
+        assert [document["number"] for document in listed] == ["DL/2026/001"]
         submitted = api_a.post(f"/api/v1/job-orders/{body['id']}/submit/")
         assert submitted.status_code == 200
         assert submitted.json()["status"] == JobOrderStatus.SUBMITTED
         assert JobOrder.objects.get(pk=body["id"]).status == JobOrderStatus.SUBMITTED
+
+    def test_a_document_that_is_not_a_scan_is_refused_and_another_company_gets_404(
+        self, api_a, api_b, licensed_agency, malaysian_factory
+    ):
+        job_order = api_a.post("/api/v1/job-orders/", job_order_body(malaysian_factory), format="json").json()
+        url = f"/api/v1/job-orders/{job_order['id']}/documents/"
+        text = SimpleUploadedFile("surat.pdf", b"just text", content_type="application/pdf")
+        refused = api_a.post(url, {"kind": "demand_letter", "file": text}, format="multipart")
+        assert refused.status_code == 400 and "file" in refused.json()["errors"]
+        missing = api_a.post(url, {"kind": "demand_letter"}, format="multipart")
+        assert missing.status_code == 400 and "file" in missing.json()["errors"]
+        letter = SimpleUploadedFile("surat.pdf", b"%PDF-1.4 letter", content_type="application/pdf")
+        assert api_b.post(url, {"kind": "demand_letter", "file": letter}, format="multipart").status_code == 404
+        assert api_b.get(url).status_code == 404
+        assert api_a.get(url).json() == []
 
     def test_invalid_input_names_the_fields_and_writes_nothing(self, api_a, licensed_agency, malaysian_factory):
         body = job_order_body(malaysian_factory, quota=0, currency="ringgit", employer=999999)
