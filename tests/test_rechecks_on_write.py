@@ -53,7 +53,16 @@ def open_flags(rule_code: str, subject_type: str, subject_id: int):
 
 
 def a_draft(actor, agency, employer) -> JobOrder:
-    return build.job_order(company=actor, mission=None, agency=agency, employer=employer, status=JobOrderStatus.DRAFT)
+    """A draft with its demand letter attached, ready to be submitted."""
+    draft = build.job_order(company=actor, mission=None, agency=agency, employer=employer, status=JobOrderStatus.DRAFT)
+    build.attach_demand_letter(actor, draft.pk)
+    return draft
+
+
+DRAFTED = [
+    (JobOrderEventKind.CREATED, "staf.a", "", "draft"),
+    (JobOrderEventKind.DOCUMENT_ADDED, "staf.a", "draft", "draft"),
+]
 
 
 # --- Re-checks within the request -----------------------------------------------------------
@@ -144,7 +153,7 @@ def test_each_job_order_transition_writes_one_event_with_actor_and_statuses(
     services.job_order_close(actor=agency_a_staff, job_order_id=draft.pk)
 
     assert events_of(draft) == [
-        (JobOrderEventKind.CREATED, "staf.a", "", "draft"),
+        *DRAFTED,
         (JobOrderEventKind.SUBMITTED, "staf.a", "draft", "submitted"),
         (JobOrderEventKind.VERIFIED, "kementerian", "submitted", "verified"),
         (JobOrderEventKind.PUBLISHED, "staf.a", "verified", "published"),
@@ -183,7 +192,7 @@ def test_a_refused_transition_writes_no_event(agency_a_staff, ministry_official,
     with pytest.raises(DomainError) as refused:
         services.job_order_reject(actor=ministry_official, job_order_id=draft.pk, reason="Terlambat")
     assert refused.value.code == "job_order_status"
-    assert events_of(draft) == before == [(JobOrderEventKind.CREATED, "staf.a", "", "draft")]
+    assert events_of(draft) == before == DRAFTED
     assert JobOrder.objects.get(pk=draft.pk).status == JobOrderStatus.DRAFT
 
 
@@ -215,7 +224,7 @@ def test_another_company_cannot_move_or_apply_to_a_job_order(
         assert refused.value.code == "forbidden"
         assert str(refused.value) == "Only the company's own staff or the ministry may do this for the company."
     assert JobOrder.objects.get(pk=draft.pk).status == JobOrderStatus.DRAFT
-    assert events_of(draft) == [(JobOrderEventKind.CREATED, "staf.a", "", "draft")]
+    assert events_of(draft) == DRAFTED
     assert not factory_job_order.applications.exists()
 
 
@@ -259,7 +268,7 @@ def test_a_company_cannot_verify_its_own_job_order_nor_issue_its_permit(
         services.job_order_verify(actor=agency_a_staff, job_order_id=draft.pk, mission_reference="X", verified_on=TODAY)
     assert (refused.value.code, str(refused.value)) == (
         "forbidden",
-        "Only the ministry records the mission's verification of a job order.",
+        "Only the mission answering for Malaysia, or the ministry, verifies or rejects this job order.",
     )
     for official in (agency_a_staff, lotim_regency_official):
         with pytest.raises(DomainError) as refused:
