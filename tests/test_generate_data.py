@@ -17,7 +17,8 @@ from siskop2mi.paths import BASE_DIR
 
 pytestmark = pytest.mark.slow
 
-SCRATCH = "test_siskop2mi_generate"
+# Named after the test database, so runs against different databases (say, in parallel) do not collide.
+SCRATCH = "test_{}_generate".format(urlsplit(os.environ.get("DATABASE_URL", "")).path.strip("/") or "siskop2mi")
 TODAY = "2026-06-30"
 
 
@@ -107,7 +108,8 @@ def test_placements_follow_the_procedure(scratch):
           (SELECT count(*) FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
            WHERE NOT EXISTS (SELECT 1 FROM recruitment_recruitmentpermit s
                              JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = s.id
-                             WHERE s.job_order_id = p.job_order_id AND r.regency_id = left(w.village_id, 5))),
+                             WHERE s.job_order_id = p.job_order_id AND s.status = 'issued'
+                               AND r.regency_id = left(w.village_id, 5))),
           (SELECT count(*) FROM recruitment_joborder j
            WHERE (SELECT count(*) FROM placement_placement p WHERE p.job_order_id = j.id AND p.stage <> 99) > j.quota),
           (SELECT count(*) FROM placement_placement p
@@ -126,6 +128,20 @@ def test_placements_follow_the_procedure(scratch):
         """,
     )
     assert problems == (0, 0, 0, 0, 0, 0, 0)
+    # The national registry: a company reaches a person through its registration (with consent),
+    # made before the person's first application to it; the company that first registered them has one.
+    unregistered = _one(
+        connection,
+        """
+        SELECT
+          (SELECT count(*) FROM recruitment_application a JOIN recruitment_joborder j ON j.id = a.job_order_id
+           WHERE NOT EXISTS (SELECT 1 FROM recruitment_registration r WHERE r.worker_id = a.worker_id
+                             AND r.agency_id = j.agency_id AND r.channel = 'company' AND r.consent_on <= a.applied_on)),
+          (SELECT count(*) FROM recruitment_worker w WHERE w.agency_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM recruitment_registration r WHERE r.worker_id = w.id AND r.agency_id = w.agency_id))
+        """,
+    )
+    assert unregistered == (0, 0)
     stages = {stage for (stage,) in _rows(connection, "SELECT DISTINCT stage FROM placement_placement")}
     assert {1, 11, 12, 99} <= stages
 

@@ -485,3 +485,24 @@ def test_the_refusal_path_through_requests_leaves_the_job_order_verified(
     assert [(permit["status"], permit["reason"]) for permit in permits] == [("refused", "Majikan belum terdaftar")]
     assert api.post(f"/api/v1/job-orders/{verified.pk}/publish/").status_code == 409
     assert api.get(f"/api/v1/job-orders/{verified.pk}/").json()["status"] == "verified"
+
+
+def test_the_red_flag_counts_only_an_issued_permit(agency_a_staff, ministry_official, journey):
+    """Her placement on the factory job order is selected under its permit for Lombok Timur;
+    revoked, the permit covers her no more, and an application for her regency does not either."""
+    from oversight.engine import run_rule
+    from oversight.models import Flag
+    from oversight.rules import RULES_BY_CODE
+
+    def outside() -> bool:
+        rule = RULES_BY_CODE["OUTSIDE_PERMIT_REGION"]
+        run_rule(rule, parameters=rule.defaults, ids=[journey.pk])
+        return Flag.objects.filter(rule_code=rule.code, subject_id=journey.pk).exclude(status="resolved").exists()
+
+    journey.advance(Stage.SELECTED)
+    assert not outside()
+    job_order = journey.placement.job_order
+    issued = job_order.permits.get(status=PermitStatus.ISSUED)
+    services.permit_revoke(actor=ministry_official, permit_id=issued.pk, reason="Izin dicabut")
+    apply(agency_a_staff, job_order, regions=("52.03",))
+    assert outside()
