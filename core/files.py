@@ -23,6 +23,7 @@ def sniff_upload(upload) -> tuple[str, int]:
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
             % {"size": round(size / 1048576, 1), "limit": MAX_UPLOAD_BYTES // 1048576},
             fields={"file": [_("The file is too large.")]},
+            invalid_input=True,
         )
     upload.seek(0)
     head = upload.read(16)
@@ -31,4 +32,4 @@ def sniff_upload(upload) -> tuple[str, int]:
         if head.startswith(signature):
             return content_type, size
     message = _("Only PDF, JPEG or PNG files are accepted.")
-    raise DomainError("file_type", message, fields={"file": [message]})
+    raise DomainError("file_type", message, fields={"file": [message]}, invalid_input=True)

@@ -42,3 +42,16 @@ class FeeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not finding:  # the company records what it charged; only an official records a finding's source
             del self.fields["source"]
+
+
+class ArrivalForm(forms.Form):
+    """The worker's arrival in the destination country and their report to the mission (lapor diri)."""
+
+    arrived_on = forms.DateField(
+        label=_("Arrived on"), initial=timezone.localdate, widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d")
+    )
+    reported_on = forms.DateField(
+        label=_("Reported to the mission on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs=DATE_ATTRS, format="%Y-%m-%d"),
+    )

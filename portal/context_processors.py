@@ -15,8 +15,11 @@ def navigation(request):
     items = [(_("Home"), reverse("portal:home"))]
     if caps["may_see_dashboard"]:
         items.append((_("Dashboard"), reverse("dashboard:dashboard")))
-    if not agency_user:
+    if not agency_user and not caps["is_mission_officer"]:
         items.append((_("Areas"), reverse("portal:area_list")))
+    if caps["may_verify_job_orders"]:  # the missions abroad (their countries) and the ministry
+        items.append((_("Verification queue"), reverse("portal:mission_queue")))
+        items.append((_("Arrival reports"), reverse("portal:mission_arrivals")))
     # Everyone works these lists; visible_to narrows them to the user's jurisdiction or company.
     items.append((_("Workers"), reverse("portal:worker_list")))
     items.append((_("Placements"), reverse("placement:placement_list")))

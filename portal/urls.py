@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import areas, companies, home, permits, placements, recruitment, registry
+from .views import areas, companies, home, missions, permits, placements, recruitment, registry
 
 app_name = "portal"
 
@@ -22,6 +22,21 @@ urlpatterns = [
     path("perusahaan/<int:pk>/sanksi/", companies.agency_sanction_view, name="agency_sanction"),
     path("perusahaan/<int:pk>/pulihkan/", companies.agency_reinstate_view, name="agency_reinstate"),
     # --- missions abroad: verification queue, verify/reject, arrival reports ---
+    path("misi/antrean/", missions.mission_queue, name="mission_queue"),
+    path("misi/kedatangan/", missions.mission_arrivals, name="mission_arrivals"),
+    path("rekrutmen/lowongan/<int:pk>/verifikasi/", missions.job_order_verify, name="job_order_verify"),
+    path("rekrutmen/lowongan/<int:pk>/tolak/", missions.job_order_reject, name="job_order_reject"),
+    path("rekrutmen/lowongan/<int:pk>/ajukan/", missions.job_order_submit, name="job_order_submit"),
+    path("rekrutmen/lowongan/<int:pk>/dokumen/", missions.job_order_document_add, name="job_order_document_add"),
+    path(
+        "rekrutmen/lowongan/dokumen/<int:pk>/berkas/", missions.job_order_document_file, name="job_order_document_file"
+    ),
+    path("penempatan/<int:pk>/kedatangan/", missions.placement_arrive, name="placement_arrive"),
+    path(
+        "penempatan/<int:pk>/kedatangan/konfirmasi/",
+        missions.placement_confirm_arrival,
+        name="placement_confirm_arrival",
+    ),
     # --- recruitment permits (SIP2MI): apply, queue, issue/refuse/revoke, publish ---
     path("rekrutmen/lowongan/<int:pk>/izin/ajukan/", permits.permit_apply, name="permit_apply"),
     path("rekrutmen/lowongan/<int:pk>/terbitkan/", permits.job_order_publish, name="job_order_publish"),

@@ -4,11 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import render
 
+from core.permissions import is_mission_officer, may_verify_job_orders
 from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus
 from recruitment.models import JobOrder, Worker
 from villages.models import District, Regency, Village
+
+from .missions import arrivals_to_report
 
 
 @login_required
@@ -29,7 +32,10 @@ def home(request):
         "published_job_orders": JobOrder.objects.visible_to(user).filter(status=JobOrderStatus.PUBLISHED).count(),
         "placement_count": sum(by_stage.values()),
     }
-    if not user.is_agency_user:
+    if may_verify_job_orders(user):  # the mission's (or the ministry's) work waiting
+        context["to_verify"] = JobOrder.objects.visible_to(user).filter(status=JobOrderStatus.SUBMITTED).count()
+        context["arrivals_waiting"] = arrivals_to_report(user).count()
+    if not user.is_agency_user and not is_mission_officer(user):
         context["area_counts"] = [
             (Regency._meta.verbose_name_plural, Regency.objects.visible_to(user).count()),
             (District._meta.verbose_name_plural, District.objects.visible_to(user).count()),

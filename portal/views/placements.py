@@ -18,6 +18,7 @@ from placement.models import Placement
 from placement.selectors import describe_event, next_stage_requirements, stage_steps
 from placement.services import fee_record
 from portal.selectors import TimelineEntry
+from portal.views import missions
 from recruitment.models import Worker
 
 
@@ -75,6 +76,7 @@ def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = 
         "today": timezone.localdate(),
         "flags": flags_on(user, {"placement": [placement.pk], "worker": [placement.worker_id]}),
         "is_cancelled": placement.stage == Stage.CANCELLED,
+        **missions.placement_context(user, placement),  # the arrival block
     }
     return render(request, "portal/placement_detail.html", context)
 

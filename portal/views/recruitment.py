@@ -25,11 +25,11 @@ from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Document, Placement, PlacementEvent
 from placement.requirements import age_on
 from portal.selectors import job_order_timeline, quota_by_sex, with_quota_use, worker_timeline
-from portal.views import permits
+from portal.views import missions, permits
 from recruitment.choices import PermitStatus
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
 from recruitment.models import Application, Enrolment, JobOrder, RecruitmentPermit, Registration, Worker
-from recruitment.selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik
+from recruitment.selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik, registering_companies
 from villages.models import VillageReport
 
 DETAIL_ROWS = 25  # placements shown per page on a job order
@@ -72,12 +72,10 @@ def worker_list(request):
     active_stage = (
         Placement.objects.visible_to(user).filter(worker=OuterRef("pk"), stage__in=ACTIVE_STAGES).values("stage")[:1]
     )
-    registrations = Registration.objects.visible_to(user).filter(agency__isnull=False).select_related("agency")
     workers = (
         Worker.objects.visible_to(user)
         .select_related("village")
-        .annotate(active_stage=Subquery(active_stage))
-        .prefetch_related(Prefetch("registrations", queryset=registrations, to_attr="company_registrations"))
+        .annotate(active_stage=Subquery(active_stage), registering_companies=registering_companies(user))
     )
     listing = list_page(request, workers, WorkerFilterSet, default_sort="-id")
     for worker in listing.page.object_list:
@@ -209,6 +207,7 @@ def job_order_detail(request, pk: int):
         ],
         "stage_counts": [(stage.label, by_stage[stage.value]) for stage in Stage if by_stage.get(stage.value)],
         **permits.detail_context(user, job_order),  # the "Verification and permit" block
+        **missions.job_order_context(user, job_order),  # the "Documents for the mission" block
         "page": page,
         "flags": flags_on(user, {"job_order": [job_order.pk]}),
         "timeline": job_order_timeline(job_order.events.select_related("actor").order_by("at", "id")),
