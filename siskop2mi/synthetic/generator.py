@@ -59,7 +59,7 @@ COLUMNS = {
     "recruitment_joborder": "id, agency_id, employer_id, country_id, sector, occupation_id, reference, quota, "
     "quota_female, quota_male, salary, currency, contract_months, worker_costs, valid_from, valid_until, status, "
     "mission_reference, mission_verified_on, rejection_reason, created_at, updated_at",
-    "recruitment_recruitmentpermit": "id, job_order_id, number, quota, valid_from, valid_until",
+    "recruitment_recruitmentpermit": "id, job_order_id, status, number, quota, valid_from, valid_until, reason",
     "recruitment_recruitmentpermit_regions": "id, recruitmentpermit_id, regency_id",
     "recruitment_worker": "id, nik, full_name, sex, birth_date, birth_place, village_id, phone, education, "
     "marital_status, next_of_kin_name, next_of_kin_phone, next_of_kin_relation, family_consent_on, agency_id, "
@@ -394,8 +394,9 @@ class Generator:
             )
             permit = self.take_ids("recruitment_recruitmentpermit")
             out["recruitment_recruitmentpermit"].append(
-                f"{permit}\t{job_order.id}\tKEP.{permit}/SIP2MI/PK.02.02/{ROMAN[vdate.month - 1]}/{vdate.year}\t"
-                f"{job_order.quota}\t{self.day(valid_from)}\t{self.day(valid_until + 60)}\n"
+                f"{permit}\t{job_order.id}\tissued\t"  # generated job orders recruit under issued permits
+                f"KEP.{permit}/SIP2MI/PK.02.02/{ROMAN[vdate.month - 1]}/{vdate.year}\t"
+                f"{job_order.quota}\t{self.day(valid_from)}\t{self.day(valid_until + 60)}\t\n"
             )
             for regency in job_order.regions:
                 out["recruitment_recruitmentpermit_regions"].append(
