@@ -506,3 +506,19 @@ def test_the_red_flag_counts_only_an_issued_permit(agency_a_staff, ministry_offi
     services.permit_revoke(actor=ministry_official, permit_id=issued.pk, reason="Izin dicabut")
     apply(agency_a_staff, job_order, regions=("52.03",))
     assert outside()
+
+
+def test_the_dashboard_counts_vacancies_only_where_a_permit_is_issued(
+    client, agency_a_staff, lotim_regency_official, ntt_regency_official, factory_job_order
+):
+    """The factory job order (10 positions) recruits in Lombok Timur; an application for Kupang adds nothing."""
+    import re
+
+    from dashboard.services import dashboard_refresh
+
+    apply(agency_a_staff, factory_job_order, regions=("53.01",))
+    dashboard_refresh()
+    for official, open_positions in ((lotim_regency_official, "10"), (ntt_regency_official, "0")):
+        client.force_login(official)
+        html = client.get(reverse("dashboard:dashboard")).content.decode()
+        assert re.search(r'id="figure-open-vacancies">\s*([^<\s]*)', html).group(1) == open_positions
