@@ -115,6 +115,28 @@ def may_issue_permits(user) -> bool:
     return _role(user) in PERMIT_ISSUER_ROLES
 
 
+def may_register_people(user) -> bool:
+    """Put people on the national registry: a company's staff (for their company, with the
+    candidate's consent), a regency official (the LTSA/Disnaker counter, for people living in the
+    regency) and the ministry. Village officers come later (the ``village`` channel)."""
+    role = _role(user)
+    if role in AGENCY_ROLES:
+        return user.agency_id is not None
+    return role in MINISTRY_ROLES or role == Role.REGENCY_OFFICIAL
+
+
+def may_register_person(user, *, agency_id: int | None, village_code: str | None) -> bool:
+    """Register this person: for a company, its own staff or the ministry acting for it; without a
+    company, a regency official for a person living in the regency, or the ministry."""
+    if agency_id is not None:
+        return may_act_for_company(user, agency_id)
+    role = _role(user)
+    if role == Role.REGENCY_OFFICIAL:
+        regency = user.regency_id
+        return bool(regency and village_code and village_code.startswith(regency + "."))
+    return role in MINISTRY_ROLES
+
+
 def may_refresh_dashboard(user) -> bool:
     return _role(user) in MINISTRY_ROLES
 
@@ -126,7 +148,8 @@ def may_see_dashboard(user) -> bool:
 
 
 def may_see_full_nik(user, *, own_record: bool) -> bool:
-    """See a full NIK or passport number; ``own_record``: the record belongs to the user's company."""
+    """See a full NIK or passport number; ``own_record``: the record is the user's company's (for a
+    person: the company has registered them, with their consent; for a placement: it holds it)."""
     role = _role(user)
     if role in OFFICIAL_ROLES:
         return True
@@ -161,6 +184,7 @@ CAPABILITIES = {
     "may_verify_job_orders": may_verify_job_orders,
     "is_mission_officer": is_mission_officer,
     "may_issue_permits": may_issue_permits,
+    "may_register_people": may_register_people,
     "may_refresh_dashboard": may_refresh_dashboard,
     "may_see_dashboard": may_see_dashboard,
     "may_manage_api_keys": may_manage_api_keys,

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.filtersets import AgencyFilterSet
 from agencies.models import Agency
-from core.personal_data import shown_document_number, shown_nik
+from core.personal_data import OWN_RECORDS, shown_document_number, shown_nik
 from oversight.filtersets import FlagFilterSet
 from oversight.models import Flag
 from oversight.rules import RULES_BY_CODE
@@ -28,6 +28,7 @@ from placement.filtersets import PlacementFilterSet
 from placement.models import Document, Placement
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
 from recruitment.models import JobOrder, Worker
+from recruitment.selectors import registering_companies
 
 from .choices import ExportKind
 
@@ -50,6 +51,8 @@ class ExportSpec:
     prepare: Callable[[QuerySet], QuerySet]
     # The company that owns a row (its own company may see the row's personal numbers).
     record_agency: Callable[[Any], int | None] = lambda row: None
+    # What the columns read that depends on who asks (e.g. only the registrations they may see).
+    prepare_for: Callable[[QuerySet, Any], QuerySet] | None = None
 
     @property
     def title(self) -> str:
@@ -60,7 +63,8 @@ class ExportSpec:
         return any(column.personal for column in self.columns)
 
     def queryset(self, user) -> QuerySet:
-        return self.prepare(self.model.objects.visible_to(user))
+        queryset = self.prepare(self.model.objects.visible_to(user))
+        return self.prepare_for(queryset, user) if self.prepare_for else queryset
 
     def headers(self) -> list[str]:
         return [str(column.header) for column in self.columns]
@@ -107,12 +111,18 @@ def _rule_title(flag) -> str:
     return str(rule.title) if rule else ""
 
 
+def _registering_companies(queryset: QuerySet, user) -> QuerySet:
+    return queryset.annotate(registering_companies=registering_companies(user))
+
+
 WORKERS = ExportSpec(
     kind=ExportKind.WORKERS,
     model=Worker,
     filterset_class=WorkerFilterSet,
-    prepare=lambda qs: qs.select_related("village__district__regency", "agency"),
-    record_agency=lambda w: w.agency_id,
+    prepare=lambda qs: qs.select_related("village__district__regency"),
+    prepare_for=_registering_companies,
+    # A company's rows are the people it registered: their numbers are its own records'.
+    record_agency=lambda w: OWN_RECORDS,
     columns=(
         Column(_("ID"), lambda w: w.pk),
         Column(_("NIK"), lambda w: w.nik, personal="nik"),
@@ -127,7 +137,7 @@ WORKERS = ExportSpec(
         Column(_("Education"), lambda w: w.get_education_display()),
         Column(_("Marital status"), lambda w: w.get_marital_status_display()),
         Column(_("Family consent acknowledged on"), lambda w: w.family_consent_on),
-        Column(_("Registered by company"), lambda w: _name(w.agency)),
+        Column(_("Registered by company"), lambda w: w.registering_companies or ""),
         Column(_("Registered at"), lambda w: w.created_at),
         Column(_("Updated at"), lambda w: w.updated_at),
     ),

@@ -165,12 +165,12 @@ def worker_timeline(
         entries = [
             TimelineEntry(
                 at=registration.created_at,
-                title=_("Registered: %(channel)s") % {"channel": registration.get_channel_display()},
+                title=_("Registered as a candidate"),
                 detail=" · ".join(
                     filter(
                         None,
                         [
-                            registration.agency.name if registration.agency_id else "",
+                            registration.agency.name if registration.agency_id else registration.get_channel_display(),
                             _("consent given on %(day)s") % {"day": registration.consent_on.strftime("%d-%m-%Y")}
                             if registration.consent_on
                             else "",

@@ -37,7 +37,10 @@ class WorkerFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="full_name", lookup_expr="icontains", label=_("Name contains"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
     area = AreaCodeFilter(field_name="village_id", label=_("Area of domicile (code)"))
-    agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all(), label=_("Registered by company"))
+    # People a company registered (a person may be registered by several: the registry is nobody's).
+    agency = django_filters.ModelChoiceFilter(
+        field_name="registrations__agency", queryset=Agency.objects.all(), label=_("Registered by company")
+    )
     registered_from, registered_until = date_range("created_at__date", _("Registered from"), _("Registered until"))
     updated_since = UpdatedSinceFilter()
 

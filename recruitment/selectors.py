@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import CharField, Exists, OuterRef, Subquery
 
 from accounts.choices import AuditAction
 from core.permissions import may_issue_permits, may_see_full_nik
 
 from .choices import PermitStatus
-from .models import Moratorium, RecruitmentPermit
+from .models import Moratorium, RecruitmentPermit, Registration
 
 # The audit trail's action for showing a full personal number (see accounts.AuditEntry).
 PERSONAL_NUMBER_VIEWED = AuditAction.PERSONAL_DATA_VIEWED
@@ -23,6 +24,21 @@ def can_see_full_nik(user, worker) -> bool:
     agency_id = getattr(user, "agency_id", None)
     own_record = agency_id is not None and worker.registrations.filter(agency_id=agency_id).exists()
     return may_see_full_nik(user, own_record=own_record)
+
+
+def registering_companies(user) -> Subquery:
+    """For a list of people (annotate with it): the names of the companies that registered each
+    one, among the registrations ``user`` may see. A company sees only its own registration, never
+    who else reached the person."""
+    names = (
+        Registration.objects.visible_to(user)
+        .filter(worker=OuterRef("pk"), agency__isnull=False)
+        .order_by()
+        .values("worker")
+        .annotate(names=StringAgg("agency__name", ", "))
+        .values("names")[:1]
+    )
+    return Subquery(names, output_field=CharField())
 
 
 def moratorium_applies(country_code: str, sector: str, on: date) -> bool:

@@ -64,6 +64,7 @@ COLUMNS = {
     "recruitment_worker": "id, nik, full_name, sex, birth_date, birth_place, village_id, phone, education, "
     "marital_status, next_of_kin_name, next_of_kin_phone, next_of_kin_relation, family_consent_on, agency_id, "
     "created_at, updated_at",
+    "recruitment_registration": "id, worker_id, channel, agency_id, consent_on, registered_by_id, created_at",
     "recruitment_application": "id, worker_id, job_order_id, recruiter_id, status, selection_notes, applied_on, "
     "decided_on, updated_at",
     "placement_placement": "id, worker_id, job_order_id, application_id, agency_id, stage, stage_changed_at, "
@@ -85,8 +86,9 @@ REFERENCE_TABLES = [
     "recruitment_recruitmentpermit", "recruitment_recruitmentpermit_regions",
 ]  # fmt: skip
 BATCH_TABLES = [
-    "recruitment_worker", "recruitment_application", "placement_placement", "placement_document",
-    "placement_placementevent", "placement_fee", "recruitment_enrolment", "villages_villagereport",
+    "recruitment_worker", "recruitment_registration", "recruitment_application", "placement_placement",
+    "placement_document", "placement_placementevent", "placement_fee", "recruitment_enrolment",
+    "villages_villagereport",
 ]  # fmt: skip
 GENERATED_TABLES = REFERENCE_TABLES + BATCH_TABLES
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -494,6 +496,8 @@ class Generator:
         marital = rng.choices(*cat.MARITAL)[0]
         registered = day - rng.randint(6, 15)
         self.worker_context = (worker, nik, name, village, province)
+        # The companies that registered this person (with their consent) before taking an application.
+        self.worker_registered, self.registered_with = registered, set()
         last_change = registered
         kind = plan.kind[index]
         if kind == 0:
@@ -518,7 +522,19 @@ class Generator:
             f"{self.moment(registered, 540)}\t{self.moment(last_change, 1000)}\n"
         )
 
+    def _registration(self, worker: int, agency: int, applied: int) -> None:
+        """The company's registration of the person, once, before their first application to it."""
+        if agency in self.registered_with:
+            return
+        self.registered_with.add(agency)
+        on = min(self.worker_registered, applied - 1) if len(self.registered_with) == 1 else applied - 1
+        self.out["recruitment_registration"].append(
+            f"{self.take_ids('recruitment_registration')}\t{worker}\tcompany\t{agency}\t{self.day(on)}\t"
+            f"{self.import_user}\t{self.moment(on, 540)}\n"
+        )
+
     def _application(self, worker, job_order, applied, status, decided, recruiter=NULL) -> int:
+        self._registration(worker, job_order.agency, applied)
         application = self.take_ids("recruitment_application")
         self.out["recruitment_application"].append(
             f"{application}\t{worker}\t{job_order.id}\t{recruiter}\t{status}\t\t{self.day(applied)}\t"

@@ -42,6 +42,7 @@ def worker_body(**overrides):
         "marital_status": "single",
         "next_of_kin_name": "Inaq Sumiati",
         "family_consent_on": str(timezone.localdate() - timedelta(days=3)),
+        "consent_on": str(timezone.localdate() - timedelta(days=1)),
     }
     return {**body, **overrides}
 
@@ -134,11 +135,14 @@ class TestWorkers:
         fragment = api_a.get(f"/api/v1/workers/?nik={lombok_worker.nik[:8]}")
         assert fragment.status_code == 400 and "nik" in fragment.json()["errors"]
 
-    def test_a_nik_registered_twice_is_refused_on_the_field(self, api_a, licensed_agency):
+    def test_a_registered_nik_with_another_name_is_refused_without_saying_why(self, api_a, licensed_agency):
         assert api_a.post("/api/v1/workers/", worker_body(), format="json").status_code == 201
         again = api_a.post("/api/v1/workers/", worker_body(full_name="Orang Lain"), format="json")
-        assert again.status_code == 400
-        assert again.json()["errors"]["nik"] == ["A worker with this NIK is already registered."]
+        assert again.status_code == 400 and again.json()["code"] == "identity_mismatch"
+        assert again.json()["errors"]["nik"] == [
+            "The NIK does not agree with the full name, birth date and sex entered. Check them against the "
+            "identity card (KTP)."
+        ]
         assert Worker.objects.count() == 1
 
     def test_a_nik_that_disagrees_with_the_birth_date_is_refused(self, api_a, licensed_agency):

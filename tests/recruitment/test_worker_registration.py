@@ -30,8 +30,16 @@ def register(actor, **overrides):
         "next_of_kin_name": "Lalu Hamdan",
         "next_of_kin_relation": "suami",
         "family_consent_on": timezone.localdate() - timedelta(days=7),
+        # A company's staff register for their company, with the candidate's consent.
+        "agency": actor.agency,
+        "consent_on": timezone.localdate() - timedelta(days=1) if actor.agency_id else None,
     }
     return worker_register(**{**fields, **overrides})
+
+
+IDENTITY_MISMATCH = (
+    "The NIK does not agree with the full name, birth date and sex entered. Check them against the identity card (KTP)."
+)
 
 
 def test_a_worker_is_registered_with_what_the_nik_encodes(agency_a_staff, agency_a):
@@ -119,40 +127,54 @@ def test_an_invalid_nik_is_refused_with_its_reason_and_nothing_is_written(agency
     assert not Worker.objects.exists()
 
 
-def test_a_birth_date_that_contradicts_the_nik_is_refused(agency_a_staff):
-    error = refused(register, agency_a_staff, birth_date=date(1998, 4, 13))
+@pytest.mark.parametrize(
+    "contradiction",
+    [{"birth_date": date(1998, 4, 13)}, {"sex": "M"}, {"sex": "M", "birth_date": date(1999, 4, 12)}],
+    ids=["birth-date", "sex", "both"],
+)
+def test_a_birth_date_or_sex_that_contradicts_the_nik_is_refused(agency_a_staff, contradiction):
+    error = refused(register, agency_a_staff, **contradiction)
 
-    assert error.code == "nik_mismatch"
-    assert str(error) == "The birth date does not match the NIK, which encodes 12-04-1998."
-    assert list(error.fields) == ["birth_date"]
+    assert error.code == "identity_mismatch"
+    assert str(error) == IDENTITY_MISMATCH
+    assert error.fields == {"nik": [IDENTITY_MISMATCH]}
     assert not Worker.objects.exists()
 
 
-def test_a_sex_that_contradicts_the_nik_is_refused(agency_a_staff):
-    error = refused(register, agency_a_staff, sex="M")
-
-    assert error.code == "nik_mismatch"
-    assert str(error) == "The sex does not match the NIK, which encodes female."
-    assert list(error.fields) == ["sex"]
-    assert not Worker.objects.exists()
-
-
-def test_both_contradictions_are_reported_together(agency_a_staff):
-    error = refused(register, agency_a_staff, sex="M", birth_date=date(1999, 4, 12))
-    assert error.code == "nik_mismatch"
-    assert sorted(error.fields) == ["birth_date", "sex"]
-    assert not Worker.objects.exists()
-
-
-def test_a_nik_is_registered_only_once(agency_a_staff, agency_b_staff, agency_b):
+def test_a_registered_nik_with_another_name_gets_the_same_refusal(agency_a_staff, agency_b_staff):
     first = register(agency_a_staff)
 
-    error = refused(register, agency_b_staff, full_name="Rohani binti Amaq", agency=agency_b)
+    error = refused(register, agency_b_staff, full_name="Rohani binti Amaq")
 
-    assert error.code == "nik_taken"
-    assert str(error) == "A worker with this NIK is already registered."
-    assert error.fields == {"nik": ["A worker with this NIK is already registered."]}
+    assert error.code == "identity_mismatch"
+    assert str(error) == IDENTITY_MISMATCH and error.fields == {"nik": [IDENTITY_MISMATCH]}
     assert list(Worker.objects.values_list("pk", "full_name")) == [(first.pk, "Baiq Rohani")]
+    assert list(first.registrations.values_list("agency__name", flat=True)) == ["PT Agensi A"]
+
+
+def test_a_registered_nik_with_the_same_name_and_birth_date_is_the_same_person(agency_a_staff, agency_b_staff):
+    first = register(agency_a_staff, phone="")
+
+    again = register(agency_b_staff, full_name=" BAIQ   rohani", phone="0812 3456 789", education="sma")
+
+    assert again.pk == first.pk and Worker.objects.count() == 1
+    again.refresh_from_db()
+    assert (again.full_name, again.education, again.phone) == ("Baiq Rohani", "smp", "0812 3456 789")
+    assert sorted(again.registrations.values_list("agency__name", flat=True)) == ["PT Agensi A", "PT Agensi B"]
+
+
+def test_a_regency_official_registers_only_people_of_the_regency(lotim_regency_official, ntt_regency_official):
+    worker = register(lotim_regency_official)
+    assert worker.registrations.get().channel == "regency"
+
+    error = refused(register, ntt_regency_official, nik="5203015204980002")
+    assert error.code == "village_outside_jurisdiction"
+    assert Worker.objects.count() == 1
+
+
+def test_a_village_officer_may_not_register_yet(village_officer):
+    assert refused(register, village_officer).code == "forbidden"
+    assert not Worker.objects.exists()
 
 
 def test_a_minor_may_be_registered_but_not_placed(agency_a_staff):
@@ -169,5 +191,5 @@ def test_a_nik_cannot_encode_a_birth_date_in_the_future(agency_a_staff):
 
     error = refused(register, agency_a_staff, nik=nik_for(tomorrow, "F", 9), birth_date=tomorrow)
 
-    assert error.code in ("nik_birth_date_invalid", "nik_mismatch")
+    assert error.code in ("nik_birth_date_invalid", "identity_mismatch")
     assert not Worker.objects.exists()
