@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
@@ -24,6 +25,7 @@ from faker import Faker
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Branch, Employer, FieldRecruiter
 from agencies.services import agency_sanction
+from core import clock
 from core.nik import compose_nik
 from oversight.choices import SubjectType
 from placement import services as placement_services
@@ -31,6 +33,7 @@ from placement.choices import DocumentKind, EventKind, Stage, departure_document
 from placement.models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 from placement.walkthrough import Walkthrough
 from recruitment import services as recruitment_services
+from recruitment.choices import JobOrderDocumentKind, JobOrderStatus, PermitStatus
 from recruitment.models import Application, JobOrder, Occupation, RecruitmentPermit, TrainingProvider, Worker
 from villages.models import Regency, Village
 from villages.services import village_report_create
@@ -64,14 +67,71 @@ def _nik(village: Village, birth_date: date, sex: str, serial: int) -> str:
     return compose_nik(district_code=village.district_id, birth_date=birth_date, sex=sex, serial=serial)
 
 
+# Who records what in the demo: each step by the demo account whose job it is (seed_demo creates them).
+MINISTRY_ACCOUNT = "kementerian"  # also the official who ran the import of the planted cases
+COMPANY_ACCOUNTS = {DEMO_AGENCY: "p3mi.staf", SECOND_AGENCY: "p3mi2.admin"}
+MISSION_ACCOUNTS = {"MY": "kbri.kl", "TW": "kdei.taipei", "HK": "kjri.hk"}
+PROVINCE_ACCOUNTS = {"52": "prov.ntb", "53": "prov.ntt"}
+REGENCY_ACCOUNTS = {"52.03": "kab.lotim", "53.01": "kab.kupang"}
+DEMO_ACTORS = (
+    MINISTRY_ACCOUNT,
+    *COMPANY_ACCOUNTS.values(),
+    *MISSION_ACCOUNTS.values(),
+    *PROVINCE_ACCOUNTS.values(),
+    *REGENCY_ACCOUNTS.values(),
+)
+# The demo's calendar, in days before the seeding day: job orders were drafted 430 days ago (each a few days
+# after the one before); the mission verified them five days after submission, the permit was applied for the
+# next day and issued five days later, and the company published the day after.
+DRAFTED_DAYS_AGO = 430
+SUBMITTED, VERIFIED, PERMIT_APPLIED, PERMIT_ISSUED, PUBLISHED = 1, 6, 7, 12, 13
+PLACEMENT_STEP = timedelta(days=10)  # a placement reaches each stage ten days after the one before
+DEMAND_LETTER = b"%PDF-1.4\n% demand letter (demo)\n%%EOF\n"
+
+
+def _at(day: date) -> datetime:
+    """The moment a fact of `day` is recorded at: nine in the morning, portal time."""
+    return timezone.make_aware(datetime.combine(day, time(9, 0)))
+
+
+def _on(day: date):
+    """Record what happens inside on `day` (at nine): the event carries the day of its fact."""
+    return clock.as_of(_at(day))
+
+
 class DemoBuilder:
-    def __init__(self, actor):
-        self.actor = actor
+    def __init__(self, users: dict):
+        self.users = users
         self.random = random.Random(SEED)
         self.fake = Faker("id_ID")
         self.fake.seed_instance(SEED)
         self.today = timezone.localdate()
         self.serial = 0
+
+    # -- who does what ---------------------------------------------------------------------
+    @property
+    def ministry(self):
+        return self.users[MINISTRY_ACCOUNT]
+
+    @property
+    def importer(self):
+        """The official who ran the import of the planted cases."""
+        return self.ministry
+
+    def company(self, agency):
+        """The company's own staff; the importer for the companies without a demo account."""
+        username = COMPANY_ACCOUNTS.get(agency.name)
+        return self.users[username] if username else self.importer
+
+    def mission(self, country_id: str):
+        return self.users[MISSION_ACCOUNTS[country_id]]
+
+    def permit_issuer(self, regions: list[str]):
+        """The province when every region lies in it, otherwise the ministry."""
+        provinces = {code[:2] for code in regions}
+        if len(provinces) == 1 and (username := PROVINCE_ACCOUNTS.get(provinces.pop())):
+            return self.users[username]
+        return self.ministry
 
     # -- companies, employers, job orders ---------------------------------------------------
     def agencies(self) -> dict[str, Agency]:
@@ -99,37 +159,75 @@ class DemoBuilder:
             for name, country, sector, registration in EMPLOYERS
         }
 
-    def job_order(self, agency, employer, occupation, *, quota, salary, currency, regions) -> JobOrder:
-        job_order = recruitment_services.job_order_create(
-            actor=self.actor,
-            agency=agency,
-            employer=employer,
-            occupation=Occupation.objects.get(code=occupation),
-            quota=quota,
-            salary=Decimal(salary),
-            currency=currency,
-            contract_months=24,
-            valid_from=self.today - timedelta(days=400),
-            valid_until=self.today + timedelta(days=365),
-            reference=f"DL/{employer.country_id}/{self.random.randint(1000, 9999)}",
-        )
-        recruitment_services.job_order_submit(actor=self.actor, job_order_id=job_order.pk)
-        recruitment_services.job_order_verify(
-            actor=self.actor,
-            job_order_id=job_order.pk,
-            mission_reference=f"{MISSIONS.get(employer.country_id, 'KBRI')}/JO/{job_order.pk:04d}",
-            verified_on=self.today - timedelta(days=390),
-        )
-        recruitment_services.job_order_publish(actor=self.actor, job_order_id=job_order.pk)
-        recruitment_services.permit_issue(
-            actor=self.actor,
-            job_order=JobOrder.objects.get(pk=job_order.pk),
-            number=f"SIP2MI/{job_order.pk:05d}/2026",
-            quota=quota,
-            valid_from=self.today - timedelta(days=390),
-            valid_until=self.today + timedelta(days=365),
-            regions=list(Regency.objects.filter(code__in=regions)),
-        )
+    def job_order(
+        self,
+        agency,
+        employer,
+        occupation,
+        *,
+        quota,
+        salary,
+        currency,
+        regions,
+        drafted_on,
+        until=JobOrderStatus.PUBLISHED,
+    ) -> JobOrder:
+        """A job order walked from draft to `until` by the people whose step each is, each step on its day:
+        the company drafts it, attaches the demand letter and submits it, the mission of its country
+        verifies it, the company applies for the recruitment permit (SIP2MI), the province (or the
+        ministry, for regions of several provinces) issues it, and the company publishes the order."""
+        company, day = self.company(agency), lambda offset: drafted_on + timedelta(days=offset)
+        with _on(drafted_on):
+            job_order = recruitment_services.job_order_create(
+                actor=company,
+                agency=agency,
+                employer=employer,
+                occupation=Occupation.objects.get(code=occupation),
+                quota=quota,
+                salary=Decimal(salary),
+                currency=currency,
+                contract_months=24,
+                valid_from=drafted_on,
+                valid_until=self.today + timedelta(days=365),
+                reference=f"DL/{employer.country_id}/{self.random.randint(1000, 9999)}",
+            )
+            recruitment_services.job_order_document_add(
+                actor=company,
+                job_order_id=job_order.pk,
+                kind=JobOrderDocumentKind.DEMAND_LETTER,
+                number=job_order.reference,
+                file=ContentFile(DEMAND_LETTER, name=f"demand-letter-{job_order.pk}.pdf"),
+            )
+        with _on(day(SUBMITTED)):
+            recruitment_services.job_order_submit(actor=company, job_order_id=job_order.pk)
+        if until == JobOrderStatus.SUBMITTED:
+            return JobOrder.objects.get(pk=job_order.pk)
+        with _on(day(VERIFIED)):
+            recruitment_services.job_order_verify(
+                actor=self.mission(employer.country_id),
+                job_order_id=job_order.pk,
+                mission_reference=f"{MISSIONS.get(employer.country_id, 'KBRI')}/JO/{job_order.pk:04d}",
+                verified_on=day(VERIFIED),
+            )
+        with _on(day(PERMIT_APPLIED)):
+            permit = recruitment_services.permit_apply(
+                actor=company,
+                job_order_id=job_order.pk,
+                quota=quota,
+                valid_from=day(PERMIT_ISSUED),
+                valid_until=self.today + timedelta(days=365),
+                regions=regions,
+            )
+        if until == JobOrderStatus.VERIFIED:  # verified, its permit awaiting the issuer's decision
+            return JobOrder.objects.get(pk=job_order.pk)
+        with _on(day(PERMIT_ISSUED)):
+            recruitment_services.permit_issue(
+                actor=self.permit_issuer(regions),
+                permit_id=permit.pk,
+                number=f"SIP2MI/{job_order.pk:05d}/{day(PERMIT_ISSUED).year}",
+            )
+        with _on(day(PUBLISHED)):
+            recruitment_services.job_order_publish(actor=company, job_order_id=job_order.pk)
         return JobOrder.objects.get(pk=job_order.pk)
 
     # -- people ------------------------------------------------------------------------------
@@ -138,7 +236,10 @@ class DemoBuilder:
         villages = list(Village.objects.filter(code__startswith=regency + ".").order_by("code")[:60])
         return self.random.choice(villages)
 
-    def worker(self, agency, regencies, *, sex=None, age=None, village=None, birth_date=None, name=None) -> Worker:
+    def worker(
+        self, agency, regencies, *, sex=None, age=None, village=None, birth_date=None, name=None, registered_on=None
+    ) -> Worker:
+        """A person registered by `agency`'s staff with the candidate's consent, on `registered_on`."""
         sex = sex or self.random.choice("FFFM")
         birth_date = birth_date or self.today - timedelta(
             days=365 * (age or self.random.randint(20, 38)) + self.random.randint(0, 300)
@@ -146,73 +247,126 @@ class DemoBuilder:
         village = village or self.village_in(regencies)
         self.serial += 1
         name = name or (self.fake.name_female() if sex == "F" else self.fake.name_male())
-        return recruitment_services.worker_register(
-            actor=self.actor,
-            nik=_nik(village, birth_date, sex, self.serial),
-            full_name=name,
-            sex=sex,
-            birth_date=birth_date,
-            birth_place=village.district.regency.name.replace("Kabupaten ", ""),
-            village=village,
-            phone=f"08{self.random.randint(1100000000, 1399999999)}",
-            education=self.random.choice(["sd", "smp", "sma", "sma", "diploma"]),
-            marital_status=self.random.choice(["single", "married", "married", "divorced"]),
-            next_of_kin_name=self.fake.name(),
-            next_of_kin_relation=self.random.choice(["Suami", "Istri", "Ibu", "Ayah"]),
-            family_consent_on=self.today - timedelta(days=self.random.randint(300, 420)),
-            agency=agency,
+        # The planted people were registered before any of their imported placements began.
+        registered_on = registered_on or self.today - timedelta(days=300)
+        with _on(registered_on):
+            return recruitment_services.worker_register(
+                actor=self.company(agency),
+                nik=_nik(village, birth_date, sex, self.serial),
+                full_name=name,
+                sex=sex,
+                birth_date=birth_date,
+                birth_place=village.district.regency.name.replace("Kabupaten ", ""),
+                village=village,
+                phone=f"08{self.random.randint(1100000000, 1399999999)}",
+                education=self.random.choice(["sd", "smp", "sma", "sma", "diploma"]),
+                marital_status=self.random.choice(["single", "married", "married", "divorced"]),
+                next_of_kin_name=self.fake.name(),
+                next_of_kin_relation=self.random.choice(["Suami", "Istri", "Ibu", "Ayah"]),
+                family_consent_on=registered_on - timedelta(days=self.random.randint(1, 30)),
+                agency=agency,
+                consent_on=registered_on,
+            )
+
+    def schedule(self, stage: int) -> tuple[date, date | None]:
+        """(registered on, departed on) of a placement that stands at `stage` today."""
+        if stage in (Stage.DEPARTED, Stage.WORKING, Stage.RETURNED):
+            # Still "departed" means just left: an older departure without an arrival report is a red flag.
+            days_ago = self.random.randint(2, 20) if stage == Stage.DEPARTED else self.random.randint(40, 300)
+            departed_on = self.today - timedelta(days=days_ago)
+            ready_on = departed_on - timedelta(days=7)
+            return ready_on - PLACEMENT_STEP * (Stage.READY - Stage.REGISTERED), departed_on
+        # A cancelled placement reached at most stage 5 and was cancelled two days after its last stage.
+        last = 5 if stage == Stage.CANCELLED else stage
+        reached_on = self.today - timedelta(days=self.random.randint(2, 60))
+        return reached_on - PLACEMENT_STEP * (last - Stage.REGISTERED), None
+
+    def placement(self, job_order, recruiter, stage: int, regions: list[str]) -> Placement:
+        """A candidate applies through `recruiter`, is registered, selected and placed, then walked to `stage`."""
+        registered_on, departed_on = self.schedule(stage)
+        applied_on = registered_on - timedelta(days=self.random.randint(3, 14))
+        company = self.company(job_order.agency)
+        worker = self.worker(job_order.agency, regions, registered_on=applied_on)
+        with _on(applied_on):
+            application = recruitment_services.application_create(
+                actor=company, worker=worker, job_order=job_order, recruiter=recruiter, applied_on=applied_on
+            )
+        with _on(registered_on):
+            recruitment_services.application_decide(actor=company, application_id=application.pk, selected=True)
+            placement = placement_services.placement_create(actor=company, application=application)
+        return self.walk(placement, stage, registered_on, departed_on)
+
+    def walk(self, placement: Placement, stage: int, registered_on: date, departed_on: date | None) -> Placement:
+        """Take a placement to `stage`, each stage on its own day: stage n is reached (n - 1) steps after
+        registration; a departure a week after the E-PMI, the arrival report a few days later."""
+        company = self.company(placement.agency)
+        walk = Walkthrough(
+            company,
+            documents_issued_on=registered_on + timedelta(days=2),
+            departure_on=departed_on or self.today + timedelta(days=30),
         )
 
-    def placement(self, worker, job_order, recruiter=None) -> Placement:
-        application = recruitment_services.application_create(
-            actor=self.actor,
-            worker=worker,
-            job_order=job_order,
-            recruiter=recruiter,
-            applied_on=self.today - timedelta(days=self.random.randint(330, 380)),
-        )
-        recruitment_services.application_decide(actor=self.actor, application_id=application.pk, selected=True)
-        return placement_services.placement_create(actor=self.actor, application=application)
+        def reached(target: int) -> date:
+            return registered_on + PLACEMENT_STEP * (target - Stage.REGISTERED)
 
-    def walk(self, placement: Placement, stage: int) -> Placement:
-        """Take a placement to `stage`; departures are in the past, arrivals and returns after them."""
+        def walk_to(current: Placement, target: int) -> Placement:
+            for next_stage in range(current.stage + 1, min(target, Stage.READY) + 1):
+                with _on(reached(next_stage)):
+                    walk.provide(current, next_stage)
+                    current = placement_services.placement_advance(
+                        actor=company, placement_id=current.pk, to_stage=next_stage
+                    )
+            return current
+
         if stage == Stage.CANCELLED:
-            placement = Walkthrough(self.actor).walk_to(placement, self.random.randint(1, 5))
-            return placement_services.placement_cancel(
-                actor=self.actor, placement_id=placement.pk, reason="Calon PMI mengundurkan diri karena alasan keluarga"
-            )
+            last = self.random.randint(1, 5)
+            placement = walk_to(placement, last)
+            with _on(reached(last) + timedelta(days=2)):
+                return placement_services.placement_cancel(
+                    actor=company,
+                    placement_id=placement.pk,
+                    reason="Calon PMI mengundurkan diri karena alasan keluarga",
+                )
+        placement = walk_to(placement, stage)
         if stage <= Stage.READY:
-            return Walkthrough(self.actor).walk_to(placement, stage)
-        # Still "departed" means just left: an older departure without an arrival report is a red flag.
-        days_ago = self.random.randint(2, 20) if stage == Stage.DEPARTED else self.random.randint(40, 300)
-        departed_on = self.today - timedelta(days=days_ago)
-        walk = Walkthrough(self.actor, documents_issued_on=departed_on - timedelta(days=120), departure_on=departed_on)
-        placement = walk.walk_to(placement, Stage.READY)
+            return placement
         point = {"MY": "KNO", "TW": "CGK", "HK": "SUB"}.get(placement.job_order.country_id, "LOP")
-        placement = walk.depart(
-            placement, point=self.random.choice([point, "LOP", "KOE"]), flight=f"GA {self.random.randint(100, 999)}"
-        )
+        point, flight = self.random.choice([point, "LOP", "KOE"]), f"GA {self.random.randint(100, 999)}"
+        with _on(departed_on):
+            placement = walk.depart(placement, point=point, flight=flight)
         if stage >= Stage.WORKING:
-            placement = placement_services.placement_arrive(
-                actor=self.actor,
-                placement_id=placement.pk,
-                arrived_on=departed_on + timedelta(days=1),
-                reported_on=departed_on + timedelta(days=self.random.randint(2, 7)),
-            )
+            reported_on = departed_on + timedelta(days=self.random.randint(2, 7))
+            # The worker reports to the mission (lapor diri); the company records it, the mission confirms.
+            with _on(reported_on):
+                placement = placement_services.placement_arrive(
+                    actor=company,
+                    placement_id=placement.pk,
+                    arrived_on=departed_on + timedelta(days=1),
+                    reported_on=reported_on,
+                )
+            with _on(reported_on + timedelta(days=1)):
+                placement = placement_services.placement_confirm_arrival(
+                    actor=self.mission(placement.job_order.country_id), placement_id=placement.pk
+                )
         if stage == Stage.RETURNED:
-            placement = placement_services.placement_return(
-                actor=self.actor,
-                placement_id=placement.pk,
-                returned_on=departed_on + timedelta(days=30),
-                reason=self.random.choice(["contract_completed", "early_termination", "illness"]),
-            )
+            returned_on = departed_on + timedelta(days=30)
+            reason = self.random.choice(["contract_completed", "early_termination", "illness"])
+            # A return a month after departure ends a contract early, whatever the draw said.
+            reason = "early_termination" if reason == "contract_completed" else reason
+            with _on(returned_on):
+                placement = placement_services.placement_return(
+                    actor=company, placement_id=placement.pk, returned_on=returned_on, reason=reason
+                )
         return placement
 
 
 @transaction.atomic
-def build_demo_data(actor) -> dict:
-    """Create the demo companies, job orders, workers and placements (every stage), then plant the cases."""
-    builder = DemoBuilder(actor)
+def build_demo_data(users: dict) -> dict:
+    """Create the demo companies, job orders, workers and placements (every stage), then plant the cases.
+
+    `users` maps the usernames in DEMO_ACTORS to the demo accounts: each step is recorded by the one
+    whose step it is, on the day it happened (core.clock.as_of), never by whoever runs the seeding."""
+    builder = DemoBuilder(users)
     agencies = builder.agencies()
     employers = builder.employers()
     for name, kind, regency in [
@@ -222,6 +376,7 @@ def build_demo_data(actor) -> dict:
     ]:
         TrainingProvider.objects.get_or_create(name=name, defaults={"kind": kind, "regency_id": regency})
     demo, second = agencies[DEMO_AGENCY], agencies[SECOND_AGENCY]
+    drafted = [builder.today - timedelta(days=DRAFTED_DAYS_AGO - 3 * index) for index in range(4)]
     orders = [
         builder.job_order(
             demo,
@@ -231,6 +386,7 @@ def build_demo_data(actor) -> dict:
             salary=1800,
             currency="MYR",
             regions=NTB_REGENCIES,
+            drafted_on=drafted[0],
         ),
         builder.job_order(
             demo,
@@ -240,6 +396,7 @@ def build_demo_data(actor) -> dict:
             salary=4990,
             currency="HKD",
             regions=NTB_REGENCIES + NTT_REGENCIES,
+            drafted_on=drafted[1],
         ),
         builder.job_order(
             second,
@@ -249,6 +406,7 @@ def build_demo_data(actor) -> dict:
             salary=27470,
             currency="TWD",
             regions=NTT_REGENCIES,
+            drafted_on=drafted[2],
         ),
         builder.job_order(
             second,
@@ -258,6 +416,7 @@ def build_demo_data(actor) -> dict:
             salary=1700,
             currency="MYR",
             regions=NTT_REGENCIES,
+            drafted_on=drafted[3],
         ),
     ]
     for agency, regency in ((demo, "52.03"), (second, "53.01")):
@@ -274,32 +433,60 @@ def build_demo_data(actor) -> dict:
     for index in range(72):
         job_order = orders[index % len(orders)]
         regions = NTB_REGENCIES if job_order.agency == demo else NTT_REGENCIES
-        worker = builder.worker(job_order.agency, regions)
         recruiter = job_order.agency.recruiters.order_by("pk")[index % 2]
-        placement = builder.placement(worker, job_order, recruiter)
-        placements.append(builder.walk(placement, stages[index % len(stages)]))
+        placements.append(builder.placement(job_order, recruiter, stages[index % len(stages)], regions))
     for index in range(6):
-        village = builder.village_in(["52.03"]) if index < 3 else builder.village_in(["53.01"])
-        village_report_create(
-            actor=actor,
-            village=village,
-            kind="intent",
-            occurred_on=builder.today - timedelta(days=index * 7),
-            person_name=builder.fake.name(),
-            details="Ingin bekerja ke Malaysia lewat jalur resmi",
-        )
+        regency = "52.03" if index < 3 else "53.01"
+        village = builder.village_in([regency])
+        occurred_on = builder.today - timedelta(days=index * 7)
+        # Someone came to the regency's counter (LTSA) wanting to go abroad the official way.
+        with _on(occurred_on):
+            village_report_create(
+                actor=users[REGENCY_ACCOUNTS[regency]],
+                village=village,
+                kind="intent",
+                occurred_on=occurred_on,
+                person_name=builder.fake.name(),
+                details="Ingin bekerja ke Malaysia lewat jalur resmi",
+            )
+    # Work waiting in the queues: a new order of the demo company in the Malaysian mission's queue, and a
+    # verified order of the second company whose permit awaits NTT's (or the ministry's) decision.
+    builder.job_order(
+        demo,
+        employers["Sinar Elektronik Sdn Bhd"],
+        "factory_operator",
+        quota=20,
+        salary=1850,
+        currency="MYR",
+        regions=NTB_REGENCIES,
+        drafted_on=builder.today - timedelta(days=12),
+        until=JobOrderStatus.SUBMITTED,
+    )
+    builder.job_order(
+        second,
+        employers["Chang Gung Care Centre"],
+        "nurse",
+        quota=10,
+        salary=33000,
+        currency="TWD",
+        regions=NTT_REGENCIES,
+        drafted_on=builder.today - timedelta(days=30),
+        until=JobOrderStatus.VERIFIED,
+    )
     # The last two companies lose their standing after their work began.
     expired = agencies["PT Jaya Abadi Manpower"]
     Agency.objects.filter(pk=expired.pk).update(
         licence_expires_on=builder.today - timedelta(days=60), licence_status=LicenceStatus.EXPIRED
     )
-    agency_sanction(
-        actor=actor,
-        agency_id=agencies["PT Cahaya Timur Sejahtera"].pk,
-        kind=SanctionKind.SUSPENSION,
-        reason="Menempatkan PMI ke negara moratorium",
-        starts_on=builder.today - timedelta(days=30),
-    )
+    suspended_on = builder.today - timedelta(days=30)
+    with _on(suspended_on):
+        agency_sanction(
+            actor=builder.ministry,
+            agency_id=agencies["PT Cahaya Timur Sejahtera"].pk,
+            kind=SanctionKind.SUSPENSION,
+            reason="Menempatkan PMI ke negara moratorium",
+            starts_on=suspended_on,
+        )
     planted = plant_non_procedural_cases(builder, agencies, employers, orders)
     return {"placements": len(placements), "planted": planted}
 
@@ -344,7 +531,7 @@ class Demo:
 
     @property
     def importer(self):
-        return self.builder.actor
+        return self.builder.importer
 
     @property
     def today(self) -> date:
@@ -398,11 +585,6 @@ def plant_non_procedural_cases(builder, agencies, employers, orders) -> int:
 
 IMPORTED = {"source": "legacy-import"}
 STAGE_STEP = timedelta(days=10)  # an imported placement reached each stage ten days after the one before
-
-
-def _at(day: date) -> datetime:
-    """The moment a fact of `day` is recorded at: nine in the morning, portal time."""
-    return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
 def _imported_event(demo: Demo, placement: Placement, kind: str, on: date, *, from_stage=None, to_stage=None):
@@ -470,8 +652,11 @@ def _imported_job_order(
         mission_verified_on=today - timedelta(days=90) if verified else None,
     )
     if verified:
+        # Imported as the older system holds it: an issued permit (only an issued one binds).
         permit = RecruitmentPermit.objects.create(
             job_order=job_order,
+            status=PermitStatus.ISSUED,
+            decided_at=timezone.now(),
             number=f"SIP2MI/IMP/{job_order.pk:05d}",
             quota=quota,
             valid_from=today - timedelta(days=90),

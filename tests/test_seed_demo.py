@@ -85,3 +85,90 @@ def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client
     client.force_login(User.objects.get(username="admin"))
     page = client.get("/admin/placement/placement/", {"q": "Zulkifli"}).content.decode()
     assert "Ahmad Zulkifli" in page
+
+
+def _days_apart(moment, day) -> int:
+    return abs((timezone.localdate(moment) - day).days)
+
+
+def test_demo_events_are_dated_on_their_fact_and_recorded_by_whose_step_it_is(seeded):
+    """Issue 12, point 7: the seeding replays each fact on its day (core.clock.as_of) by the person whose
+    step it is, so no timeline contradicts the dates beside it and none names whoever ran the seeding."""
+    from agencies.models import LicenceEvent
+    from placement.models import PlacementEvent
+    from recruitment.choices import JobOrderEventKind
+    from recruitment.models import JobOrderEvent, RecruitmentPermit
+
+    now = timezone.now()
+    everything = [
+        *PlacementEvent.objects.select_related("actor__mission", "placement__application"),
+        *JobOrderEvent.objects.select_related("actor__mission", "job_order"),
+        *LicenceEvent.objects.select_related("actor"),
+    ]
+    assert len(everything) > 500
+    assert [event for event in everything if event.actor is None or event.actor.role == "system_admin"] == []
+    assert [event for event in everything if event.at > now] == []
+
+    # Placements: the departure, arrival, confirmation and return events fall on the facts' own days.
+    for event in PlacementEvent.objects.select_related("placement__job_order", "actor__mission"):
+        placement = event.placement
+        fact = {
+            EventKind.DEPARTED: placement.departed_on,
+            EventKind.ARRIVED: placement.arrival_reported_on,
+            EventKind.RETURNED: placement.returned_on,
+            EventKind.ARRIVAL_CONFIRMED: placement.arrival_confirmed_at
+            and timezone.localdate(placement.arrival_confirmed_at),
+        }.get(event.kind)
+        if fact is not None:
+            assert _days_apart(event.at, fact) <= 1, (event.kind, event.at, fact, placement.worker)
+        if event.data.get("source") == "legacy-import":
+            assert event.actor.username == "kementerian"  # the official who ran the import
+        elif event.kind == EventKind.ARRIVAL_CONFIRMED:
+            assert event.actor.role == "mission_officer"
+            assert event.actor.mission.countries.filter(code=placement.job_order.country_id).exists()
+        else:
+            assert event.actor.agency_id == placement.agency_id, (event.kind, event.actor.username)
+    # Each placement's events run forward in time, from its application on, and its stage date is its last.
+    for placement in Placement.objects.exclude(application=None).select_related("application"):
+        events = list(placement.events.order_by("id"))
+        assert [event.at for event in events] == sorted(event.at for event in events), placement.worker
+        assert timezone.localdate(events[0].at) >= placement.application.applied_on
+        assert abs(events[-1].at - placement.stage_changed_at) <= timedelta(days=1), placement.worker
+    # Job orders: the mission verified on the date it gave, the issuer issued when the permit says, and
+    # no placement was registered on a job order before it was published.
+    for event in JobOrderEvent.objects.select_related("job_order", "actor__mission"):
+        job_order = event.job_order
+        if event.kind in (JobOrderEventKind.VERIFIED, JobOrderEventKind.REJECTED):
+            assert event.actor.role == "mission_officer"
+            assert event.actor.mission.countries.filter(code=job_order.country_id).exists()
+            if event.kind == JobOrderEventKind.VERIFIED:
+                assert _days_apart(event.at, job_order.mission_verified_on) <= 1
+        elif event.kind in (JobOrderEventKind.PERMIT_ISSUED, JobOrderEventKind.PERMIT_REFUSED):
+            assert event.actor.role in ("ministry_official", "province_official")
+            permit = RecruitmentPermit.objects.get(pk=event.data["permit_id"])
+            assert abs(event.at - permit.decided_at) <= timedelta(days=1)
+            if event.actor.role == "province_official":
+                assert set(permit.regions.values_list("province_id", flat=True)) == {event.actor.province_id}
+        else:
+            assert event.actor.agency_id == job_order.agency_id, (event.kind, event.actor.username)
+        if event.kind == JobOrderEventKind.PUBLISHED:
+            first = PlacementEvent.objects.filter(placement__job_order=job_order).order_by("at").first()
+            assert first is None or first.at > event.at
+
+
+def test_the_demo_leaves_work_in_the_queues_of_the_mission_and_the_permit_issuers(seeded):
+    from recruitment.choices import JobOrderStatus, PermitStatus
+    from recruitment.models import JobOrder, RecruitmentPermit
+
+    kbri = User.objects.get(username="kbri.kl")
+    submitted = JobOrder.objects.visible_to(kbri).filter(status=JobOrderStatus.SUBMITTED)
+    assert submitted.exclude(placements__isnull=False).exists()  # a clean one, beside the planted case
+    assert not JobOrder.objects.visible_to(User.objects.get(username="kdei.taipei")).filter(country_id="MY").exists()
+    applied = RecruitmentPermit.objects.filter(status=PermitStatus.APPLIED)
+    assert applied.count() == 1
+    assert set(applied.get().regions.values_list("province_id", flat=True)) == {"53"}
+    # The demo's mission officers, ministry and province officials are among the printed logins.
+    logins = {row["username"]: row["role"] for row in seeded["accounts"]}
+    assert {logins[name] for name in ("kbri.kl", "kdei.taipei", "kjri.hk")} == {"mission_officer"}
+    assert logins["prov.ntb"] == logins["prov.ntt"] == "province_official"
+    assert logins["kementerian"] == "ministry_official"

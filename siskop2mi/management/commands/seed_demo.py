@@ -25,20 +25,25 @@ from oversight.engine import full_scan
 from oversight.models import ScanRun
 from oversight.selectors import open_flags
 from placement.models import Placement
+from recruitment.models import Mission
 from siskop2mi import paths
-from siskop2mi.demo_data import DEMO_AGENCY, SECOND_AGENCY, build_demo_data
+from siskop2mi.demo_data import DEMO_ACTORS, DEMO_AGENCY, SECOND_AGENCY, build_demo_data
 from villages.models import Province, Regency, Village
 
-# (username, full name, role, jurisdiction field, jurisdiction code or agency)
+# (username, full name, role, jurisdiction field, jurisdiction code, company or mission abroad)
 DEMO_ACCOUNTS = [
     ("kementerian", "Rahmawati Siregar", Role.MINISTRY_OFFICIAL, None, None),
     ("prov.ntb", "Lalu Ahmad Zaini", Role.PROVINCE_OFFICIAL, "province", "52"),
+    ("prov.ntt", "Maria Yasinta Lake", Role.PROVINCE_OFFICIAL, "province", "53"),
     ("kab.lotim", "Baiq Nurul Hidayah", Role.REGENCY_OFFICIAL, "regency", "52.03"),
     ("kab.kupang", "Yohanes Ndun", Role.REGENCY_OFFICIAL, "regency", "53.01"),
     ("desa.tanjungluar", "Muhammad Saleh", Role.VILLAGE_OFFICER, "village", "52.03.01.2001"),
     ("p3mi.admin", "Hendra Gunawan", Role.AGENCY_ADMIN, "agency", DEMO_AGENCY),
     ("p3mi.staf", "Siti Aminah", Role.AGENCY_STAFF, "agency", DEMO_AGENCY),
     ("p3mi2.admin", "Yosef Benu", Role.AGENCY_ADMIN, "agency", SECOND_AGENCY),
+    ("kbri.kl", "Andi Pratama", Role.MISSION_OFFICER, "mission", "KBRI Kuala Lumpur"),
+    ("kdei.taipei", "Wulan Sari", Role.MISSION_OFFICER, "mission", "KDEI Taipei"),
+    ("kjri.hk", "Rudi Hartono", Role.MISSION_OFFICER, "mission", "KJRI Hong Kong"),
     ("pengaduan", "Dewi Lestari", Role.COMPLAINT_OFFICER, None, None),
     ("auditor", "Bambang Susanto", Role.AUDITOR, None, None),
     ("admin", "Administrator Sistem", Role.SYSTEM_ADMIN, None, None),
@@ -100,7 +105,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo accounts: {len(accounts)} ready; logins in {credentials_path}")
         if not Placement.objects.exists():
             started = time.monotonic()
-            summary = build_demo_data(User.objects.get(username="kementerian"))
+            # Each step by the demo account whose step it is, never by whoever runs the seeding.
+            summary = build_demo_data({user.username: user for user in User.objects.filter(username__in=DEMO_ACTORS)})
             if verbosity:
                 self.stdout.write(
                     f"Demo data: {summary['placements']} placements through every stage and "
@@ -154,4 +160,6 @@ class Command(BaseCommand):
             return {}
         if field == "agency":
             return {"agency": Agency.objects.get_or_create(name=value)[0]}
+        if field == "mission":
+            return {"mission": Mission.objects.get(name=value)}
         return {field: JURISDICTION_MODELS[field].objects.get(code=value)}
