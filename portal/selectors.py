@@ -16,7 +16,7 @@ from core.personal_data import mask_number
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Placement
 from placement.selectors import describe_event
-from recruitment.choices import ApplicationStatus, JobOrderEventKind, TrainingResult
+from recruitment.choices import ApplicationStatus, JobOrderDocumentKind, JobOrderEventKind, TrainingResult
 from recruitment.models import Application
 from villages.models import VillageReport
 
@@ -117,6 +117,14 @@ def _job_order_event_detail(event) -> str:
     data = event.data or {}
     if data.get("mission_reference"):
         parts.append(_("reference %(reference)s") % {"reference": data["mission_reference"]})
+    if event.kind == JobOrderEventKind.VERIFIED and data.get("verified_on"):
+        parts.append(_("verified on %(day)s") % {"day": data["verified_on"]})
+        if data.get("employer_checked"):
+            parts.append(_("employer %(employer)s checked") % {"employer": data.get("employer", "")})
+    elif event.kind == JobOrderEventKind.DOCUMENT_ADDED and data.get("document_kind") in JobOrderDocumentKind.values:
+        parts.append(
+            " ".join(filter(None, [str(JobOrderDocumentKind(data["document_kind"]).label), data.get("number", "")]))
+        )
     if event.kind == JobOrderEventKind.PERMIT_ISSUED:
         parts.append(
             _("permit %(number)s, quota %(quota)s, regions %(regions)s")

@@ -149,6 +149,15 @@ def test_each_job_order_transition_writes_one_event_with_actor_and_statuses(
     services.job_order_verify(
         actor=ministry_official, job_order_id=draft.pk, mission_reference="KBRI-KL/JO/1", verified_on=TODAY
     )
+    permit = services.permit_apply(
+        actor=agency_a_staff,
+        job_order_id=draft.pk,
+        quota=5,
+        valid_from=TODAY,
+        valid_until=TODAY + timedelta(days=90),
+        regions=["52.03"],
+    )
+    services.permit_issue(actor=ministry_official, permit_id=permit.pk, number="SIP2MI/RECHECK/1")
     services.job_order_publish(actor=agency_a_staff, job_order_id=draft.pk)
     services.job_order_close(actor=agency_a_staff, job_order_id=draft.pk)
 
@@ -156,6 +165,8 @@ def test_each_job_order_transition_writes_one_event_with_actor_and_statuses(
         *DRAFTED,
         (JobOrderEventKind.SUBMITTED, "staf.a", "draft", "submitted"),
         (JobOrderEventKind.VERIFIED, "kementerian", "submitted", "verified"),
+        (JobOrderEventKind.PERMIT_APPLIED, "staf.a", "verified", "verified"),
+        (JobOrderEventKind.PERMIT_ISSUED, "kementerian", "verified", "verified"),
         (JobOrderEventKind.PUBLISHED, "staf.a", "verified", "published"),
         (JobOrderEventKind.CLOSED, "staf.a", "published", "closed"),
     ]
