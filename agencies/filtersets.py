@@ -13,7 +13,10 @@ class AgencyFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(lookup_expr="icontains", label=_("Name contains"))
     licence_number = django_filters.CharFilter(lookup_expr="iexact", label=_("SIP3MI number"))
     licence_status = django_filters.MultipleChoiceFilter(choices=LicenceStatus.choices, label=_("Licence status"))
-    head_office = AreaCodeFilter(field_name="head_office_regency_id", label=_("Head office area (code)"))
+    # Companies are not scoped to an area: every official chooses among provinces and regencies.
+    head_office = AreaCodeFilter(
+        field_name="head_office_regency_id", label=_("Head office area"), scoped=False, deepest=2
+    )
     expires_from = django_filters.DateFilter(
         field_name="licence_expires_on", lookup_expr="gte", label=_("Licence expires from")
     )
@@ -43,7 +46,7 @@ class EmployerFilterSet(django_filters.FilterSet):
 
 class FieldRecruiterFilterSet(django_filters.FilterSet):
     name = django_filters.CharFilter(field_name="full_name", lookup_expr="icontains", label=_("Name contains"))
-    area = AreaCodeFilter(field_name="village_id", label=_("Area (code)"))
+    area = AreaCodeFilter(field_name="village_id", label=_("Area"))
 
     ordering_fields = ("id", "full_name")
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
+from core.filtering import for_page
+
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 25
 
@@ -75,6 +77,7 @@ def _style_widgets(form) -> None:
 def filtered_queryset(request, queryset, filterset_class):
     """The FilterSet bound to the URL and the rows it selects (none while its input is invalid)."""
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    for_page(filterset)
     _style_widgets(filterset.form)
     if filterset.is_bound and not filterset.is_valid():
         return filterset, queryset.none()

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from core.filtering import AreaCodeFilter
+from villages.models import area_for_code
 
 from . import services, writers
 from .choices import ExportFormat
@@ -122,6 +124,8 @@ def _filter_labels(job: ExportJob) -> list[tuple[str, str]]:
         label = filters[name].label if name in filters else name
         choices = filters[name].extra.get("choices") if name in filters else None
         labels = {str(value): text for value, text in (choices() if callable(choices) else choices or ())}
+        if isinstance(filters.get(name), AreaCodeFilter):  # an area by its name, as the list's filter shows it
+            labels = {v: area.name for v in values if v and (area := area_for_code(v)) is not None}
         pairs.append((str(label), ", ".join(str(labels.get(v, v)) for v in values if v)))
     return pairs
 

@@ -20,7 +20,7 @@ class FlagFilterSet(django_filters.FilterSet):
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, label=_("Severity"))
     rule = django_filters.ChoiceFilter(field_name="rule_code", choices=rule_choices, label=_("Rule"))
     subject_type = django_filters.ChoiceFilter(choices=SubjectType.choices, label=_("Subject type"))
-    area = AreaCodeFilter(field_name="area_code", label=_("Area (code)"))
+    area = AreaCodeFilter(field_name="area_code", label=_("Area"))
     assigned = django_filters.ChoiceFilter(
         method="filter_assigned",
         choices=[("me", _("Assigned to me")), ("nobody", _("Not assigned"))],

@@ -22,12 +22,14 @@ class PlacementFilterSet(django_filters.FilterSet):
     job_order = django_filters.NumberFilter(field_name="job_order_id", label=_("Job order (id)"))
     worker = django_filters.NumberFilter(field_name="worker_id", label=_("Worker (id)"))
     nik = NikFilter(field_name="worker__nik")
-    area = AreaCodeFilter(field_name="worker__village_id", label=_("Worker's area (code)"))
+    area = AreaCodeFilter(field_name="worker__village_id", label=_("Worker's area"))
     created_from, created_until = date_range("created_at__date", _("Registered from"), _("Registered until"))
     departed_from, departed_until = date_range("departed_on", _("Departed from"), _("Departed until"))
     updated_since = UpdatedSinceFilter()
 
     ordering_fields = ("id", "created_at", "updated_at", "stage", "departed_on")
+    # Parameters for programs, not people: a page keeps them out of its form (core.filtering.for_page).
+    api_only = ("job_order", "worker", "updated_since")
 
     class Meta:
         model = Placement

@@ -23,6 +23,8 @@ class JobOrderFilterSet(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
 
     ordering_fields = ("id", "created_at", "updated_at", "valid_until", "quota")
+    # Parameters for programs, not people: a page keeps them out of its form (core.filtering.for_page).
+    api_only = ("employer", "updated_since")
 
     class Meta:
         model = JobOrder
@@ -36,7 +38,7 @@ class WorkerFilterSet(django_filters.FilterSet):
     nik = NikFilter()
     name = django_filters.CharFilter(field_name="full_name", lookup_expr="icontains", label=_("Name contains"))
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
-    area = AreaCodeFilter(field_name="village_id", label=_("Area of domicile (code)"))
+    area = AreaCodeFilter(field_name="village_id", label=_("Area of domicile"))
     # People a company registered (a person may be registered by several: the registry is nobody's).
     agency = django_filters.ModelChoiceFilter(
         field_name="registrations__agency", queryset=Agency.objects.all(), label=_("Registered by company")
@@ -45,6 +47,7 @@ class WorkerFilterSet(django_filters.FilterSet):
     updated_since = UpdatedSinceFilter()
 
     ordering_fields = ("id", "full_name", "created_at", "updated_at", "birth_date")
+    api_only = ("updated_since",)
 
     class Meta:
         model = Worker

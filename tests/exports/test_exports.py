@@ -272,7 +272,7 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
     assert 'hx-get="{}"'.format(reverse("exports:progress", args=[job.pk])) in page
     assert 'aria-valuenow="0"' in page and "Waiting" in page
-    assert "Area of domicile (code): 52" in page and "Sorted by: Full name" in page
+    assert "Area of domicile: Nusa Tenggara Barat" in page and "Sorted by: Full name" in page
 
     assert run_export(job.pk) == ExportStatus.DONE
     job.refresh_from_db()

@@ -136,3 +136,75 @@ def test_stages_recorded_only_as_a_jump_are_skipped_not_done():
     assert steps[Stage.CONTRACT] == "current"
     assert {steps[s] for s in range(Stage.REGISTERED, Stage.CONTRACT)} == {"skipped"}
     assert steps[Stage.ORIENTATION] == "todo"
+
+
+# --- Filters speak to people: names, a date picker, "Semua"; the API keeps its parameters ------
+
+
+def _filter_form(page: str) -> str:
+    return page.split("<details", 1)[1].split("</details>", 1)[0]
+
+
+@pytest.mark.parametrize("name", [*LISTS, "portal:agency_list", "oversight:queue"])
+def test_filters_ask_for_names_and_dates_not_ids_codes_or_iso_8601(client, ntb_province_official, journey, name):
+    client.force_login(ntb_province_official)
+    form = _filter_form(client.get(reverse(name), follow=True).content.decode())
+    assert "ISO 8601" not in form and "(kode)" not in form and "(id)" not in form
+    assert "---------" not in form
+    assert 'type="text" name="updated_since"' not in form and 'name="updated_since"' not in form
+    if 'type="date"' not in form:
+        assert "_from" not in form  # every date filter has the date picker
+    if name != "portal:job_order_list":  # the lists that filter by area offer areas by name
+        assert re.search(r'<select name="(area|head_office)"[^>]*>\s*<option value="" selected>Semua</option>', form)
+
+
+def test_the_area_filter_offers_the_jurisdiction_by_name(client, lotim_regency_official, ministry_official, journey):
+    client.force_login(lotim_regency_official)
+    form = _filter_form(client.get(reverse("portal:worker_list")).content.decode())
+    area = form.split('name="area"', 1)[1].split("</select>", 1)[0]
+    # A regency official chooses among its districts and their villages, by name.
+    assert '<optgroup label="Keruak">' in area and ">Seluruh Keruak</option>" in area
+    assert '<option value="52.03.01.2001">Tanjung Luar</option>' in area
+    assert "52.04" not in area and "Kupang" not in area  # nothing outside the regency
+    # A link to a village keeps its filter, offered by name, for someone the list reaches wider.
+    client.force_login(ministry_official)
+    page = client.get(reverse("portal:worker_list"), {"area": "52.03.01.2001"}).content.decode()
+    assert '<option value="52.03.01.2001" selected>Tanjung Luar</option>' in page
+    assert '<optgroup label="Nusa Tenggara Barat">' in page
+
+
+def test_choices_are_names_and_all_reads_semua(client, ministry_official, journey):
+    client.force_login(ministry_official)
+    form = _filter_form(client.get(reverse("portal:job_order_list")).content.decode())
+    country = form.split('name="country"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>Semua</option>' in country and ">Malaysia</option>" in country
+    agency = form.split('name="agency"', 1)[1].split("</select>", 1)[0]
+    assert f">{journey.placement.agency.name}</option>" in agency
+    assert 'name="employer"' not in form  # an id is for programs; the API keeps it
+
+
+def test_a_link_with_a_programs_filter_still_filters_and_keeps_it(client, ministry_official, journey):
+    client.force_login(ministry_official)
+    url = reverse("placement:placement_list")
+    page = client.get(url, {"job_order": journey.placement.job_order_id}).content.decode()
+    assert f'<input type="hidden" name="job_order" value="{journey.placement.job_order_id}"' in page
+    assert f'href="/penempatan/{journey.pk}/"' in page
+    other = client.get(url, {"job_order": journey.placement.job_order_id + 1000}).content.decode()
+    assert f'href="/penempatan/{journey.pk}/"' not in other
+
+
+def test_the_api_keeps_its_parameters(client, agency_a_staff, journey):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(agency_a_staff)
+    for params, found in [
+        ({"area": "52.03"}, True),
+        ({"area": "53"}, False),
+        ({"job_order": journey.placement.job_order_id}, True),
+        ({"updated_since": "2000-01-01T00:00:00Z"}, True),
+    ]:
+        response = api.get("/api/v1/placements/", params)
+        assert response.status_code == 200, response.content
+        assert (journey.pk in [row["id"] for row in response.json()["results"]]) is found, params
+    assert api.get("/api/v1/placements/", {"area": "Lombok"}).status_code == 400

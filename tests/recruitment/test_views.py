@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 WORKERS = reverse("portal:worker_list")
 JOB_ORDERS = reverse("portal:job_order_list")
 
-# Session, user, COUNT, page, and the company select of the filter form.
-WORKER_LIST_QUERIES = 5
+# Session, user, COUNT, page, the company select of the filter form, and the two levels of areas
+# its area filter offers by name.
+WORKER_LIST_QUERIES = 7
 # Session, user, COUNT, page, permits of the page, and the country, occupation and company selects.
 JOB_ORDER_LIST_QUERIES = 8
 
