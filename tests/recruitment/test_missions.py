@@ -406,3 +406,18 @@ def test_the_missions_home_page_counts_its_work(client, malaysia_mission_officer
     html = response.content.decode()
     assert reverse("portal:mission_queue") in html and reverse("portal:mission_arrivals") in html
     assert "KBRI Kuala Lumpur" in html
+
+
+def test_the_mission_works_the_lists_of_its_countries_only(
+    client, malaysia_mission_officer, malaysian_order, taiwanese_order, departed
+):
+    client.force_login(malaysia_mission_officer)
+    job_orders = client.get(reverse("portal:job_order_list"))
+    assert job_orders.status_code == 200
+    shown = {job_order.pk for job_order in job_orders.context["listing"].page.object_list}
+    assert malaysian_order.pk in shown and taiwanese_order.pk not in shown
+    placements = client.get(reverse("placement:placement_list"))
+    assert [placement.pk for placement in placements.context["listing"].page.object_list] == [departed.pk]
+    assert client.get(reverse("portal:worker_list")).status_code == 200
+    nav = [item["label"] for item in client.get(reverse("portal:home")).context["nav_items"]]
+    assert "Antrean verifikasi" in [str(label) for label in nav]
