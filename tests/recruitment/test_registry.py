@@ -331,3 +331,31 @@ def test_the_worker_list_links_to_the_page_for_those_who_may_register(client, lo
     assert REGISTER in client.get(reverse("portal:worker_list")).content.decode()
     client.force_login(village_officer)
     assert REGISTER not in client.get(reverse("portal:worker_list")).content.decode()
+
+
+def test_the_ministry_chooses_the_regency_then_registers_there(client, ministry_official):
+    client.force_login(ministry_official)
+    chooser = client.get(REGISTER).content.decode()
+    assert 'name="regency"' in chooser and 'name="nik"' not in chooser  # first the regency, by name
+    page = client.get(REGISTER, {"regency": "52.03"}).content.decode()
+    assert "Tanjung Luar" in page and 'name="consent_on"' not in page
+    response = client.post(REGISTER, {**form(), "regency": "52.03"})
+    assert response.status_code == 302
+    registration = Registration.objects.get()
+    assert registration.channel == RegistrationChannel.REGENCY and registration.registered_by == ministry_official
+
+
+def test_the_counter_reaching_a_person_a_company_registered_adds_its_registration_once(
+    client, lotim_regency_official, lombok_worker
+):
+    client.force_login(lotim_regency_official)
+    same = {**form(), "nik": lombok_worker.nik, "full_name": lombok_worker.full_name.upper()}
+    same["birth_date"] = str(lombok_worker.birth_date)
+    for _ in range(2):
+        response = client.post(REGISTER, same)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("portal:worker_detail", args=[lombok_worker.pk])
+    assert Worker.objects.count() == 1
+    assert sorted(lombok_worker.registrations.values_list("channel", flat=True)) == ["company", "regency"]
+    page = client.get(reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
+    assert "PT Agensi A" in page
