@@ -4,9 +4,14 @@ Playwright cannot download its own browsers here, so it launches the system Chro
 (E2E_CHROMIUM overrides the path). Without Chromium or the playwright package every
 test in this directory is skipped with a message saying which is missing.
 
-Each test runs twice, at a desktop and at a phone width, against pytest-django's
-live_server, and saves screenshots under var/e2e-screenshots/ (E2E_SCREENSHOTS
-overrides). The live server needs a transactional database, whose flush after each
+Each test runs twice, at a desktop (1280 px) and at a phone width (360 px), against
+pytest-django's live_server, and saves screenshots under var/e2e-screenshots/
+(E2E_SCREENSHOTS overrides). Every page a test opens, by goto, click or redirect, is
+checked when it has loaded (PAGE_CHECKS below): nothing drawn before the navigation bar,
+nothing but head elements in <head>, no horizontal overflow at any width, and at desktop
+width no table that has to scroll sideways. A page that fails fails the test at its end.
+
+The live server needs a transactional database, whose flush after each
 test empties every table, areas included: the ``e2e_db`` fixture reloads the areas
 and reference data for each test.
 """
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from siskop2mi.paths import BASE_DIR
 from tests.factories import TEST_PASSWORD
@@ -46,7 +52,67 @@ class Viewport:
     mobile: bool
 
 
-VIEWPORTS = [Viewport("desktop", 1280, 800, False), Viewport("phone", 390, 844, True)]
+VIEWPORTS = [Viewport("desktop", 1280, 800, False), Viewport("phone", 360, 800, True)]
+DESKTOP_WIDTH = 1280
+
+# Run in every document the tab loads (Playwright's init script), once it has loaded; the
+# findings of every page pile up in the tab's sessionStorage, which outlives navigations.
+PAGE_CHECKS = """
+(() => {
+  const KEY = "e2e-page-checks";
+  const HEAD_ELEMENTS = new Set(["META", "TITLE", "LINK", "STYLE", "SCRIPT", "BASE", "NOSCRIPT", "TEMPLATE"]);
+  const visible = (el) => {
+    const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+    return box.width > 1 && box.height > 1 && style.display !== "none" && style.visibility !== "hidden";
+  };
+  window.__e2eCheckPage = () => {
+    const problems = [];
+    for (const el of document.head.children) {
+      if (!HEAD_ELEMENTS.has(el.tagName)) problems.push(`<${el.tagName.toLowerCase()}> inside <head>`);
+    }
+    const nav = document.querySelector("body > nav.navbar, body nav.navbar");
+    if (!nav) problems.push("no navigation bar");
+    else {
+      // What the body holds before the navigation bar: only the (hidden) skip link may be there.
+      for (const node of document.body.childNodes) {
+        if (node === nav || (node.contains && node.contains(nav))) break;
+        if (node.nodeType === Node.TEXT_NODE && node.textContent.trim()) {
+          problems.push(`text before the navigation bar: "${node.textContent.trim().slice(0, 60)}"`);
+        } else if (node.nodeType === Node.ELEMENT_NODE && !["SCRIPT", "STYLE"].includes(node.tagName)
+                   && visible(node)) {
+          const text = node.innerText.trim().slice(0, 60);
+          problems.push(`<${node.tagName.toLowerCase()}> drawn before the navigation bar: "${text}"`);
+        }
+      }
+      const top = nav.getBoundingClientRect().top + window.scrollY;
+      if (top > 0) problems.push(`the navigation bar starts ${Math.round(top)} px down the page`);
+    }
+    const root = document.documentElement;
+    if (root.scrollWidth > root.clientWidth) {
+      const wide = [...document.body.querySelectorAll("*")]
+        .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1 && visible(el))
+        .slice(-3).map((el) => `<${el.tagName.toLowerCase()} class="${el.className}">`);
+      problems.push(`the page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window: ${wide.join(", ")}`);
+    }
+    if (root.clientWidth >= DESKTOP_WIDTH - 40) {  // a desktop, less a scroll bar
+      for (const box of document.querySelectorAll(".table-responsive")) {
+        if (visible(box) && box.scrollWidth > box.clientWidth + 1) {
+          const heading = box.closest("section, main")?.querySelector("h1, h2, h3")?.innerText || "";
+          const sizes = `${box.scrollWidth} px in ${box.clientWidth}`;
+          problems.push(`a table scrolls sideways at ${root.clientWidth} px (${sizes}) under "${heading}"`);
+        }
+      }
+    }
+    return problems;
+  };
+  window.addEventListener("load", () => {
+    const found = JSON.parse(sessionStorage.getItem(KEY) || "[]");
+    const width = document.documentElement.clientWidth;
+    found.push({url: location.pathname + location.search, width, problems: window.__e2eCheckPage()});
+    sessionStorage.setItem(KEY, JSON.stringify(found));
+  });
+})();
+""".replace("DESKTOP_WIDTH", str(DESKTOP_WIDTH))
 
 
 def _missing() -> str | None:
@@ -103,7 +169,12 @@ def e2e_db(reference_data):
 
 @pytest.fixture
 def page(browser, live_server, viewport, e2e_db, request):
-    """A fresh browser tab at this test's width, in English, pointed at the live server."""
+    """A fresh browser tab at this test's width, in English, pointed at the live server.
+
+    English as a person gets it: chosen with the language switcher (its cookie); the
+    browser's locale alone leaves the portal in Bahasa Indonesia. Every page the tab loads
+    is checked (PAGE_CHECKS); the test fails at its end if one of them failed.
+    """
     context = browser.new_context(
         base_url=live_server.url,
         viewport={"width": viewport.width, "height": viewport.height},
@@ -112,6 +183,8 @@ def page(browser, live_server, viewport, e2e_db, request):
         locale="en-GB",
         accept_downloads=True,
     )
+    context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    context.add_init_script(PAGE_CHECKS)
     context.set_default_timeout(15_000)
     tab = context.new_page()
     tab.viewport_name = viewport.name
@@ -120,7 +193,27 @@ def page(browser, live_server, viewport, e2e_db, request):
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         save_screenshot(tab, request, "FAILED")
-    context.close()
+    try:
+        checked = checked_pages(tab)
+    finally:
+        context.close()
+    if report is not None and report.passed:
+        failures = [f"{p['url']} at {p['width']} px: {problem}" for p in checked for problem in p["problems"]]
+        assert not failures, "Pages that do not read well:\n" + "\n".join(failures)
+
+
+def checked_pages(tab) -> list[dict]:
+    """What PAGE_CHECKS found on every page this tab loaded so far."""
+    try:
+        return tab.evaluate("() => JSON.parse(sessionStorage.getItem('e2e-page-checks') || '[]')")
+    except Exception:  # the tab is on a page of another origin, or closed
+        return []
+
+
+def check_page(tab) -> None:
+    """Check the page as it is now (after an HTMX swap, say), like PAGE_CHECKS does on load."""
+    problems = tab.evaluate("() => window.__e2eCheckPage()")
+    assert not problems, f"{tab.url}: " + "; ".join(problems)
 
 
 def screenshot_path(request, viewport_name: str, step: str) -> Path:
