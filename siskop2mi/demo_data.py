@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from faker import Faker
 
+from accounts.models import AuditEntry
 from agencies.choices import LicenceStatus, SanctionKind
-from agencies.models import Agency, Branch, Employer, FieldRecruiter
+from agencies.models import Agency, Branch, Employer, FieldRecruiter, Sanction
 from agencies.services import agency_sanction
 from core import clock
 from core.nik import compose_nik
@@ -34,8 +36,17 @@ from placement.models import Document, EmbarkationPoint, Fee, Placement, Placeme
 from placement.walkthrough import Walkthrough
 from recruitment import services as recruitment_services
 from recruitment.choices import JobOrderDocumentKind, JobOrderStatus, PermitStatus
-from recruitment.models import Application, JobOrder, Occupation, RecruitmentPermit, TrainingProvider, Worker
-from villages.models import Regency, Village
+from recruitment.models import (
+    Application,
+    JobOrder,
+    JobOrderDocument,
+    Occupation,
+    RecruitmentPermit,
+    Registration,
+    TrainingProvider,
+    Worker,
+)
+from villages.models import Regency, Village, VillageReport
 from villages.services import village_report_create
 
 SEED = 20261122
@@ -94,9 +105,50 @@ def _at(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(9, 0)))
 
 
+# The rows whose "created at" a page shows beside the timeline. Django stamps them with the wall clock
+# (auto_now_add), so once the replay is over, the rows written in each replayed step move to the moment
+# of their fact.
+REPLAYED_CREATION = [
+    (Worker, "created_at"),
+    (Registration, "created_at"),
+    (JobOrder, "created_at"),
+    (JobOrderDocument, "created_at"),
+    (Placement, "created_at"),
+    (Document, "created_at"),
+    (Sanction, "created_at"),
+    (VillageReport, "created_at"),
+    (AuditEntry, "at"),
+]
+# (wall clock when a replayed step began, when it ended, the moment of its fact), filled by _on
+_replayed_steps: list[tuple[datetime, datetime, datetime]] = []
+
+
+@contextmanager
 def _on(day: date):
-    """Record what happens inside on `day` (at nine): the event carries the day of its fact."""
-    return clock.as_of(_at(day))
+    """Record what happens inside on `day` (at nine): events carry the day of their fact, and so, after
+    _date_replayed_rows, do the rows written meanwhile."""
+    moment, started = _at(day), timezone.now()
+    with clock.as_of(moment):
+        yield
+    _replayed_steps.append((started, timezone.now(), moment))
+
+
+def _date_replayed_rows() -> None:
+    """Give the rows each replayed step wrote the moment of its fact: one UPDATE per table."""
+    if not _replayed_steps:
+        return
+    values = ", ".join(["(%s::timestamptz, %s::timestamptz, %s::timestamptz)"] * len(_replayed_steps))
+    parameters = [moment for step in _replayed_steps for moment in step]
+    with connection.cursor() as cursor:
+        for model, field in REPLAYED_CREATION:
+            column = connection.ops.quote_name(model._meta.get_field(field).column)
+            cursor.execute(
+                f"UPDATE {connection.ops.quote_name(model._meta.db_table)} AS row SET {column} = step.moment "
+                f"FROM (VALUES {values}) AS step (started, ended, moment) "
+                f"WHERE row.{column} >= step.started AND row.{column} <= step.ended",
+                parameters,
+            )
+    _replayed_steps.clear()
 
 
 class DemoBuilder:
@@ -366,6 +418,7 @@ def build_demo_data(users: dict) -> dict:
 
     `users` maps the usernames in DEMO_ACTORS to the demo accounts: each step is recorded by the one
     whose step it is, on the day it happened (core.clock.as_of), never by whoever runs the seeding."""
+    _replayed_steps.clear()
     builder = DemoBuilder(users)
     agencies = builder.agencies()
     employers = builder.employers()
@@ -488,6 +541,7 @@ def build_demo_data(users: dict) -> dict:
             starts_on=suspended_on,
         )
     planted = plant_non_procedural_cases(builder, agencies, employers, orders)
+    _date_replayed_rows()
     return {"placements": len(placements), "planted": planted}
 
 
@@ -616,9 +670,12 @@ def _imported_placement(
         **fields,
     )
     if not history:
+        Placement.objects.filter(pk=placement.pk).update(created_at=_at(reached_on))
         _imported_event(demo, placement, EventKind.CREATED, reached_on, to_stage=stage)
         return placement
     last = min(stage, Stage.DEPARTED)
+    registered_on = reached_on - STAGE_STEP * (last - Stage.REGISTERED)
+    Placement.objects.filter(pk=placement.pk).update(created_at=_at(registered_on))
     for reached in range(Stage.REGISTERED, last + 1):
         kind = {Stage.REGISTERED: EventKind.CREATED, Stage.DEPARTED: EventKind.DEPARTED}.get(
             reached, EventKind.ADVANCED

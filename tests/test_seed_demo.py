@@ -97,7 +97,7 @@ def test_demo_events_are_dated_on_their_fact_and_recorded_by_whose_step_it_is(se
     from agencies.models import LicenceEvent
     from placement.models import PlacementEvent
     from recruitment.choices import JobOrderEventKind
-    from recruitment.models import JobOrderEvent, RecruitmentPermit
+    from recruitment.models import JobOrderEvent, RecruitmentPermit, Worker
 
     now = timezone.now()
     everything = [
@@ -134,6 +134,13 @@ def test_demo_events_are_dated_on_their_fact_and_recorded_by_whose_step_it_is(se
         assert [event.at for event in events] == sorted(event.at for event in events), placement.worker
         assert timezone.localdate(events[0].at) >= placement.application.applied_on
         assert abs(events[-1].at - placement.stage_changed_at) <= timedelta(days=1), placement.worker
+    # What the pages show as "registered" or "attached" on agrees with the timeline too.
+    for placement in Placement.objects.select_related("worker"):
+        first = placement.events.order_by("at").first()
+        assert abs(placement.created_at - first.at) <= timedelta(days=1), placement.worker
+        assert placement.worker.created_at <= first.at
+    for worker in Worker.objects.all():
+        assert all(registration.created_at <= now - timedelta(days=1) for registration in worker.registrations.all())
     # Job orders: the mission verified on the date it gave, the issuer issued when the permit says, and
     # no placement was registered on a job order before it was published.
     for event in JobOrderEvent.objects.select_related("job_order", "actor__mission"):
