@@ -89,3 +89,27 @@ def test_the_login_page_and_its_error(page, e2e_db):
     alert = page.get_by_role("alert")
     alert.wait_for()
     assert alert.inner_text().count("username") == 1
+
+
+def test_the_page_checks_catch_what_they_are_for(page, e2e_db, log_in):
+    """The checks themselves: column headers written into <head> (the browser draws their text
+    above the navigation bar) and a page wider than the window are both reported."""
+    world = build_world(dashboard=False, scan=False)
+    log_in(world.lotim_official)
+
+    def headers_in_head(route):
+        response = route.fetch()
+        body = response.text().replace("</head>", '<th scope="col">Name</th><th scope="col">NIK</th></head>', 1)
+        route.fulfill(response=response, body=body)
+
+    page.route("**/rekrutmen/pekerja/", headers_in_head)
+    page.goto("/rekrutmen/pekerja/")
+    problems = page.evaluate("() => window.__e2eCheckPage()")
+    assert any("before the navigation bar" in problem for problem in problems), problems
+    page.evaluate(
+        "() => { const wide = document.createElement('div'); wide.style.width = '2000px';"
+        " wide.style.height = '1px'; document.querySelector('main').append(wide); }"
+    )
+    problems = page.evaluate("() => window.__e2eCheckPage()")
+    assert any("px wide in a" in problem for problem in problems), problems
+    page.evaluate("() => sessionStorage.removeItem('e2e-page-checks')")  # planted on purpose
