@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -146,7 +147,9 @@ def placement_advance(*, actor, placement_id: int, to_stage: int, reason: str = 
     """Move a placement to the next stage (2 to 9), naming everything still missing if refused."""
     placement = _locked(placement_id, actor=actor)
     if to_stage not in ADVANCEABLE_STAGES:
-        _refuse("stage_not_advanceable", _("This stage is reached through its own action, not by advancing."))
+        _invalid(
+            "stage_not_advanceable", "to_stage", _("This stage is reached through its own action, not by advancing.")
+        )
     if placement.stage != to_stage - 1:
         _refuse(
             "stage_out_of_order",
@@ -169,6 +172,20 @@ def placement_advance(*, actor, placement_id: int, to_stage: int, reason: str = 
     return placement
 
 
+def placement_advance_furthest(*, actor, placement_id: int) -> tuple[Placement, list[str]]:
+    """Advance stage by stage for as long as the requirements allow, each stage through
+    :func:`placement_advance` (its own checks, its own ADVANCED event). Returns the placement and
+    what the next stage still misses (empty when no further stage is reached by advancing)."""
+    with transaction.atomic():
+        placement = _locked(placement_id, actor=actor)
+        while (next_stage := placement.stage + 1) in ADVANCEABLE_STAGES:
+            missing = missing_for(placement, next_stage)
+            if missing:
+                return placement, missing
+            placement = placement_advance(actor=actor, placement_id=placement.pk, to_stage=next_stage)
+        return placement, []
+
+
 def _require_before_departure(placement: Placement) -> None:
     if placement.stage >= Stage.DEPARTED:
         _refuse(
@@ -182,7 +199,7 @@ def placement_record_agreement(*, actor, placement_id: int, signed_on: date, wor
     placement = _locked(placement_id, actor=actor)
     _require_before_departure(placement)
     if worker_costs < 0:
-        _refuse("invalid_amount", _("Costs cannot be negative."))
+        _invalid("invalid_amount", "worker_costs", _("Costs cannot be negative."))
     if placement.job_order.occupation.zero_cost and worker_costs > 0:
         _refuse(
             "zero_cost_occupation",
@@ -235,32 +252,28 @@ def placement_plan_departure(*, actor, placement_id: int, planned_on: date) -> P
     return placement
 
 
-@transaction.atomic
-def document_add(
-    *,
-    actor,
-    placement_id: int,
-    kind: str,
-    number: str,
-    issued_on: date,
-    issuer: str,
-    expires_on: date | None = None,
-    file: UploadedFile | None = None,
-) -> Document:
-    placement = _locked(placement_id, actor=actor)
+def _document_input(*, kind: str, number: str, issued_on: date, expires_on: date | None, file) -> tuple:
+    """The document's number as stored and its file's (content type, size), or InvalidInput naming
+    the field at fault (what is wrong whatever the placement's state)."""
+    if kind not in DocumentKind.values:
+        _invalid("document_kind", "kind", _("Choose a document kind from the list."))
+    if expires_on is not None and expires_on <= issued_on:
+        _invalid("document_dates", "expires_on", _("A document must expire after it was issued."))
+    number = (number or "").strip()
+    number = number.upper() if kind == DocumentKind.PASSPORT else number
+    if not number:
+        _invalid("document_number_missing", "number", _("The document number is required."))
+    content_type, size = sniff_upload(file) if file else ("", None)
+    return number, content_type, size
+
+
+def _require_open(placement: Placement) -> None:
     if placement.stage in (Stage.RETURNED, Stage.CANCELLED):
         _refuse("placement_closed", _("The placement is closed; no documents can be added."))
-    if kind not in DocumentKind.values:
-        _refuse("document_kind", _("Choose a document kind from the list."))
-    if expires_on is not None and expires_on <= issued_on:
-        _refuse(
-            "document_dates",
-            _("A document must expire after it was issued."),
-        )
-    number = number.strip().upper() if kind == DocumentKind.PASSPORT else number.strip()
-    if not number:
-        _refuse("document_number_missing", _("The document number is required."))
-    content_type, size = sniff_upload(file) if file else ("", None)
+
+
+def _document_create(placement: Placement, *, actor, kind, number, issued_on, issuer, expires_on, file, checked):
+    number, content_type, size = checked
     document = Document.objects.create(
         placement=placement,
         kind=kind,
@@ -276,6 +289,57 @@ def document_add(
     _touch(placement)
     _event(placement, actor=actor, kind=EventKind.DOCUMENT_ADDED, document_id=document.pk, document_kind=kind)
     return document
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor,
+    placement_id: int,
+    kind: str,
+    number: str,
+    issued_on: date,
+    issuer: str,
+    expires_on: date | None = None,
+    file: UploadedFile | None = None,
+) -> Document:
+    """Record a document, with its scan or awaiting it (a requirement counts it once the file is there)."""
+    placement = _locked(placement_id, actor=actor)
+    _require_open(placement)
+    checked = _document_input(kind=kind, number=number, issued_on=issued_on, expires_on=expires_on, file=file)
+    return _document_create(
+        placement, actor=actor, kind=kind, number=number, issued_on=issued_on, issuer=issuer,
+        expires_on=expires_on, file=file, checked=checked,
+    )  # fmt: skip
+
+
+CHECKED_FIELDS = ("kind", "number", "issued_on", "expires_on", "file")
+
+
+@transaction.atomic
+def document_add_many(*, actor, placement_id: int, documents: list[dict]) -> list[Document]:
+    """Record several documents at once, all or none: one that is wrong refuses the whole batch,
+    naming each fault as ``documents.<index>.<field>``. Each document is its own event."""
+    placement = _locked(placement_id, actor=actor)
+    _require_open(placement)
+    if not documents:
+        _invalid("documents_missing", "documents", _("Send at least one document."))
+    errors, checked = {}, []
+    for index, item in enumerate(documents):
+        item = {"expires_on": None, "file": None, **item}
+        try:
+            checked.append(_document_input(**{name: item[name] for name in CHECKED_FIELDS}))
+        except DomainError as error:
+            for field, messages in (error.fields or {"non_field_errors": [error.message]}).items():
+                errors[f"documents.{index}.{field}"] = messages
+    if errors:
+        raise InvalidInput(
+            "documents_invalid", _("No document was recorded: correct the documents named."), fields=errors
+        )
+    return [
+        _document_create(placement, actor=actor, checked=check, **{"expires_on": None, "file": None, **item})
+        for item, check in zip(documents, checked, strict=True)
+    ]
 
 
 @transaction.atomic
@@ -366,6 +430,15 @@ def placement_depart(
     placement = _locked(placement_id, actor=actor)
     if placement.stage != Stage.READY:
         _refuse("stage_out_of_order", _("Only a placement that is ready (E-PMI issued) can depart."))
+    today, backdate = clock.today(), settings.DEPARTURE_BACKDATE_DAYS
+    if departed_on > today:
+        _invalid("date_in_future", "departed_on", _("The departure cannot be dated in the future."))
+    if departed_on < today - timedelta(days=backdate):
+        _invalid(
+            "date_too_old",
+            "departed_on",
+            _("A departure can be recorded at most %(days)s days after it happened.") % {"days": backdate},
+        )
     problems = job_order_problems(placement.job_order, on=departed_on)
     if not embarkation_point.official:
         problems.append(_("%(point)s is not an official embarkation point") % {"point": embarkation_point.name})
@@ -460,7 +533,9 @@ def placement_return(*, actor, placement_id: int, returned_on: date, reason: str
     if placement.stage not in (Stage.DEPARTED, Stage.WORKING):
         _refuse("stage_out_of_order", _("Only a placement abroad can return."))
     if reason not in ReturnReason.values:
-        _refuse("invalid_reason", _("Choose a reason for the return."))
+        _invalid("invalid_reason", "reason", _("Choose a reason for the return."))
+    if returned_on > clock.today():
+        _invalid("date_in_future", "returned_on", _("The return cannot be dated in the future."))
     if returned_on < placement.departed_on:
         _refuse("dates_out_of_order", _("The return cannot be before the departure."))
     if placement.arrived_on and returned_on < placement.arrived_on:
@@ -480,7 +555,7 @@ def placement_return(*, actor, placement_id: int, returned_on: date, reason: str
 def placement_cancel(*, actor, placement_id: int, reason: str) -> Placement:
     placement = _locked(placement_id, actor=actor)
     if not reason.strip():
-        _refuse("reason_required", _("A reason is required to cancel a placement."))
+        _invalid("reason_required", "reason", _("A reason is required to cancel a placement."))
     _require_before_departure(placement)
     from_stage = placement.stage
     placement.stage, placement.stage_changed_at, placement.cancellation_reason = Stage.CANCELLED, clock.now(), reason

@@ -1,5 +1,7 @@
 """Partner API: placements, their documents and events, and the input of each stage action."""
 
+import json
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -11,6 +13,7 @@ from ..choices import ADVANCEABLE_STAGES, DocumentKind, ReturnReason, Stage
 from ..models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 
 STAGE_LABELS = dict(Stage.choices)
+MAX_BATCH_DOCUMENTS = 20
 
 
 class EmbarkationPointSerializer(serializers.ModelSerializer):
@@ -209,6 +212,19 @@ class AdvanceSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class AdvanceFurthestSerializer(PlacementDetailSerializer):
+    """The placement after advancing as far as the requirements allow, and where it stopped."""
+
+    stopped_before = serializers.IntegerField(
+        allow_null=True, help_text=_("The stage it could not reach (null: none is reached by advancing).")
+    )
+    missing = serializers.ListField(child=serializers.CharField(), help_text=_("What that stage still needs."))
+
+    class Meta(PlacementDetailSerializer.Meta):
+        fields = [*PlacementDetailSerializer.Meta.fields, "stopped_before", "missing"]
+        read_only_fields = fields
+
+
 class AgreementSerializer(serializers.Serializer):
     signed_on = serializers.DateField()
     worker_costs = serializers.DecimalField(max_digits=14, decimal_places=0, min_value=0)
@@ -230,6 +246,71 @@ class DocumentUploadSerializer(serializers.Serializer):
     issuer = serializers.CharField(max_length=150)
     expires_on = serializers.DateField(required=False, allow_null=True)
     file = serializers.FileField(required=False, help_text=_("PDF, JPEG or PNG scan, at most 5 MB."))
+
+
+class DocumentBatchItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    number = serializers.CharField(max_length=60)
+    issued_on = serializers.DateField()
+    issuer = serializers.CharField(max_length=150)
+    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
+    file = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("The name of the multipart part holding this document's scan (PDF, JPEG or PNG, at most 5 MB)."),
+    )
+
+
+class DocumentBatchSerializer(serializers.Serializer):
+    """Several documents in one request: a JSON list in the form field ``documents``, each naming the
+    multipart part that holds its file. All are recorded or none; faults come back as
+    ``documents.<index>.<field>``."""
+
+    documents = serializers.JSONField(
+        help_text=_(
+            "A JSON list of documents: kind, number, issued_on, issuer, expires_on (optional) and file "
+            "(the name of the part holding its scan)."
+        )
+    )
+
+    def validate_documents(self, value):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise serializers.ValidationError(_("Send the documents as a JSON list.")) from None
+        if not isinstance(value, list) or not value:
+            raise serializers.ValidationError(_("Send at least one document, as a JSON list."))
+        if len(value) > MAX_BATCH_DOCUMENTS:
+            raise serializers.ValidationError(
+                _("Send at most %(count)s documents at once.") % {"count": MAX_BATCH_DOCUMENTS}
+            )
+        items = DocumentBatchItemSerializer(data=value, many=True)
+        valid = items.is_valid()
+        errors = [{} for _item in value]
+        if not valid:
+            found = items.errors
+            pairs = found.items() if isinstance(found, dict) else enumerate(found)
+            for index, error in pairs:
+                if not str(index).isdigit():  # about the list as a whole
+                    raise serializers.ValidationError(error)
+                if isinstance(error, dict):
+                    errors[int(index)] = dict(error)
+                else:
+                    errors[int(index)] = {"non_field_errors": error if isinstance(error, list) else [error]}
+        files = self.context["request"].FILES
+        for index, raw in enumerate(value):
+            name = raw.get("file") if isinstance(raw, dict) else None
+            if name and name not in files:
+                errors[index]["file"] = [_("No file part named “%(name)s” was sent.") % {"name": name}]
+        if any(errors):
+            raise serializers.ValidationError(errors)
+        documents = []
+        for item in items.validated_data:
+            name = item.pop("file")
+            documents.append({**item, "file": files.get(name) if name else None})
+        return documents
 
 
 class DepartSerializer(serializers.Serializer):

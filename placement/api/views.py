@@ -16,6 +16,7 @@ from core.api.exceptions import PreconditionFailed
 from core.api.views import PartnerViewSet
 
 from .. import services
+from ..choices import ADVANCEABLE_STAGES
 from ..filtersets import PlacementFilterSet
 from ..models import EmbarkationPoint, Placement
 from . import serializers as s
@@ -57,6 +58,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
         "departure_plan": s.DeparturePlanSerializer,
         "documents": s.DocumentUploadSerializer,
         "fees": s.FeeInputSerializer,
+        "documents_batch": s.DocumentBatchSerializer,
         "depart": s.DepartSerializer,
         "arrive": s.ArriveSerializer,
         "return_home": s.ReturnSerializer,
@@ -157,6 +159,49 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
             _lock_if_match(request, placement.pk)
             document = services.document_add(actor=request.user, placement_id=placement.pk, **data)
         return Response(s.DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request={"multipart/form-data": s.DocumentBatchSerializer},
+        responses={201: s.DocumentSerializer(many=True)},
+        summary="Attach several documents in one request (all or none)",
+        description=(
+            "Multipart: a form field `documents` holding a JSON list of {kind, number, issued_on, issuer, "
+            "expires_on?, file}, where `file` names the multipart part carrying that document's scan. One fault "
+            "refuses the whole batch (400, `errors` keyed `documents.<index>.<field>`); each document recorded "
+            "is its own event."
+        ),
+    )
+    @action(detail=True, methods=["post"], url_path="documents/batch")
+    def documents_batch(self, request, pk=None):
+        placement = self.get_object()
+        documents = self.parsed(request)["documents"]
+        with transaction.atomic():
+            _lock_if_match(request, placement.pk)
+            added = services.document_add_many(actor=request.user, placement_id=placement.pk, documents=documents)
+        version = Placement.objects.values_list("version", flat=True).get(pk=placement.pk)
+        return Response(
+            s.DocumentSerializer(added, many=True).data,
+            status=status.HTTP_201_CREATED,
+            headers={"ETag": etag(placement.pk, version)},
+        )
+
+    @extend_schema(request=None, responses=s.AdvanceFurthestSerializer)
+    @action(detail=True, methods=["post"], url_path="advance-furthest")
+    def advance_furthest(self, request, pk=None):
+        """Advance stage by stage as far as the requirements allow; each stage is its own event, with
+        its own checks. Answers the placement, the stage it stopped before and what that stage misses."""
+        placement = self.get_object()
+        with transaction.atomic():
+            _lock_if_match(request, placement.pk)
+            placement, missing = services.placement_advance_furthest(actor=request.user, placement_id=placement.pk)
+        placement = self.get_queryset().get(pk=placement.pk)
+        next_stage = placement.stage + 1
+        data = {
+            **self.serializer_class(placement, context=self.get_serializer_context()).data,
+            "stopped_before": next_stage if next_stage in ADVANCEABLE_STAGES else None,
+            "missing": [str(item) for item in missing],
+        }
+        return Response(data, headers={"ETag": etag(placement.pk, placement.version)})
 
     @extend_schema(methods=["get"], request=None, responses=s.FeeSerializer(many=True), summary="List fees")
     @extend_schema(

@@ -210,7 +210,9 @@ class Journey:
         self.actor = actor
         self.placement = placement
         self.today = timezone.localdate()
-        self.departure = self.today + timedelta(days=30)
+        # A week ago: a departure is recorded once it happened (never dated in the future), and
+        # at most settings.DEPARTURE_BACKDATE_DAYS later. A test planning ahead sets it later.
+        self.departure = self.today - timedelta(days=7)
         self.expiry: dict[str, date | None] = {}
 
     @property

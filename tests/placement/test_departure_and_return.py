@@ -8,7 +8,7 @@ from django.utils import timezone
 from agencies.choices import SanctionKind
 from agencies.services import agency_sanction
 from placement.choices import DocumentKind, EventKind, ReturnReason, Stage
-from placement.models import PlacementEvent
+from placement.models import Document, PlacementEvent
 from recruitment import services as recruitment
 from tests.factories import EmbarkationPointFactory, MoratoriumFactory
 from tests.placement import journey as build
@@ -70,11 +70,13 @@ def test_departure_needs_the_flight_or_crossing(ready):
 
 
 def test_departure_is_refused_when_a_document_expires_before_the_day(journey):
-    # Valid on the planned day; the departure slipped past the work visa's expiry.
-    visa_ends = journey.departure + timedelta(days=10)
-    journey.expiry[DocumentKind.WORK_VISA] = visa_ends
+    # Valid on the planned day; the departure slipped past the work visa's expiry. The placement
+    # became ready while the visa was valid (stages check today's validity), so set its expiry after.
+    journey.departure = journey.today - timedelta(days=12)
     journey.walk_to(Stage.READY)
-    late = journey.departure + timedelta(days=20)
+    visa_ends = journey.departure + timedelta(days=5)
+    Document.objects.filter(placement_id=journey.pk, kind=DocumentKind.WORK_VISA).update(expires_on=visa_ends)
+    late = journey.departure + timedelta(days=10)
 
     error = refused(journey.depart, on=late)
 
@@ -93,6 +95,7 @@ def test_departure_is_refused_for_a_worker_under_18_on_that_day(agency_a_staff, 
         actor=agency_a_staff, agency=licensed_agency, serial=7, birth_date=birthday, full_name="Baiq Wulan"
     )
     trip = build.place(agency_a_staff, select(agency_a_staff, young, factory_job_order))
+    trip.departure = today  # planned for today, when she is 18
     trip.walk_to(Stage.READY)
     backdated = today - timedelta(days=10)  # a departure recorded late, before her 18th birthday
 
@@ -159,6 +162,7 @@ def test_closing_a_filled_job_order_does_not_stop_its_workers_departing(ready, a
 
 
 def test_a_placement_is_not_ready_when_the_e_pmi_card_expires_before_the_departure_day(journey):
+    journey.departure = journey.today + timedelta(days=30)  # planned a month ahead
     journey.expiry[DocumentKind.EPMI] = journey.today + timedelta(days=5)  # valid today, not on the day
     journey.walk_to(Stage.ORIENTATION)
     journey.provide(Stage.READY)
@@ -166,6 +170,34 @@ def test_a_placement_is_not_ready_when_the_e_pmi_card_expires_before_the_departu
     error = refused(journey.advance, Stage.READY)
 
     assert any(item.startswith("E-PMI card expired on") for item in error.missing)
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "code", "message"),
+    [
+        (-1, "date_in_future", "The departure cannot be dated in the future."),
+        (31, "date_too_old", "A departure can be recorded at most 30 days after it happened."),
+    ],
+    ids=["tomorrow", "a-month-and-a-day-ago"],
+)
+def test_a_departure_is_dated_neither_in_the_future_nor_too_far_back(journey, days_ago, code, message):
+    journey.departure = journey.today - timedelta(days=40)  # planned (and documents valid) that far back
+    journey.walk_to(Stage.READY)
+
+    error = refused(journey.depart, on=journey.today - timedelta(days=days_ago))
+
+    assert (error.code, str(error), error.invalid_input) == (code, message, True)
+    assert error.fields == {"departed_on": [message]}
+    assert_still_ready(journey)
+    assert journey.depart(on=journey.today - timedelta(days=30)).stage == Stage.DEPARTED  # the oldest allowed
+
+
+def test_how_far_back_a_departure_may_be_dated_is_a_setting(settings, journey):
+    settings.DEPARTURE_BACKDATE_DAYS = 5
+    journey.walk_to(Stage.READY)  # planned a week ago
+    error = refused(journey.depart)
+    assert str(error) == "A departure can be recorded at most 5 days after it happened."
+    assert_still_ready(journey)
 
 
 # --- Arrival ------------------------------------------------------------------------------
@@ -222,7 +254,7 @@ def test_a_worker_cannot_arrive_twice(departed):
 @pytest.mark.parametrize("reason", list(ReturnReason))
 def test_a_worker_abroad_returns_with_a_reason(departed, reason):
     departed.arrive()
-    placement = departed.return_home(reason=reason, on=departed.departure + timedelta(days=200))
+    placement = departed.return_home(reason=reason, on=departed.today)
 
     assert placement.stage == Stage.RETURNED
     event = placement.events.get(kind=EventKind.RETURNED)
@@ -244,6 +276,12 @@ def test_a_return_needs_a_known_reason(departed):
     assert (error.code, str(error)) == ("invalid_reason", "Choose a reason for the return.")
     error = refused(departed.return_home, reason="bored")
     assert error.code == "invalid_reason"
+    assert departed.stage == Stage.DEPARTED
+
+
+def test_a_return_cannot_be_dated_in_the_future(departed):
+    error = refused(departed.return_home, on=departed.today + timedelta(days=1))
+    assert (error.code, str(error)) == ("date_in_future", "The return cannot be dated in the future.")
     assert departed.stage == Stage.DEPARTED
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from placement.choices import DocumentKind, EventKind, Stage
 from placement.models import Document, PlacementEvent
@@ -102,14 +103,34 @@ def test_one_byte_over_the_limit_is_refused(journey):
     assert refused(journey.add_document, DocumentKind.PASSPORT, file=over).code == "file_too_large"
 
 
-def test_a_document_without_a_file_is_recorded(journey):
-    document = journey.add_document(DocumentKind.BPJS, number="  23019988776  ")
+def test_a_document_without_a_file_is_recorded_awaiting_its_file(journey):
+    document = journey.add_document(DocumentKind.BPJS, number="  23019988776  ", file=None)
     assert (document.number, document.file.name, document.content_type, document.size) == (
         "23019988776",
         "",
         "",
         None,
     )
+
+
+def test_a_document_counts_for_a_requirement_only_once_its_file_is_there(journey):
+    journey.walk_to(Stage.SELECTED)
+    journey.add_document(DocumentKind.HEALTH_CERTIFICATE, file=None)
+
+    error = refused(journey.advance, Stage.MEDICAL)
+
+    assert error.code == "stage_requirements_missing"
+    assert error.missing == ["Health and psychological certificate (fit) (awaiting file)"]
+    assert journey.stage == Stage.SELECTED
+    journey.add_document(DocumentKind.HEALTH_CERTIFICATE)  # the scan arrives
+    assert journey.advance(Stage.MEDICAL).stage == Stage.MEDICAL
+
+
+def test_the_placement_page_says_a_document_awaits_its_file(client, agency_a_staff, journey):
+    journey.add_document(DocumentKind.PASSPORT, file=None)
+    client.force_login(agency_a_staff)
+    page = client.get(reverse("portal:placement_detail", args=[journey.pk])).content.decode()
+    assert "Menunggu berkas" in page
 
 
 def test_a_document_must_expire_after_it_was_issued(journey, media_root):

@@ -343,6 +343,7 @@ def test_the_contract_stage_rechecks_the_salary_against_an_amended_job_order(jou
 
 
 def test_ready_needs_every_document_valid_on_the_planned_departure_day(journey):
+    journey.departure = journey.today + timedelta(days=30)  # planned a month ahead
     journey.expiry[DocumentKind.WORK_VISA] = journey.departure - timedelta(days=1)
     journey.walk_to(Stage.ORIENTATION)
     journey.provide(Stage.READY)
