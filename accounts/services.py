@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.permissions import may_manage_api_keys
 
 from .choices import AGENCY_ROLES, AuditAction, Role
@@ -91,7 +91,7 @@ def api_key_create(*, actor, name: str, scope: str = ApiKeyScope.READ) -> tuple[
     if scope not in ApiKeyScope.values:
         errors["scope"] = [_("Choose read only or read and write.")]
     if errors:
-        raise DomainError("invalid", _("The key could not be created."), fields=errors)
+        raise InvalidInput("invalid", _("The key could not be created."), fields=errors)
     prefix = secrets.token_hex(4)
     while ApiKey.objects.filter(prefix=prefix).exists():
         prefix = secrets.token_hex(4)

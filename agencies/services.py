@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.choices import AuditAction
 from accounts.services import audit_record
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.events import record_event, record_events
 from core.permissions import may_maintain_reference_data, may_sanction
 
@@ -37,7 +37,7 @@ def agency_sanction(
     """Impose a sanction; suspension and revocation change the licence status with it."""
     _require_licence_authority(actor)
     if not reason.strip():
-        raise DomainError(
+        raise InvalidInput(
             "reason_required", _("A reason is required."), fields={"reason": [_("A reason is required.")]}
         )
     agency = Agency.objects.select_for_update().get(pk=agency_id)
@@ -103,7 +103,7 @@ def agency_reinstate(*, actor, agency_id: int, reason: str):
     _require_licence_authority(actor)
     reason = reason.strip()
     if not reason:
-        raise DomainError(
+        raise InvalidInput(
             "reason_required", _("A reason is required."), fields={"reason": [_("A reason is required.")]}
         )
     agency = Agency.objects.select_for_update().filter(pk=agency_id).first()
@@ -152,7 +152,7 @@ def employer_set_blacklisted(*, actor, employer_id: int, blacklisted: bool, reas
         raise DomainError("forbidden", _("Only a system administrator can change the employers' blacklist."))
     reason = reason.strip()
     if not reason:
-        raise DomainError(
+        raise InvalidInput(
             "reason_required", _("A reason is required."), fields={"reason": [_("A reason is required.")]}
         )
     employer = Employer.objects.select_for_update().filter(pk=employer_id).first()

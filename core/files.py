@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import InvalidInput
 
 # Magic numbers of the formats officials can open on any office computer.
 SIGNATURES = [
@@ -15,10 +15,10 @@ MAX_UPLOAD_BYTES = getattr(settings, "DOCUMENT_MAX_UPLOAD_BYTES", 5 * 1024 * 102
 
 
 def sniff_upload(upload) -> tuple[str, int]:
-    """(content type, size) of an acceptable upload, or a DomainError saying why not."""
+    """(content type, size) of an acceptable upload, or InvalidInput (malformed input) saying why not."""
     size = upload.size
     if size > MAX_UPLOAD_BYTES:
-        raise DomainError(
+        raise InvalidInput(
             "file_too_large",
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
             % {"size": round(size / 1048576, 1), "limit": MAX_UPLOAD_BYTES // 1048576},
@@ -32,4 +32,4 @@ def sniff_upload(upload) -> tuple[str, int]:
         if head.startswith(signature):
             return content_type, size
     message = _("Only PDF, JPEG or PNG files are accepted.")
-    raise DomainError("file_type", message, fields={"file": [message]}, invalid_input=True)
+    raise InvalidInput("file_type", message, fields={"file": [message]})

@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 from core.personal_data import mask_number, may_see_full_nik
 
 from . import writers
@@ -54,7 +54,7 @@ def export_queryset(*, spec: ExportSpec, user, query: str):
             (filterset.form.fields[name].label if name in filterset.form.fields else name): [str(e) for e in errors]
             for name, errors in filterset.form.errors.items()
         }
-        raise DomainError("invalid_filters", _("Some filters are not valid."), fields=fields)
+        raise InvalidInput("invalid_filters", _("Some filters are not valid."), fields=fields)
     sort = params.get("sort", "")
     if sort.lstrip("-") not in getattr(spec.filterset_class, "ordering_fields", ()):
         sort = "id"
@@ -100,7 +100,7 @@ def export_job_create(*, actor, kind: str, fmt: str, query: str, language: str) 
 
     spec = export_spec(kind)
     if spec is None or fmt not in ExportFormat.values:
-        raise DomainError("unknown_export", _("This list cannot be exported in that format."))
+        raise InvalidInput("unknown_export", _("This list cannot be exported in that format."))
     export_queryset(spec=spec, user=actor, query=query)  # refuse invalid filters before queueing
     job = ExportJob.objects.create(owner=actor, kind=spec.kind, format=fmt, query=query, language=language)
     transaction.on_commit(lambda: run_export.delay(job.pk))

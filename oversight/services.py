@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import DomainError, InvalidInput
 
 from .choices import FlagStatus
 from .models import Flag, FlagEvent
@@ -59,7 +59,7 @@ def flag_decide(*, actor, flag_id: int, to_status: str, reason: str = "") -> Fla
             },
         )
     if to_status in (FlagStatus.DISMISSED, FlagStatus.CONFIRMED) and not reason.strip():
-        raise DomainError(
+        raise InvalidInput(
             "reason_required", _("A reason is required."), fields={"reason": [_("A reason is required.")]}
         )
     from_status = flag.status

@@ -206,10 +206,10 @@ def job_order_document_add(*, actor, job_order_id: int, kind: str, number: str =
         )
     if kind not in JobOrderDocumentKind.values:
         message = _("Choose a document kind from the list.")
-        _refuse("document_kind", message, fields={"kind": [message]})
+        _refuse("document_kind", message, fields={"kind": [message]}, invalid_input=True)
     if not file:
         message = _("Attach the document's file.")
-        _refuse("file_missing", message, fields={"file": [message]})
+        _refuse("file_missing", message, fields={"file": [message]}, invalid_input=True)
     content_type, size = sniff_upload(file)
     document = JobOrderDocument.objects.create(
         job_order=job_order,
@@ -270,7 +270,7 @@ def job_order_verify(*, actor, job_order_id: int, mission_reference: str, verifi
         errors["verified_on"] = [_("The verification cannot be dated in the future.")]
     if errors:
         code = "mission_reference_missing" if "mission_reference" in errors else "verified_on_invalid"
-        _refuse(code, next(iter(errors.values()))[0], fields=errors)
+        _refuse(code, next(iter(errors.values()))[0], fields=errors, invalid_input=True)
     job_order.mission_reference, job_order.mission_verified_on = mission_reference.strip(), verified_on
     job_order.save(update_fields=["status", "mission_reference", "mission_verified_on", "updated_at"])
     return _transitioned(
@@ -292,7 +292,7 @@ def job_order_reject(*, actor, job_order_id: int, reason: str) -> JobOrder:
     job_order = _transition(job_order_id, (JobOrderStatus.SUBMITTED,), JobOrderStatus.REJECTED, verifier=actor)
     if not (reason or "").strip():
         message = _("A reason is required.")
-        _refuse("reason_required", message, fields={"reason": [message]})
+        _refuse("reason_required", message, fields={"reason": [message]}, invalid_input=True)
     job_order.rejection_reason = reason.strip()
     job_order.save(update_fields=["status", "rejection_reason", "updated_at"])
     return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.REJECTED, reason=job_order.rejection_reason)
@@ -341,12 +341,12 @@ def _regencies(regions) -> list[Regency]:
     codes = [code for code in codes if code]
     if not codes:
         message = _("Name at least one recruitment region.")
-        _refuse("regions_missing", message, fields={"regions": [message]})
+        _refuse("regions_missing", message, fields={"regions": [message]}, invalid_input=True)
     found = list(Regency.objects.filter(code__in=codes).order_by("code"))
     unknown = sorted(set(codes) - {regency.code for regency in found})
     if unknown:
         message = _("No such regency: %(codes)s.") % {"codes": ", ".join(unknown)}
-        _refuse("regions_unknown", message, fields={"regions": [message]})
+        _refuse("regions_unknown", message, fields={"regions": [message]}, invalid_input=True)
     return found
 
 
@@ -400,7 +400,7 @@ def permit_apply(
     if valid_until < valid_from:
         errors["valid_until"] = [_("A permit cannot end before it starts.")]
     if errors:
-        _refuse("invalid", _("The permit application could not be made."), fields=errors)
+        _refuse("invalid", _("The permit application could not be made."), fields=errors, invalid_input=True)
     found = _regencies(regions)
     if quota > job_order.quota:
         _refuse("permit_quota", _("The permit's quota cannot exceed the job order's positions."))
@@ -445,7 +445,7 @@ def permit_issue(*, actor, permit_id: int, number: str) -> RecruitmentPermit:
     number = (number or "").strip()
     if not number:
         message = _("The SIP2MI number is required.")
-        _refuse("number_missing", message, fields={"number": [message]})
+        _refuse("number_missing", message, fields={"number": [message]}, invalid_input=True)
     taken = _("Another permit already has the number %(number)s.") % {"number": number}
     if RecruitmentPermit.objects.filter(number=number).exists():
         _refuse("permit_number_taken", taken, fields={"number": [taken]})
@@ -470,7 +470,7 @@ def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         message = _("A reason is required.")
-        _refuse("reason_required", message, fields={"reason": [message]})
+        _refuse("reason_required", message, fields={"reason": [message]}, invalid_input=True)
     return reason
 
 
@@ -763,7 +763,7 @@ def moratorium_create(
     if ends_on is not None and ends_on < starts_on:
         errors["ends_on"] = [_("A moratorium cannot end before it starts.")]
     if errors:
-        _refuse("invalid", _("The moratorium could not be declared."), fields=errors)
+        _refuse("invalid", _("The moratorium could not be declared."), fields=errors, invalid_input=True)
     overlapping = (
         Moratorium.objects.select_for_update()
         .filter(country_id=country_id, sector=sector)
@@ -800,7 +800,7 @@ def moratorium_end(*, actor, moratorium_id: int, ends_on: date) -> Moratorium:
         _refuse("not_found", _("No such moratorium."))
     if ends_on < moratorium.starts_on:
         message = _("A moratorium cannot end before it starts.")
-        _refuse("invalid", message, fields={"ends_on": [message]})
+        _refuse("invalid", message, fields={"ends_on": [message]}, invalid_input=True)
     if moratorium.ends_on is not None and moratorium.ends_on <= ends_on:
         _refuse(
             "moratorium_already_ends",

@@ -12,7 +12,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.errors import DomainError
+from core.errors import InvalidInput
 from core.nik import FEMALE, MALE, NIK_PATTERN, birth_date_and_sex, district_code
 
 from .models import District
@@ -33,19 +33,19 @@ def parse_nik(nik: str, *, today: date | None = None) -> NikFacts:
     """The facts a NIK encodes, or a DomainError naming the check that failed."""
     nik = (nik or "").strip()
     if not NIK_PATTERN.match(nik):
-        raise DomainError(
+        raise InvalidInput(
             "nik_format", _("A NIK must be exactly 16 digits."), fields={"nik": [_("A NIK must be exactly 16 digits.")]}
         )
     code = district_code(nik)
     district = District.objects.filter(code=code).first()
     if district is None:
         message = _("The first six digits of the NIK (%(code)s) are not an existing district.") % {"code": nik[:6]}
-        raise DomainError("nik_district_unknown", message, fields={"nik": [message]})
+        raise InvalidInput("nik_district_unknown", message, fields={"nik": [message]})
     try:
         birth_date, sex = birth_date_and_sex(nik, today or timezone.localdate())
     except ValueError:
         message = _("Digits 7 to 12 of the NIK (%(digits)s) are not a real birth date.") % {"digits": nik[6:12]}
-        raise DomainError("nik_birth_date_invalid", message, fields={"nik": [message]}) from None
+        raise InvalidInput("nik_birth_date_invalid", message, fields={"nik": [message]}) from None
     return NikFacts(nik=nik, district=district, birth_date=birth_date, sex=sex, serial=nik[12:])
 
 
@@ -64,4 +64,4 @@ def check_nik_matches(facts: NikFacts, *, birth_date: date | None, sex: str | No
         ]
     if errors:
         first = next(iter(errors.values()))[0]
-        raise DomainError("nik_mismatch", first, fields=errors)
+        raise InvalidInput("nik_mismatch", first, fields=errors)

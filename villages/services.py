@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.errors import DomainError
+from core.errors import InvalidInput
 from core.recheck import request_recheck
 
 from .models import Village, VillageReport, VillageReportKind
@@ -25,9 +25,9 @@ def village_report_create(
     details: str = "",
 ) -> VillageReport:
     if kind not in VillageReportKind.values:
-        raise DomainError("invalid_kind", _("Choose what is being reported."))
+        raise InvalidInput("invalid_kind", _("Choose what is being reported."))
     if occurred_on > timezone.localdate():
-        raise DomainError(
+        raise InvalidInput(
             "date_in_future",
             _("The date cannot be in the future."),
             fields={"occurred_on": [_("The date cannot be in the future.")]},
@@ -36,7 +36,7 @@ def village_report_create(
     if person_nik:
         parse_nik(person_nik)  # a clear reason if the NIK is malformed
     if kind != VillageReportKind.SUSPECTED_RECRUITER and not (person_nik or person_name.strip()):
-        raise DomainError("person_missing", _("Give the person's NIK or name."))
+        raise InvalidInput("person_missing", _("Give the person's NIK or name."))
     report = VillageReport.objects.create(
         village=village,
         kind=kind,

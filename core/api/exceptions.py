@@ -2,7 +2,9 @@
 
 Body: ``type`` (about:blank), ``title`` (the status in words), ``status``, ``detail``
 (what went wrong, for people), ``code`` (stable, for machines), ``errors`` (field ->
-messages) and, for a refused transition, ``missing`` (what it still needs). Messages
+messages) and, for a refused transition, ``missing`` (what it still needs).
+Malformed input is 400; a domain rule refusing given the state of the records is 409
+(with ``errors`` when the refusal names fields): see ``core.errors.DomainError``. Messages
 follow ``Accept-Language`` (Indonesian by default, English on request).
 """
 
@@ -53,13 +55,16 @@ class IdempotencyKeyReused(exceptions.APIException):
 
 
 def _from_domain_error(exc: DomainError) -> exceptions.APIException:
-    if exc.fields:
-        error = exceptions.ValidationError({name: [str(m) for m in msgs] for name, msgs in exc.fields.items()})
+    """400 for malformed input, 409 for a rule that refuses given the records (fields or not)."""
+    fields = {name: [str(m) for m in msgs] for name, msgs in exc.fields.items()}
+    if exc.invalid_input:
+        error = exceptions.ValidationError(fields or {"non_field_errors": [str(exc.message)]})
         error.problem_code, error.problem_detail = exc.code, str(exc.message)
         return error
     error = exceptions.APIException(detail=str(exc.message), code=exc.code)
     error.status_code = DOMAIN_STATUS.get(exc.code, status.HTTP_409_CONFLICT)
     error.problem_code = exc.code
+    error.problem_errors = fields
     error.missing = [str(item) for item in exc.missing]
     return error
 
@@ -109,6 +114,8 @@ def problem_exception_handler(exc, context):
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else response.data
         body["detail"] = str(detail)
         body["code"] = code or (exc.get_codes() if isinstance(exc.get_codes(), str) else exc.default_code)
+        if getattr(exc, "problem_errors", None):
+            body["errors"] = exc.problem_errors
         if getattr(exc, "missing", None):
             body["missing"] = exc.missing
     response.data = body

@@ -26,11 +26,12 @@ PROBLEM_SCHEMA = {
 }
 
 ERROR_DESCRIPTIONS = {
-    "400": "Invalid input; `errors` names the fields.",
+    "400": "Malformed input (wrong whatever the records say); `errors` names the fields.",
     "401": "Missing or invalid API key.",
     "403": "Not allowed (e.g. a read-only key writing).",
     "404": "No such record for your company.",
-    "409": "Refused by a rule of the domain; `code` says which, `missing` what is lacking.",
+    "409": "Refused by a rule of the domain given the records; `code` says which, `missing` what is lacking, "
+    "`errors` the field concerned, if any.",
     "412": "If-Match does not match the placement's current ETag.",
     "415": "Unsupported media type.",
     "422": "Idempotency-Key reused for a different request.",

@@ -60,6 +60,8 @@ def test_the_quickstart_runs_as_written(live_server, reference_data, tmp_path):
     assert '"status":"submitted"' in output  # job order draft, then submitted
     assert '"stage":2' in output or '"code":"stage_requirements_missing"' in output  # advance, with If-Match
     assert '"has_file":true' in output  # the passport scan
+    assert '"kind":"health_certificate"' in output and '"kind":"birth_certificate"' in output  # one batch
+    assert '"stopped_before":' in output  # advanced as far as the requirements allow
     assert '"kind":"created"' in output  # the events
     assert "rows; next:" in output  # incremental sync
     assert "A NIK must be exactly 16 digits." in output  # the error example, in English
