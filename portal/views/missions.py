@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.permissions import (
+    is_agency_user,
     is_mission_officer,
     may_act_for_company,
     may_record_arrival,
@@ -49,6 +50,10 @@ def _job_order(request, pk: int) -> JobOrder:
     return get_object_or_404(JobOrder.objects.visible_to(request.user).select_related("country"), pk=pk)
 
 
+def _company_staff(user, job_order: JobOrder) -> bool:
+    return is_agency_user(user) and may_act_for_company(user, job_order.agency_id)
+
+
 def _placement(request, pk: int) -> Placement:
     return get_object_or_404(Placement.objects.visible_to(request.user).select_related("job_order"), pk=pk)
 
@@ -65,8 +70,10 @@ def _back_to_placement(request, placement: Placement):
 
 
 def job_order_context(user, job_order: JobOrder) -> dict:
-    """The job order page's "Documents for the mission" block: the papers, and what the user may do."""
-    company = may_act_for_company(user, job_order.agency_id)
+    """The job order page's "Documents for the mission" block: the papers, and what the user may do
+    (the company's own staff attach and submit; the ministry may, through the API or for it, but its
+    page is the mission's decision)."""
+    company = _company_staff(user, job_order)
     submittable = job_order.status in (JobOrderStatus.DRAFT, JobOrderStatus.REJECTED)
     return {
         "mission_documents": list(job_order.documents.select_related("uploaded_by").order_by("kind", "created_at")),
@@ -196,7 +203,7 @@ def job_order_reject(request, pk: int):
 @require_POST
 def job_order_submit(request, pk: int):
     job_order = _job_order(request, pk)
-    if not may_act_for_company(request.user, job_order.agency_id):
+    if not _company_staff(request.user, job_order):
         raise PermissionDenied
     try:
         services.job_order_submit(actor=request.user, job_order_id=job_order.pk)
@@ -211,7 +218,7 @@ def job_order_submit(request, pk: int):
 @require_POST
 def job_order_document_add(request, pk: int):
     job_order = _job_order(request, pk)
-    if not may_act_for_company(request.user, job_order.agency_id):
+    if not _company_staff(request.user, job_order):
         raise PermissionDenied
     form = JobOrderDocumentForm(request.POST, request.FILES)
     if not form.is_valid():

@@ -221,6 +221,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnReasonEnum": "placement.choices.ReturnReason",
         "TrainingKindEnum": "recruitment.choices.TrainingKind",
         "ProviderKindEnum": "recruitment.choices.ProviderKind",
+        "JobOrderDocumentKindEnum": "recruitment.choices.JobOrderDocumentKind",
     },
 }
 
