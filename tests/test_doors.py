@@ -61,3 +61,34 @@ def test_each_step_names_its_actor_a_door_of_the_product_and_an_existing_test(ro
         for cls in classes:
             assert re.search(rf"^class {cls}\b", source, re.MULTILINE), f"{step}: no class {cls} in {file}"
         assert re.search(rf"^\s*(async )?def {name}\(", source, re.MULTILINE), f"{step}: no {name} in {file}"
+
+
+def test_every_service_that_records_a_step_is_on_the_map():
+    """A new service (a public function of a services module taking ``actor``) must be given its door,
+    or be listed as not yet having one, in docs/doors.md."""
+    import inspect
+
+    import agencies.services
+    import oversight.services
+    import placement.services
+    import recruitment.services
+    import villages.services
+
+    named = set(re.findall(r"`(\w+)`", DOORS.read_text()))
+    services = [
+        name
+        for module in (
+            recruitment.services,
+            placement.services,
+            agencies.services,
+            oversight.services,
+            villages.services,
+        )
+        for name, function in vars(module).items()
+        if inspect.isfunction(function)
+        and function.__module__ == module.__name__
+        and not name.startswith("_")
+        and "actor" in inspect.signature(function).parameters
+    ]
+    assert len(services) > 30
+    assert sorted(set(services) - named) == []
