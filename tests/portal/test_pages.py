@@ -208,3 +208,17 @@ def test_the_api_keeps_its_parameters(client, agency_a_staff, journey):
         assert response.status_code == 200, response.content
         assert (journey.pk in [row["id"] for row in response.json()["results"]]) is found, params
     assert api.get("/api/v1/placements/", {"area": "Lombok"}).status_code == 400
+
+
+def test_every_table_in_a_page_template_can_scroll_on_a_phone():
+    """A table in a page sits in .table-responsive: at 360 px it scrolls inside, the page does not."""
+    unwrapped = []
+    for path in sorted((settings.BASE_DIR / "templates").rglob("*.html")):
+        if "admin" in path.parts:
+            continue
+        text = path.read_text()
+        for match in re.finditer(r"<table\b", text):
+            opening = text[: match.start()].rsplit("<div", 1)[-1]  # the element that holds the table
+            if "table-responsive" not in opening:
+                unwrapped.append(f"{path.relative_to(settings.BASE_DIR)}:{text.count(chr(10), 0, match.start()) + 1}")
+    assert not unwrapped, unwrapped
