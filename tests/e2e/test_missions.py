@@ -3,11 +3,14 @@ submitted job order, checks its demand letter and verifies it, at a desktop and 
 width (360 px); the page never scrolls sideways."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from accounts.choices import Role
+from placement.choices import Stage
+from placement.models import Placement
 from recruitment.choices import JobOrderStatus
 from recruitment.models import JobOrder, Mission
 from tests.factories import AgencyFactory, EmployerFactory, UserFactory
@@ -81,3 +84,42 @@ def test_a_mission_officer_verifies_a_job_order_from_the_queue(page, e2e_db, log
 
     _menu(page, "Verification queue").click()
     page.get_by_text("No job order is waiting for the mission's verification.").wait_for()
+
+
+def _departed_placement():
+    """Baiq Rohani's placement on a Malaysian job order, departed three days ago."""
+    today = timezone.localdate()
+    ministry = UserFactory(username="kementerian", role=Role.MINISTRY_OFFICIAL)
+    agency = steps.license_agency(AgencyFactory(name="PT Agensi A"))
+    staff = UserFactory(username="staf.a", role=Role.AGENCY_STAFF, agency=agency)
+    employer = EmployerFactory(name="Penang Electronics Sdn Bhd", registration_number="MY-200301012345")
+    order = steps.job_order(company=staff, mission=ministry, agency=agency, employer=employer)
+    worker = steps.register_worker(actor=staff, agency=agency)
+    trip = steps.place(staff, steps.select(staff, worker, order))
+    trip.walk_to(Stage.READY)
+    trip.depart(on=today - timedelta(days=3))
+    return trip.placement
+
+
+def test_a_mission_officer_records_an_arrival_from_the_list(page, e2e_db, log_in, shot):
+    placement = _departed_placement()
+    log_in(_malaysia_mission_officer())
+    _menu(page, "Arrival reports").click()
+    page.get_by_role("heading", name="Arrival reports").wait_for()
+    row = page.locator(f"#arrival-{placement.pk}")
+    assert "Baiq Rohani" in row.inner_text()
+    today = timezone.localdate()
+    row.get_by_label("Arrived on").fill((today - timedelta(days=2)).isoformat())
+    row.get_by_label("Reported to the mission on").fill(today.isoformat())
+    assert page.evaluate(OVERFLOW) <= 0
+    shot("arrivals")
+
+    row.get_by_role("button", name=re.compile("Record the arrival")).click()
+    page.get_by_text("The arrival was recorded.").wait_for()
+    page.get_by_text("No arrival is waiting to be recorded or confirmed.").wait_for()
+    placement = Placement.objects.get(pk=placement.pk)
+    assert placement.stage == Stage.WORKING and placement.arrival_confirmed_at is not None  # the mission's own word
+    page.goto(f"/penempatan/{placement.pk}/")
+    page.get_by_text("confirmed by the mission", exact=True).wait_for()
+    assert page.evaluate(OVERFLOW) <= 0
+    shot("placement")
