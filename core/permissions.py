@@ -89,6 +89,12 @@ def _mission_covers(user, country_id: str | None) -> bool:
     return country_id is not None and country_id in user.scope.country_codes
 
 
+def may_verify_documents(user) -> bool:
+    """Check a placement document against its scan and mark it verified: an official (the regency's
+    one-stop office, the province, the ministry), never the company that uploaded it."""
+    return is_official(user)
+
+
 def may_verify_job_orders(user) -> bool:
     """See the verification queue and record the mission's verification or rejection of job orders."""
     return _role(user) in JOB_ORDER_VERIFIER_ROLES
@@ -183,6 +189,7 @@ CAPABILITIES = {
     "may_sanction": may_sanction,
     "may_verify_job_orders": may_verify_job_orders,
     "is_mission_officer": is_mission_officer,
+    "may_verify_documents": may_verify_documents,
     "may_issue_permits": may_issue_permits,
     "may_register_people": may_register_people,
     "may_refresh_dashboard": may_refresh_dashboard,

@@ -10,7 +10,6 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import clock
@@ -23,6 +22,7 @@ from core.permissions import (
     may_act_for_company,
     may_record_arrival,
     may_record_placement_step,
+    may_verify_documents,
 )
 from recruitment.choices import ApplicationStatus
 from recruitment.models import Application, JobOrder, Worker
@@ -344,12 +344,17 @@ def document_add_many(*, actor, placement_id: int, documents: list[dict]) -> lis
 
 @transaction.atomic
 def document_verify(*, actor, document_id: int) -> Document:
+    """An official checked the document against its scan. A record still awaiting its file cannot be."""
+    if not may_verify_documents(actor):
+        _refuse("forbidden", _("Only an official verifies a placement's documents."))
     document = Document.objects.select_for_update().get(pk=document_id)
+    placement = _locked(document.placement_id, actor=actor)
     if document.verified_at is not None:
         _refuse("document_already_verified", _("This document is already verified."))
-    document.verified_by, document.verified_at = actor, timezone.now()
+    if not document.file:
+        _refuse("document_awaiting_file", _("The document's file has not been uploaded yet: it cannot be verified."))
+    document.verified_by, document.verified_at = actor, clock.now()
     document.save(update_fields=["verified_by", "verified_at"])
-    placement = _locked(document.placement_id, actor=actor)
     _touch(placement)
     _event(
         placement, actor=actor, kind=EventKind.DOCUMENT_VERIFIED, document_id=document.pk, document_kind=document.kind

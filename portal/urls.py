@@ -48,4 +48,6 @@ urlpatterns = [
     path("rekrutmen/pekerja/daftar/", registry.worker_register_view, name="worker_register"),
     # --- fees ---
     path("penempatan/<int:pk>/biaya/", placements.placement_fee_add, name="placement_fee_add"),
+    # --- placement documents checked by an official ---
+    path("penempatan/dokumen/<int:pk>/verifikasi/", placements.document_verify_view, name="document_verify"),
 ]

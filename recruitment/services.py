@@ -321,13 +321,16 @@ def job_order_close(*, actor, job_order_id: int) -> JobOrder:
 
 
 @transaction.atomic
-def job_order_cancel(*, actor, job_order_id: int) -> JobOrder:
+def job_order_cancel(*, actor, job_order_id: int, reason: str = "") -> JobOrder:
     allowed = (JobOrderStatus.DRAFT, JobOrderStatus.SUBMITTED, JobOrderStatus.VERIFIED, JobOrderStatus.PUBLISHED)
+    if not reason.strip():
+        message = _("A reason is required.")
+        _refuse("reason_required", message, fields={"reason": [message]}, invalid_input=True)
     job_order = _transition(job_order_id, allowed, JobOrderStatus.CANCELLED, company_actor=actor)
     job_order.save(update_fields=["status", "updated_at"])
     # A cancelled job order is no longer verified: placements still on it are irregular now.
     request_recheck(placement=_placements_on(job_order))
-    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.CANCELLED)
+    return _transitioned(job_order, actor=actor, kind=JobOrderEventKind.CANCELLED, reason=reason.strip())
 
 
 # --- Recruitment permits (SIP2MI): the company applies, the ministry or a province decides ---

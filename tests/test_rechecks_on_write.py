@@ -89,7 +89,7 @@ def test_cancelling_a_job_order_with_placements_on_it_flags_it_unverified_at_onc
     assert not open_flags("JOB_ORDER_UNVERIFIED", "job_order", job_order_id).exists()
 
     with rechecks_on():
-        services.job_order_cancel(actor=agency_a_staff, job_order_id=job_order_id)
+        services.job_order_cancel(actor=agency_a_staff, job_order_id=job_order_id, reason="Pemberi kerja membatalkan")
 
     flag = open_flags("JOB_ORDER_UNVERIFIED", "job_order", job_order_id).get()
     assert flag.evidence == {"status": "cancelled", "placements": 1}
@@ -181,7 +181,7 @@ def test_rejection_and_cancellation_write_their_events_with_the_reason(
     services.job_order_submit(actor=agency_a_staff, job_order_id=rejected.pk)
     services.job_order_reject(actor=ministry_official, job_order_id=rejected.pk, reason=" Majikan fiktif ")
     cancelled = a_draft(agency_a_staff, licensed_agency, malaysian_factory)
-    services.job_order_cancel(actor=agency_a_staff, job_order_id=cancelled.pk)
+    services.job_order_cancel(actor=agency_a_staff, job_order_id=cancelled.pk, reason="Pemberi kerja membatalkan")
 
     assert events_of(rejected)[-1] == (JobOrderEventKind.REJECTED, "kementerian", "submitted", "rejected")
     assert JobOrderEvent.objects.get(job_order=rejected, kind=JobOrderEventKind.REJECTED).reason == "Majikan fiktif"
@@ -225,7 +225,7 @@ def test_another_company_cannot_move_or_apply_to_a_job_order(
     draft = a_draft(agency_a_staff, licensed_agency, malaysian_factory)
     for attempt in (
         lambda: services.job_order_submit(actor=agency_b_staff, job_order_id=draft.pk),
-        lambda: services.job_order_cancel(actor=agency_b_staff, job_order_id=draft.pk),
+        lambda: services.job_order_cancel(actor=agency_b_staff, job_order_id=draft.pk, reason="Bukan milik kami"),
         lambda: services.application_create(
             actor=agency_b_staff, worker=lombok_worker, job_order=factory_job_order, applied_on=TODAY
         ),

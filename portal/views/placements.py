@@ -14,9 +14,9 @@ from core.forms import form_add_refusal
 from oversight.selectors import flags_on
 from placement.choices import Stage
 from placement.forms import FeeForm
-from placement.models import Placement
+from placement.models import Document, Placement
 from placement.selectors import describe_event, next_stage_requirements, stage_steps
-from placement.services import fee_record
+from placement.services import document_verify, fee_record
 from portal.selectors import TimelineEntry
 from portal.views import missions
 from recruitment.models import Worker
@@ -63,6 +63,7 @@ def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = 
         "fees": fees,
         "fees_total": sum((fee.amount_idr for fee in fees), 0),
         "may_record_fee": permissions.may_record_placement_step(user, placement.agency_id),
+        "may_verify_documents": permissions.may_verify_documents(user),
         "fee_form": fee_form or FeeForm(finding=permissions.is_official(user)),
         "timeline": [
             TimelineEntry(
@@ -108,3 +109,20 @@ def placement_fee_add(request, pk: int):
             return redirect("portal:placement_detail", pk=placement.pk)
     messages.error(request, _("The fee was not recorded: correct the form below."))
     return _render_detail(request, _visible_placement(user, pk), fee_form=form)
+
+
+@login_required
+@require_POST
+def document_verify_view(request, pk: int):
+    """An official marks a placement document checked against its scan."""
+    user = request.user
+    document = get_object_or_404(Document.objects.visible_to(user).only("id", "placement_id"), pk=pk)
+    if not permissions.may_verify_documents(user):
+        raise PermissionDenied
+    try:
+        verified = document_verify(actor=user, document_id=document.pk)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(document)s was verified.") % {"document": verified.get_kind_display()})
+    return redirect("portal:placement_detail", pk=document.placement_id)

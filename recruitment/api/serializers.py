@@ -109,6 +109,10 @@ class PermitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class JobOrderCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, help_text=_("Why the job order is cancelled."))
+
+
 class PermitApplySerializer(serializers.Serializer):
     quota = serializers.IntegerField(min_value=1, max_value=100000)
     valid_from = serializers.DateField()

@@ -24,6 +24,7 @@ class JobOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerV
         "create": s.JobOrderCreateSerializer,
         "permits": s.PermitApplySerializer,
         "documents": s.JobOrderDocumentUploadSerializer,
+        "cancel": s.JobOrderCancelSerializer,
     }
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
@@ -81,6 +82,19 @@ class JobOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerV
     def publish(self, request, pk=None):
         job_order = self.get_object()
         return self.output(services.job_order_publish(actor=request.user, job_order_id=job_order.pk))
+
+    @extend_schema(request=None, responses=s.JobOrderSerializer, summary="Close a published job order")
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        job_order = self.get_object()
+        return self.output(services.job_order_close(actor=request.user, job_order_id=job_order.pk))
+
+    @extend_schema(request=s.JobOrderCancelSerializer, responses=s.JobOrderSerializer, summary="Cancel a job order")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job_order = self.get_object()
+        reason = self.parsed(request)["reason"]
+        return self.output(services.job_order_cancel(actor=request.user, job_order_id=job_order.pk, reason=reason))
 
 
 class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):

@@ -110,6 +110,25 @@ class TestJobOrders:
         assert api_b.get(f"/api/v1/job-orders/{factory_job_order.pk}/").status_code == 404
         assert api_b.post(f"/api/v1/job-orders/{factory_job_order.pk}/submit/").status_code == 404
 
+    def test_the_company_closes_a_filled_job_order(self, api_a, api_b, factory_job_order):
+        assert api_b.post(f"/api/v1/job-orders/{factory_job_order.pk}/close/").status_code == 404
+        closed = api_a.post(f"/api/v1/job-orders/{factory_job_order.pk}/close/")
+        assert closed.status_code == 200 and closed.json()["status"] == "closed"
+        assert factory_job_order.events.filter(kind="closed").exists()
+        assert api_a.post(f"/api/v1/job-orders/{factory_job_order.pk}/close/").status_code == 409
+
+    def test_the_company_cancels_a_job_order_with_a_reason(self, api_a, factory_job_order):
+        url = f"/api/v1/job-orders/{factory_job_order.pk}/cancel/"
+        missing = api_a.post(url, {}, format="json")
+        assert missing.status_code == 400 and "reason" in missing.json()["errors"]
+        factory_job_order.refresh_from_db()
+        assert factory_job_order.status == "published"
+
+        cancelled = api_a.post(url, {"reason": "Pemberi kerja menunda perekrutan"}, format="json")
+
+        assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+        assert factory_job_order.events.get(kind="cancelled").reason == "Pemberi kerja menunda perekrutan"
+
     def test_filter_by_status(self, api_a, factory_job_order):
         assert len(api_a.get("/api/v1/job-orders/?status=published").json()["results"]) == 1
         assert api_a.get("/api/v1/job-orders/?status=draft").json()["results"] == []
