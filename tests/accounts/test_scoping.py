@@ -90,7 +90,7 @@ def test_database_refuses_a_jurisdiction_that_does_not_fit_the_role(role, jurisd
         User.objects.create(username="salah", full_name="Salah Isi", role=role, **jurisdiction)
 
 
-def test_user_create_refuses_with_a_message_and_writes_nothing(ministry_official):
+def test_user_create_refuses_with_a_message_and_writes_nothing(ministry_official, in_english):
     before = User.objects.count()
     with pytest.raises(ValidationError) as refused:
         user_create(
