@@ -59,7 +59,10 @@ class WorkerRegisterForm(forms.Form):
     birth_date = forms.DateField(label=gettext_lazy("Birth date"), widget=_date())
     birth_place = forms.CharField(label=gettext_lazy("Birth place"), max_length=100, widget=_text())
     village = VillageChoiceField(
-        label=gettext_lazy("Village of domicile"), queryset=Village.objects.none(), widget=_select()
+        label=gettext_lazy("Village of domicile"),
+        queryset=Village.objects.none(),
+        empty_label=gettext_lazy("Choose the village"),
+        widget=_select(),
     )
     education = forms.ChoiceField(label=gettext_lazy("Education"), choices=Education.choices, widget=_select())
     marital_status = forms.ChoiceField(
