@@ -5,7 +5,7 @@ import pytest
 
 from placement.choices import DocumentKind, EventKind
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_the_regency_office_verifies_a_document_on_the_placement_page(client, journey, lotim_regency_official):
