@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
+from core.roles import Role
 
 
 def navigation(request):
@@ -13,6 +14,11 @@ def navigation(request):
     caps = permissions.capabilities_of(user)
     agency_user = permissions.is_agency_user(user)
     items = [(_("Home"), reverse("portal:home"))]
+    if user.role == Role.VILLAGE_OFFICER:  # their home is their village: its people and its reports
+        items = [
+            (_("My village"), reverse("portal:home")),
+            (_("Village reports"), reverse("portal:home") + "#reports"),
+        ]
     if caps["may_see_dashboard"]:
         items.append((_("Dashboard"), reverse("dashboard:dashboard")))
     if not agency_user and not caps["is_mission_officer"]:
@@ -39,7 +45,11 @@ def navigation(request):
     return {
         "caps": caps,
         "nav_items": [
-            {"label": label, "url": url, "active": path == url or (url != "/" and path.startswith(url))}
+            {
+                "label": label,
+                "url": url,
+                "active": path == url or (url != "/" and "#" not in url and path.startswith(url)),
+            }
             for label, url in items
         ],
     }

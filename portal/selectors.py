@@ -4,7 +4,7 @@ quota use, a worker's timeline."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
@@ -247,3 +247,139 @@ def worker_timeline(
         )
     entries.sort(key=lambda entry: entry.at)
     return entries
+
+
+# --- The village officer's home: the village at a glance (issue 13) ---
+
+VILLAGE_PEOPLE_LISTED = 30  # per stage; the counts are exact
+VILLAGE_REPORTS_LISTED = 20
+
+
+def _village_stage(person) -> str:
+    """Where a person of the village stands, from their latest placement that was not cancelled:
+    before departure "in_process", departed or working "abroad", back home "returned"; without one,
+    an application already sent counts as "in_process", otherwise the person only intends to go."""
+    stage = person.latest_stage
+    if stage is None:
+        return "in_process" if person.has_application else "intending"
+    if stage == Stage.RETURNED:
+        return "returned"
+    if stage in (Stage.DEPARTED, Stage.WORKING):
+        return "abroad"
+    return "in_process"
+
+
+def _departure_window_days() -> int:
+    """The window VILLAGE_DEPARTURE_UNMATCHED matches a reported departure in, as the administrator set it."""
+    from oversight.engine import rule_parameters
+    from oversight.models import RuleSetting
+    from oversight.rules import RULES
+
+    rule = next(rule for rule in RULES if rule.code == "VILLAGE_DEPARTURE_UNMATCHED")
+    return int(rule_parameters(rule, {s.code: s for s in RuleSetting.objects.filter(code=rule.code)})["window_days"])
+
+
+def village_at_glance(user, village_code: str) -> dict:
+    """A village officer's village: its people by stage and its reports with what became of each.
+
+    Everything goes through ``visible_to(user)``, so an officer only ever counts their own village."""
+    from django.db.models import Exists, Q
+    from django.urls import reverse
+
+    from oversight.choices import OPEN_FLAG_STATUSES, FlagStatus, SubjectType
+    from oversight.models import Flag
+    from recruitment.models import Worker
+    from villages.models import VillageReportKind
+
+    latest = (
+        Placement.objects.filter(worker=OuterRef("pk")).exclude(stage=Stage.CANCELLED).order_by("-created_at", "-id")
+    )
+    people = list(
+        Worker.objects.visible_to(user)
+        .filter(village_id=village_code)
+        .annotate(
+            latest_stage=Subquery(latest.values("stage")[:1]),
+            has_application=Exists(Application.objects.filter(worker=OuterRef("pk"))),
+        )
+        .only("id", "full_name", "nik", "village_id")
+        .order_by("full_name", "id")
+    )
+    stages = {key: [] for key in ("intending", "in_process", "abroad", "returned")}
+    for person in people:
+        person.stage_label = Stage(person.latest_stage).label if person.latest_stage else ""
+        stages[_village_stage(person)].append(person)
+
+    reports = list(
+        VillageReport.objects.visible_to(user).filter(village_id=village_code).order_by("-occurred_on", "-id")
+    )
+    # Intent reports about someone not in the registry yet count as intending people too.
+    known_niks = {p.nik for p in people}
+    known_names = {p.full_name.lower() for p in people}
+    reported_intending = set()
+    for report in reports:
+        if report.kind != VillageReportKind.INTENT:
+            continue
+        key = report.person_nik or report.person_name.lower()
+        if report.person_nik in known_niks or (not report.person_nik and report.person_name.lower() in known_names):
+            continue
+        reported_intending.add(key)
+
+    shown = reports[:VILLAGE_REPORTS_LISTED]
+    flags = {}
+    for flag in Flag.objects.filter(
+        subject_type=SubjectType.VILLAGE_REPORT, subject_id__in=[r.pk for r in shown]
+    ).order_by("first_seen"):
+        flags[flag.subject_id] = flag  # the latest flag of each report wins
+    window = _departure_window_days()
+    departed = Placement.objects.visible_to(user).filter(departed_on__isnull=False)
+    by_nik = {p.nik: p for p in people}
+    for report in shown:
+        report.masked_nik = mask_number(report.person_nik)  # a page never shows a full NIK
+        report.outcome, report.outcome_tone, report.outcome_url = _("Recorded"), "secondary", ""
+        if report.kind == VillageReportKind.DEPARTURE_SEEN:
+            person_match = (
+                Q(worker__nik=report.person_nik)
+                if report.person_nik
+                else Q(worker__village_id=report.village_id, worker__full_name__iexact=report.person_name)
+            )
+            placement = (
+                departed.filter(person_match)
+                .filter(
+                    departed_on__gte=report.occurred_on - timedelta(days=window),
+                    departed_on__lte=report.occurred_on + timedelta(days=window),
+                )
+                .first()
+            )
+            if placement is not None:
+                report.outcome, report.outcome_tone = _("Matched to a procedural departure"), "success"
+                report.outcome_url = reverse("portal:placement_detail", args=[placement.pk])
+                continue
+        elif report.kind == VillageReportKind.INTENT and report.person_nik in by_nik:
+            report.outcome, report.outcome_tone = _("In the national registry"), "success"
+            report.outcome_url = reverse("portal:worker_detail", args=[by_nik[report.person_nik].pk])
+            continue
+        flag = flags.get(report.pk)
+        if flag is not None and flag.status in OPEN_FLAG_STATUSES:
+            report.outcome, report.outcome_tone = _("Flagged to the officials"), "danger"
+        elif flag is not None and flag.status in (FlagStatus.RESOLVED, FlagStatus.DISMISSED):
+            report.outcome, report.outcome_tone = _("Checked by the officials and closed"), "secondary"
+    return {
+        "stage_counts": [
+            ("intending", _("Intend to go"), len(stages["intending"]) + len(reported_intending)),
+            ("in_process", _("In process"), len(stages["in_process"])),
+            ("abroad", _("Abroad"), len(stages["abroad"])),
+            ("returned", _("Returned"), len(stages["returned"])),
+        ],
+        "people_by_stage": [
+            (key, label, stages[key][:VILLAGE_PEOPLE_LISTED], len(stages[key]))
+            for key, label in (
+                ("intending", _("Intend to go")),
+                ("in_process", _("In process")),
+                ("abroad", _("Abroad")),
+                ("returned", _("Returned")),
+            )
+        ],
+        "reported_intending": len(reported_intending),
+        "reports": shown,
+        "report_count": len(reports),
+    }

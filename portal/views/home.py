@@ -5,8 +5,10 @@ from django.db.models import Count
 from django.shortcuts import render
 
 from core.permissions import is_mission_officer, may_verify_job_orders
+from core.roles import Role
 from placement.choices import Stage
 from placement.models import Placement
+from portal.selectors import village_at_glance
 from recruitment.choices import JobOrderStatus
 from recruitment.models import JobOrder, Worker
 from villages.models import District, Regency, Village
@@ -18,6 +20,8 @@ from .missions import arrivals_to_report
 def home(request):
     """The landing page of each role: its jurisdiction and the cases it holds."""
     user = request.user
+    if user.role == Role.VILLAGE_OFFICER and user.village_id:
+        return village_home(request)
     by_stage = dict(
         Placement.objects.visible_to(user)
         .order_by()
@@ -42,3 +46,14 @@ def home(request):
             (Village._meta.verbose_name_plural, Village.objects.visible_to(user).count()),
         ]
     return render(request, "portal/home.html", context)
+
+
+def village_home(request):
+    """A village officer's home: the village's people by stage and its reports, on a light page
+    (no chart library, no page scripts) for a cheap phone on a weak link."""
+    user = request.user
+    return render(
+        request,
+        "portal/village_home.html",
+        {"village": user.village, **village_at_glance(user, user.village_id)},
+    )
