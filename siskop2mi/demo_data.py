@@ -84,7 +84,9 @@ COMPANY_ACCOUNTS = {DEMO_AGENCY: "p3mi.staf", SECOND_AGENCY: "p3mi2.admin"}
 MISSION_ACCOUNTS = {"MY": "kbri.kl", "TW": "kdei.taipei", "HK": "kjri.hk"}
 PROVINCE_ACCOUNTS = {"52": "prov.ntb", "53": "prov.ntt"}
 REGENCY_ACCOUNTS = {"52.03": "kab.lotim", "53.01": "kab.kupang"}
+VILLAGE_ACCOUNT = "desa.tanjungluar"  # the demo village officer, of Tanjung Luar (52.03.01.2001)
 DEMO_ACTORS = (
+    VILLAGE_ACCOUNT,
     MINISTRY_ACCOUNT,
     *COMPANY_ACCOUNTS.values(),
     *MISSION_ACCOUNTS.values(),
@@ -333,12 +335,12 @@ class DemoBuilder:
         reached_on = self.today - timedelta(days=self.random.randint(2, 60))
         return reached_on - PLACEMENT_STEP * (last - Stage.REGISTERED), None
 
-    def placement(self, job_order, recruiter, stage: int, regions: list[str]) -> Placement:
+    def placement(self, job_order, recruiter, stage: int, regions: list[str], *, village=None, name=None) -> Placement:
         """A candidate applies through `recruiter`, is registered, selected and placed, then walked to `stage`."""
         registered_on, departed_on = self.schedule(stage)
         applied_on = registered_on - timedelta(days=self.random.randint(3, 14))
         company = self.company(job_order.agency)
-        worker = self.worker(job_order.agency, regions, registered_on=applied_on)
+        worker = self.worker(job_order.agency, regions, village=village, name=name, registered_on=applied_on)
         with _on(applied_on):
             application = recruitment_services.application_create(
                 actor=company, worker=worker, job_order=job_order, recruiter=recruiter, applied_on=applied_on
@@ -541,8 +543,47 @@ def build_demo_data(users: dict) -> dict:
             starts_on=suspended_on,
         )
     planted = plant_non_procedural_cases(builder, agencies, employers, orders)
+    _demo_village(builder, orders[0])  # last: the draws of everything above stay as they were
     _date_replayed_rows()
     return {"placements": len(placements), "planted": planted}
+
+
+def _demo_village(builder, job_order) -> None:
+    """The demo village officer's village at a glance: people of Tanjung Luar at each stage (through the
+    demo company's Malaysian order, no field recruiter) and the officer's reports, all clean, so they
+    raise no red flag: a seen departure that matches the placement, a return with its needs, and
+    someone who intends to go and is not in the registry yet."""
+    officer = builder.users.get(VILLAGE_ACCOUNT)
+    if officer is None or officer.village_id is None:
+        return
+    village = officer.village
+    people = {}
+    for stage, name in [
+        (Stage.TRAINING, "Baiq Rohani"),
+        (Stage.DOCUMENTS, "Lalu Hamdani"),
+        (Stage.DEPARTED, "Baiq Nurhayati"),
+        (Stage.WORKING, "Inaq Sumarni"),
+        (Stage.RETURNED, "Lalu Saparudin"),
+    ]:
+        people[stage] = builder.placement(job_order, None, stage, [], village=village, name=name)
+    left = people[Stage.DEPARTED]
+    back = people[Stage.RETURNED]
+    reports = [
+        ("departure_seen", left.departed_on, left.worker, "Berangkat pagi diantar keluarga ke bandara Lombok"),
+        ("return_seen", back.returned_on, back.worker, "Pulang sebelum kontrak selesai; gaji satu bulan belum dibayar"),
+        ("intent", builder.today - timedelta(days=5), None, "Ingin bekerja ke Malaysia; orang tua sudah setuju"),
+    ]
+    for kind, occurred_on, worker, details in reports:
+        with _on(occurred_on):
+            village_report_create(
+                actor=officer,
+                village=village,
+                kind=kind,
+                occurred_on=occurred_on,
+                person_nik=worker.nik if worker else "",
+                person_name=worker.full_name if worker else "Lalu Zainul Majdi",
+                details=details,
+            )
 
 
 # -- planted non-procedural cases ----------------------------------------------------------------

@@ -87,6 +87,16 @@ def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client
     assert "Ahmad Zulkifli" in page
 
 
+def test_the_demo_village_officer_sees_people_at_every_stage_and_reports(seeded, client):
+    """Issue 13: the demo village (Tanjung Luar) has people and reports to show its officer."""
+    client.force_login(User.objects.get(username="desa.tanjungluar"))
+    response = client.get(reverse("portal:home"))
+    figures = {key: count for key, _label, count in response.context["stage_counts"]}
+    assert figures == {"intending": 1, "in_process": 2, "abroad": 2, "returned": 1}
+    tones = sorted(report.outcome_tone for report in response.context["reports"])
+    assert tones == ["secondary", "secondary", "success"]  # the seen departure matches its placement
+
+
 def _days_apart(moment, day) -> int:
     return abs((timezone.localdate(moment) - day).days)
 
