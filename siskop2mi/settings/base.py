@@ -64,12 +64,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Pages go gzipped: a village officer's phone on 2G/3G gets the village home in a fraction of
-    # the bytes (issue 13: 200 KB for the first load, static files included; whitenoise serves those
-    # pre-compressed with CompressedManifestStaticFilesStorage). BREACH, the attack on compressed
-    # pages that echo a secret next to attacker-chosen text, is answered by Django masking the CSRF
-    # token afresh on every response; pages never show a full NIK (core.personal_data.mask_number).
-    "django.middleware.gzip.GZipMiddleware",
+    "siskop2mi.compression.PageGZipMiddleware",  # HTML pages only; why and BREACH: see the module
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "siskop2mi.i18n.LocaleMiddleware",  # pages: the switcher's choice or Indonesian; API: Accept-Language

@@ -170,3 +170,11 @@ def test_pages_are_gzipped_for_browsers_that_ask(client, village_officer):
 
     assert response["Content-Encoding"] == "gzip"
     assert b"<nav" in gzip.decompress(response.content)
+
+
+def test_the_api_answers_uncompressed(client, village_officer):
+    client.force_login(village_officer)
+
+    response = client.get("/api/v1/", headers={"accept-encoding": "gzip"})
+
+    assert not response.has_header("Content-Encoding")
