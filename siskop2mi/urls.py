@@ -25,5 +25,7 @@ if settings.DEBUG:
 
     urlpatterns += staticfiles_urlpatterns()
 
-# Unknown URLs under /api/ answer problem+json like the rest of the API; elsewhere the portal's page.
+# Unknown URLs and unreadable requests under /api/ answer problem+json like the rest of the API;
+# elsewhere the portal's pages.
 handler404 = "core.api.exceptions.not_found_view"
+handler400 = "core.api.exceptions.bad_request_view"

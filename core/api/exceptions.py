@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
-from django.views.defaults import page_not_found
+from django.views.defaults import bad_request, page_not_found
 from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import exception_handler
@@ -138,3 +138,18 @@ def not_found_view(request, exception=None):
         "code": "not_found",
     }
     return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def bad_request_view(request, exception=None):
+    """Django's 400 handler (e.g. more form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS): problem+json
+    for /api/ paths, the portal's 400 page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return bad_request(request, exception)
+    body = {
+        "type": "about:blank",
+        "title": str(TITLES[400]),
+        "status": 400,
+        "detail": str(_("The request could not be read: it is malformed or too large.")),
+        "code": "bad_request",
+    }
+    return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)

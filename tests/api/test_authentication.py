@@ -93,3 +93,16 @@ def test_errors_follow_accept_language(api_a):
     assert indonesian.json()["errors"]["nik"] == ["Bidang ini harus diisi."]
     assert english.json()["title"] == "Invalid request"
     assert indonesian.json()["title"] != "Invalid request"
+
+
+@pytest.mark.django_db
+def test_a_request_with_too_many_fields_is_a_problem_json_400(api_a, factory_job_order):
+    """More form fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS) is answered like every API error."""
+    body = "&".join(f"regions=52.{index % 100:02d}" for index in range(1200))
+    response = api_a.post(
+        f"/api/v1/job-orders/{factory_job_order.pk}/permits/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "bad_request"
+    assert not factory_job_order.permits.filter(status="applied").exists()
