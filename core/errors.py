@@ -8,7 +8,8 @@ class DomainError(Exception):
 
     ``code`` is stable for machines; ``message`` is translated for people;
     ``fields`` maps a field name to its own messages when the fault is in input;
-    ``missing`` lists what a refused transition still needs.
+    ``missing`` lists what a refused transition still needs;
+    ``extra`` carries facts a client needs to resolve it (an edit conflict's current version).
 
     Two kinds of refusal, told apart by ``invalid_input`` (the API answers 400 or 409):
 
@@ -30,12 +31,15 @@ class DomainError(Exception):
         fields: dict[str, list] | None = None,
         missing: list | None = None,
         invalid_input: bool | None = None,
+        extra: dict | None = None,
     ):
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.fields = fields or {}
         self.missing = missing or []
+        # More facts a client needs to resolve the refusal (a conflict's current version, say).
+        self.extra = extra or {}
         if invalid_input is not None:
             self.invalid_input = invalid_input
 

@@ -124,23 +124,50 @@ def may_issue_permits(user) -> bool:
 def may_register_people(user) -> bool:
     """Put people on the national registry: a company's staff (for their company, with the
     candidate's consent), a regency official (the LTSA/Disnaker counter, for people living in the
-    regency) and the ministry. Village officers come later (the ``village`` channel)."""
+    regency), a village officer (for people of the village, with the family's consent) and the
+    ministry."""
     role = _role(user)
     if role in AGENCY_ROLES:
         return user.agency_id is not None
+    if role == Role.VILLAGE_OFFICER:
+        return user.village_id is not None
     return role in MINISTRY_ROLES or role == Role.REGENCY_OFFICIAL
 
 
 def may_register_person(user, *, agency_id: int | None, village_code: str | None) -> bool:
     """Register this person: for a company, its own staff or the ministry acting for it; without a
-    company, a regency official for a person living in the regency, or the ministry."""
+    company, a regency official for a person living in the regency, a village officer for a person
+    of the village, or the ministry."""
     if agency_id is not None:
         return may_act_for_company(user, agency_id)
     role = _role(user)
+    if role == Role.VILLAGE_OFFICER:
+        return bool(user.village_id and village_code == user.village_id)
     if role == Role.REGENCY_OFFICIAL:
         regency = user.regency_id
         return bool(regency and village_code and village_code.startswith(regency + "."))
     return role in MINISTRY_ROLES
+
+
+def may_report_for_village(user, village_code: str | None) -> bool:
+    """Record or edit what the village saw (intent, departure, return, death, a broker): the
+    officers of that village only."""
+    return _role(user) == Role.VILLAGE_OFFICER and bool(user.village_id) and user.village_id == village_code
+
+
+def is_village_officer(user) -> bool:
+    return _role(user) == Role.VILLAGE_OFFICER and bool(user.village_id)
+
+
+def may_see_village_reports(user) -> bool:
+    """Read village reports (of one's own jurisdiction): officials, the national oversight roles,
+    complaint officers and the village's own officers; not companies, not missions."""
+    return _role(user) in SUPERVISOR_ROLES or is_village_officer(user)
+
+
+def may_close_village_reports(user) -> bool:
+    """Close a village report once it is dealt with, or reopen it: officials of its area."""
+    return _role(user) in OFFICIAL_ROLES
 
 
 def may_refresh_dashboard(user) -> bool:

@@ -53,6 +53,14 @@ class PermitStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class ConsentRelation(models.TextChoices):
+    """Who may give the family's consent (UU 18/2017 art. 13: spouse, parent or guardian)."""
+
+    SPOUSE = "spouse", _("Husband or wife")
+    PARENT = "parent", _("Father or mother")
+    GUARDIAN = "guardian", _("Guardian")
+
+
 class RegistrationChannel(models.TextChoices):
     """Who registered a person in the national registry, and so where they met them."""
 

@@ -13,6 +13,7 @@ from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import (
     ApplicationStatus,
+    ConsentRelation,
     Education,
     JobOrderDocumentKind,
     JobOrderEventKind,
@@ -375,6 +376,45 @@ class Worker(models.Model):
     @property
     def masked_nik(self) -> str:
         return mask_number(self.nik)
+
+
+class FamilyConsent(models.Model):
+    """Izin keluarga diketahui kepala desa: who in the family agreed to the person working abroad,
+    as the village recorded it. It meets the registration requirement for every company and office
+    that later registers the same person, so nobody types it again."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("person"), on_delete=models.PROTECT, related_name="family_consents"
+    )
+    consenter_name = models.CharField(_("consent given by"), max_length=150)
+    relation = models.CharField(_("relation to the person"), max_length=16, choices=ConsentRelation.choices)
+    given_on = models.DateField(_("consent given on"))
+    # A photo of the signed letter, shrunk on the phone (optional: the village head's word is the record).
+    letter = models.FileField(_("photo of the letter"), upload_to="family-consent/%Y/%m/", blank=True)
+    village = models.ForeignKey("villages.Village", verbose_name=_("village"), on_delete=models.PROTECT)
+    village_report = models.OneToOneField(
+        "villages.VillageReport",
+        verbose_name=_("village report"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="family_consent",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scoping = Scoping(area="village__code", agency="worker__registrations__agency_id", many=("agency",))
+
+    class Meta:
+        ordering = ["-given_on", "-id"]
+        verbose_name = _("family consent")
+        verbose_name_plural = _("family consents")
+
+    def __str__(self) -> str:
+        return f"{self.consenter_name} ({self.get_relation_display()}, {self.given_on})"
 
 
 class Registration(models.Model):

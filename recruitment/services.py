@@ -21,14 +21,17 @@ from core.permissions import (
     may_issue_permits,
     may_maintain_reference_data,
     may_register_person,
+    may_report_for_village,
     may_verify_job_order,
 )
 from core.recheck import request_recheck
-from villages.models import Regency, Village
+from villages.models import Regency, Village, VillageReport, VillageReportKind
 from villages.nik import parse_nik
+from villages.services import parse_client_id, village_report_already_sent, village_report_create
 
 from .choices import (
     ApplicationStatus,
+    ConsentRelation,
     JobOrderDocumentKind,
     JobOrderEventKind,
     JobOrderStatus,
@@ -40,6 +43,7 @@ from .models import (
     Application,
     Country,
     Enrolment,
+    FamilyConsent,
     JobOrder,
     JobOrderDocument,
     JobOrderEvent,
@@ -623,12 +627,144 @@ def _add_registration(worker: Worker, *, actor, agency: Agency | None, consent_o
             except IntegrityError:  # the same company registering twice at once: once is enough
                 pass
         return
+    if getattr(actor, "village_id", None):  # a village officer, for a person of the village
+        already = Registration.objects.filter(
+            worker=worker, channel=RegistrationChannel.VILLAGE, registered_by__village_id=actor.village_id
+        )
+        if not already.exists():
+            Registration.objects.create(worker=worker, channel=RegistrationChannel.VILLAGE, registered_by=actor)
+        return
     office = getattr(actor, "regency_id", None)
     already = Registration.objects.filter(
         worker=worker, channel=RegistrationChannel.REGENCY, agency__isnull=True, registered_by__regency_id=office
     )
     if not already.exists():
         Registration.objects.create(worker=worker, channel=RegistrationChannel.REGENCY, registered_by=actor)
+
+
+# Letters are photos shrunk on the phone: a few tens of kilobytes; this leaves room for a scan.
+CONSENT_LETTER_MAX_BYTES = 1024 * 1024
+
+
+def _family_consent_problems(*, consenter_name: str, relation: str, given_on: date | None, letter) -> dict:
+    """Field errors of the family's consent, all at once (the form shows them together)."""
+    errors: dict[str, list] = {}
+    if not consenter_name.strip():
+        errors["consenter_name"] = [_("Who in the family gave consent is required.")]
+    if relation not in ConsentRelation.values:
+        errors["consent_relation"] = [_("Choose husband or wife, father or mother, or guardian.")]
+    if given_on is None:
+        errors["consent_given_on"] = [_("The date of the consent is required.")]
+    elif given_on > clock.today():
+        errors["consent_given_on"] = [_("The date of the consent cannot be in the future.")]
+    if letter is not None:
+        if letter.size > CONSENT_LETTER_MAX_BYTES:
+            errors["consent_letter"] = [_("The photo is too large (at most 1 MB); take it again.")]
+        else:
+            try:
+                content_type, _size = sniff_upload(letter)
+            except DomainError as error:
+                errors["consent_letter"] = [error.message]
+            else:
+                if content_type not in ("image/jpeg", "image/png"):
+                    errors["consent_letter"] = [_("The letter must be a photo (JPEG or PNG).")]
+    return errors
+
+
+@transaction.atomic
+def village_intent_record(
+    *,
+    actor,
+    village: Village,
+    occurred_on: date | None,
+    nik: str,
+    full_name: str,
+    sex: str,
+    birth_date: date | None,
+    birth_place: str,
+    education: str,
+    marital_status: str,
+    consenter_name: str,
+    consent_relation: str,
+    consent_given_on: date | None,
+    phone: str = "",
+    destination_country: str = "",
+    hoped_work: str = "",
+    details: str = "",
+    consent_letter=None,
+    client_id=None,
+    recorded_at=None,
+) -> VillageReport:
+    """A village officer records a person of the village who intends to work abroad, with the
+    family's consent known to the village head: the person goes on the national registry (or is
+    reached again there), the consent is kept (it meets the registration requirement for any
+    company or office that later registers them) and the village's intent report is made.
+
+    Idempotent by ``client_id`` like every village entry: a resend returns the first report
+    (``report.replayed``) and changes nothing."""
+    client_id = parse_client_id(client_id)
+    existing = village_report_already_sent(client_id, actor)
+    if existing is not None:
+        existing.replayed = True
+        return existing
+    if not may_report_for_village(actor, getattr(village, "pk", None)):
+        _refuse("forbidden", _("Only the village's own officers record its reports."))
+    errors = _family_consent_problems(
+        consenter_name=consenter_name, relation=consent_relation, given_on=consent_given_on, letter=consent_letter
+    )
+    destination_country = (destination_country or "").strip().upper()
+    if destination_country and not Country.objects.filter(pk=destination_country).exists():
+        errors["destination_country"] = [_("Choose a country from the list.")]
+    if birth_date is None:
+        errors["birth_date"] = [_("The birth date is required.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        _refuse("invalid_intent", first, fields=errors, invalid_input=True)
+    worker = worker_register(
+        actor=actor,
+        nik=nik,
+        full_name=full_name,
+        sex=sex,
+        birth_date=birth_date,
+        birth_place=birth_place,
+        village=village,
+        education=education,
+        marital_status=marital_status,
+        next_of_kin_name=consenter_name,
+        next_of_kin_relation=ConsentRelation(consent_relation).label,
+        phone=phone,
+        family_consent_on=consent_given_on,
+    )
+    report = village_report_create(
+        actor=actor,
+        village=village,
+        kind=VillageReportKind.INTENT,
+        occurred_on=occurred_on,
+        client_id=client_id,
+        recorded_at=recorded_at,
+        person_nik=worker.nik,
+        person_name=worker.full_name,
+        destination_country=destination_country,
+        hoped_work=hoped_work,
+        details=details,
+    )
+    consent = FamilyConsent(
+        worker=worker,
+        consenter_name=" ".join(consenter_name.split()),
+        relation=consent_relation,
+        given_on=consent_given_on,
+        village=village,
+        village_report=report,
+        recorded_by=actor,
+    )
+    if consent_letter is not None:
+        consent.letter.save(
+            f"consent-{worker.pk}.{'png' if sniff_upload(consent_letter)[0] == 'image/png' else 'jpg'}",
+            consent_letter,
+            save=False,
+        )
+    consent.save()
+    return report
 
 
 @transaction.atomic

@@ -66,6 +66,7 @@ def _from_domain_error(exc: DomainError) -> exceptions.APIException:
     error.problem_code = exc.code
     error.problem_errors = fields
     error.missing = [str(item) for item in exc.missing]
+    error.problem_extra = exc.extra
     return error
 
 
@@ -118,6 +119,7 @@ def problem_exception_handler(exc, context):
             body["errors"] = exc.problem_errors
         if getattr(exc, "missing", None):
             body["missing"] = exc.missing
+        body.update(getattr(exc, "problem_extra", None) or {})
     response.data = body
     request = context.get("request")
     renderer = getattr(request, "accepted_renderer", None) if request is not None else None
