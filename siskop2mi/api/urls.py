@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 
 from agencies.api.views import EmployerViewSet, FieldRecruiterViewSet
 from placement.api.views import EmbarkationPointViewSet, PlacementViewSet
+from portal.api.village import VillageReportViewSet
 from recruitment.api import views as recruitment
 from villages.api.views import AreaSearchViewSet
 
@@ -22,6 +23,7 @@ router.register("embarkation-points", EmbarkationPointViewSet, basename="embarka
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("recruiters", FieldRecruiterViewSet, basename="recruiter")
 router.register("areas", AreaSearchViewSet, basename="area")
+router.register("village-reports", VillageReportViewSet, basename="village-report")
 
 app_name = "api"
 
