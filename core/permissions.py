@@ -124,13 +124,11 @@ def may_issue_permits(user) -> bool:
 def may_register_people(user) -> bool:
     """Put people on the national registry: a company's staff (for their company, with the
     candidate's consent), a regency official (the LTSA/Disnaker counter, for people living in the
-    regency), a village officer (for people of the village, with the family's consent) and the
-    ministry."""
+    regency) and the ministry, on the registry's page. A village officer registers a person of
+    the village through the village's intent form instead, with the family's consent."""
     role = _role(user)
     if role in AGENCY_ROLES:
         return user.agency_id is not None
-    if role == Role.VILLAGE_OFFICER:
-        return user.village_id is not None
     return role in MINISTRY_ROLES or role == Role.REGENCY_OFFICIAL
 
 
