@@ -168,6 +168,23 @@ def may_close_village_reports(user) -> bool:
     return _role(user) in OFFICIAL_ROLES
 
 
+def may_handle_complaints(user) -> bool:
+    """Verify, assign, refer, link, resolve or reject complaints (of one's area): complaint
+    officers and officials of every level."""
+    return _role(user) in OFFICIAL_ROLES | {Role.COMPLAINT_OFFICER}
+
+
+def may_take_hotline_calls(user) -> bool:
+    """Enter a complaint taken by telephone: complaint officers and officials."""
+    return may_handle_complaints(user)
+
+
+def may_see_complainants(user) -> bool:
+    """See who filed a complaint (name, phone, e-mail): complaint officers only; officials see
+    the complaint without them, exports mask them."""
+    return _role(user) == Role.COMPLAINT_OFFICER
+
+
 def may_refresh_dashboard(user) -> bool:
     return _role(user) in MINISTRY_ROLES
 

@@ -34,6 +34,16 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=f"*/{DASHBOARD_REFRESH_MINUTES}"),
         "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
     },
+    "escalate-overdue-complaints": {
+        "task": "complaints.escalate_overdue",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    "deliver-outbox": {
+        "task": "core.deliver_outbox",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "purge-old-exports": {
         "task": "exports.purge",
         "schedule": crontab(hour=2, minute=15),

@@ -239,6 +239,8 @@ DEPARTURE_BACKDATE_DAYS = int(os.environ.get("DEPARTURE_BACKDATE_DAYS", "30"))
 BEAT_HEARTBEAT_MAX_AGE = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE", "180"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The SMS gateway adapter (core.outbox.SmsSender): the console one writes to the log.
+SMS_SENDER = os.environ.get("SMS_SENDER", "core.outbox.ConsoleSmsSender")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
