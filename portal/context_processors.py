@@ -15,9 +15,11 @@ def navigation(request):
     agency_user = permissions.is_agency_user(user)
     items = [(_("Home"), reverse("portal:home"))]
     if user.role == Role.VILLAGE_OFFICER:  # their home is their village: its people and its reports
+        home = reverse("portal:village_home")
         items = [
-            (_("My village"), reverse("portal:home")),
-            (_("Village reports"), reverse("portal:home") + "#reports"),
+            (_("My village"), home),
+            (_("Village reports"), home + "#reports"),
+            (_("Report"), home + "#lapor"),
         ]
     if caps["may_see_dashboard"]:
         items.append((_("Dashboard"), reverse("dashboard:dashboard")))
@@ -34,6 +36,9 @@ def navigation(request):
         items.append((_("Recruitment permits"), reverse("portal:permit_queue")))
     if caps["may_supervise_companies"]:
         items.append((_("Companies"), reverse("portal:agency_list")))
+    if permissions.may_see_village_reports(user) and user.role != Role.VILLAGE_OFFICER:
+        # What the village officers of the jurisdiction reported (theirs is on their village's page).
+        items.append((_("Village reports"), reverse("portal:village_report_list")))
     if caps["may_see_flags"]:
         items.append((_("Red flags"), reverse("oversight:queue")))
     items.append((_("My exports"), reverse("exports:list")))

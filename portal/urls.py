@@ -2,7 +2,19 @@
 
 from django.urls import path
 
-from .views import areas, companies, home, missions, permits, placements, recruitment, registry
+from .views import (
+    areas,
+    companies,
+    home,
+    missions,
+    permits,
+    placements,
+    recruitment,
+    registry,
+    village,
+    village_offline,
+    village_reports,
+)
 
 app_name = "portal"
 
@@ -50,4 +62,17 @@ urlpatterns = [
     path("penempatan/<int:pk>/biaya/", placements.placement_fee_add, name="placement_fee_add"),
     # --- placement documents checked by an official ---
     path("penempatan/dokumen/<int:pk>/verifikasi/", placements.document_verify_view, name="document_verify"),
+    # --- a village officer's pages (the offline app's scope is /desa/) ---
+    path("desa/", village.village_home, name="village_home"),
+    path("desa/lapor/<slug:slug>/", village.village_report_new, name="village_report_new"),
+    path("desa/laporan/<int:pk>/ubah/", village.village_report_edit, name="village_report_edit"),
+    # the offline app: service worker (scope /desa/), manifest, the phone's outbox
+    path("desa/sw.js", village_offline.village_service_worker, name="village_service_worker"),
+    path("desa/manifest.webmanifest", village_offline.village_manifest, name="village_manifest"),
+    path("desa/kotak-keluar/", village_offline.village_outbox, name="village_outbox"),
+    # --- village reports, as officials see them (issue 13) ---
+    path("laporan-desa/", village_reports.village_report_list, name="village_report_list"),
+    path("laporan-desa/<int:pk>/", village_reports.village_report_detail, name="village_report_detail"),
+    path("laporan-desa/<int:pk>/tutup/", village_reports.village_report_close_view, name="village_report_close"),
+    path("laporan-desa/<int:pk>/buka/", village_reports.village_report_reopen_view, name="village_report_reopen"),
 ]

@@ -2,13 +2,11 @@
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from core.permissions import is_mission_officer, may_verify_job_orders
-from core.roles import Role
+from core.permissions import is_mission_officer, is_village_officer, may_verify_job_orders
 from placement.choices import Stage
 from placement.models import Placement
-from portal.selectors import village_at_glance
 from recruitment.choices import JobOrderStatus
 from recruitment.models import JobOrder, Worker
 from villages.models import District, Regency, Village
@@ -20,8 +18,8 @@ from .missions import arrivals_to_report
 def home(request):
     """The landing page of each role: its jurisdiction and the cases it holds."""
     user = request.user
-    if user.role == Role.VILLAGE_OFFICER and user.village_id:
-        return village_home(request)
+    if is_village_officer(user):  # their home is their village, under /desa/ (the offline app's scope)
+        return redirect("portal:village_home")
     by_stage = dict(
         Placement.objects.visible_to(user)
         .order_by()
@@ -46,14 +44,3 @@ def home(request):
             (Village._meta.verbose_name_plural, Village.objects.visible_to(user).count()),
         ]
     return render(request, "portal/home.html", context)
-
-
-def village_home(request):
-    """A village officer's home: the village's people by stage and its reports, on a light page
-    (no chart library, no page scripts) for a cheap phone on a weak link."""
-    user = request.user
-    return render(
-        request,
-        "portal/village_home.html",
-        {"village": user.village, **village_at_glance(user, user.village_id)},
-    )

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from recruitment.models import Worker
+from recruitment.choices import RegistrationChannel
+from recruitment.models import Registration, Worker
 from recruitment.services import worker_register
 from tests.placement.journey import TANJUNG_LUAR, nik_for, refused
 from villages.models import Village
@@ -172,9 +173,18 @@ def test_a_regency_official_registers_only_people_of_the_regency(lotim_regency_o
     assert Worker.objects.count() == 1
 
 
-def test_a_village_officer_may_not_register_yet(village_officer):
-    assert refused(register, village_officer).code == "forbidden"
+def test_a_village_officer_registers_people_of_their_own_village_only(village_officer):
+    other = Village.objects.filter(district_id="52.03.01").exclude(code=TANJUNG_LUAR).order_by("code").first()
+
+    assert refused(register, village_officer, village=other).code == "forbidden"
     assert not Worker.objects.exists()
+
+    worker = register(village_officer)
+
+    assert worker.village_id == TANJUNG_LUAR
+    assert list(Registration.objects.filter(worker=worker).values_list("channel", flat=True)) == [
+        RegistrationChannel.VILLAGE
+    ]
 
 
 def test_a_minor_may_be_registered_but_not_placed(agency_a_staff):
