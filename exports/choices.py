@@ -10,6 +10,7 @@ class ExportKind(models.TextChoices):
     JOB_ORDERS = "job_orders", _("Job orders")
     COMPANIES = "companies", _("Placement companies")
     FLAGS = "flags", _("Red flags")
+    VILLAGE_REPORTS = "village_reports", _("Village reports")
 
 
 class ExportFormat(models.TextChoices):

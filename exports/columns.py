@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.filtersets import AgencyFilterSet
 from agencies.models import Agency
+from core.permissions import may_see_village_reports
 from core.personal_data import OWN_RECORDS, shown_document_number, shown_nik
 from oversight.filtersets import FlagFilterSet
 from oversight.models import Flag
@@ -29,6 +30,8 @@ from placement.models import Document, Placement
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
 from recruitment.models import JobOrder, Worker
 from recruitment.selectors import registering_companies
+from villages.filtersets import VillageReportFilterSet
+from villages.models import ReturnNeed, VillageReport
 
 from .choices import ExportKind
 
@@ -53,6 +56,8 @@ class ExportSpec:
     record_agency: Callable[[Any], int | None] = lambda row: None
     # What the columns read that depends on who asks (e.g. only the registrations they may see).
     prepare_for: Callable[[QuerySet, Any], QuerySet] | None = None
+    # Who may export the list at all (others get 403); everyone whose list it is, unless said.
+    allowed: Callable[[Any], bool] = lambda user: True
 
     @property
     def title(self) -> str:
@@ -251,4 +256,52 @@ FLAGS = ExportSpec(
     ),
 )
 
-SPECS: dict[str, ExportSpec] = {spec.kind: spec for spec in (WORKERS, PLACEMENTS, JOB_ORDERS, COMPANIES, FLAGS)}
+
+def _needs(report) -> str:
+    return ", ".join(str(ReturnNeed(need).label) if need in ReturnNeed.values else need for need in report.needs)
+
+
+# Every report, each source of an event its own row ("Same event as" names the first report), so a
+# count of rows is a count of what the officers sent; the portal's list shows one row per event.
+VILLAGE_REPORTS = ExportSpec(
+    kind=ExportKind.VILLAGE_REPORTS,
+    model=VillageReport,
+    filterset_class=VillageReportFilterSet,
+    prepare=lambda qs: qs.select_related("village__district__regency", "reported_by"),
+    allowed=may_see_village_reports,
+    columns=(
+        Column(_("ID"), lambda r: r.pk),
+        Column(_("Same event as"), lambda r: r.same_event_as_id or ""),
+        Column(_("Kind"), lambda r: r.get_kind_display()),
+        Column(_("Status"), lambda r: r.get_status_display()),
+        Column(_("Date"), lambda r: r.occurred_on),
+        Column(_("Village code"), lambda r: r.village_id),
+        Column(_("Village"), lambda r: r.village.name),
+        Column(_("District"), lambda r: r.village.district.name),
+        Column(_("Regency/city"), lambda r: r.village.district.regency.name),
+        Column(_("Person's NIK"), lambda r: r.person_nik, personal="nik"),
+        Column(_("Person's name"), lambda r: r.person_name),
+        Column(_("Details"), lambda r: r.details),
+        Column(_("Destination hoped for"), lambda r: r.destination_country),
+        Column(_("Work hoped for"), lambda r: r.hoped_work),
+        Column(_("Needs"), _needs),
+        Column(_("Family contact"), lambda r: r.contact_name),
+        Column(_("Family contact's phone"), lambda r: r.contact_phone),
+        Column(_("Broker's name"), lambda r: r.broker_name),
+        Column(_("Nickname"), lambda r: r.broker_nickname),
+        Column(_("Phone numbers"), lambda r: ", ".join(r.broker_phones)),
+        Column(_("Vehicle"), lambda r: r.broker_vehicle),
+        Column(_("Where seen"), lambda r: r.seen_at_place),
+        Column(_("Whom they approached"), lambda r: r.approached),
+        Column(_("Company they claim"), lambda r: r.claimed_company),
+        Column(_("Closing note"), lambda r: r.closing_note),
+        Column(_("Reported by"), lambda r: _name(r.reported_by)),
+        Column(_("Written down at"), lambda r: r.recorded_at),
+        Column(_("Received at"), lambda r: r.created_at),
+        Column(_("Updated at"), lambda r: r.updated_at),
+    ),
+)
+
+SPECS: dict[str, ExportSpec] = {
+    spec.kind: spec for spec in (WORKERS, PLACEMENTS, JOB_ORDERS, COMPANIES, FLAGS, VILLAGE_REPORTS)
+}

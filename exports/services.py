@@ -101,6 +101,8 @@ def export_job_create(*, actor, kind: str, fmt: str, query: str, language: str) 
     spec = export_spec(kind)
     if spec is None or fmt not in ExportFormat.values:
         raise InvalidInput("unknown_export", _("This list cannot be exported in that format."))
+    if not spec.allowed(actor):
+        raise DomainError("forbidden", _("You may not export this list."))
     export_queryset(spec=spec, user=actor, query=query)  # refuse invalid filters before queueing
     job = ExportJob.objects.create(owner=actor, kind=spec.kind, format=fmt, query=query, language=language)
     transaction.on_commit(lambda: run_export.delay(job.pk))

@@ -5,7 +5,7 @@ import tempfile
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -52,6 +52,8 @@ def export_start(request, kind):
     spec = services.export_spec(kind)
     if spec is None:
         raise Http404
+    if not spec.allowed(request.user):
+        raise PermissionDenied
     fmt = request.POST.get("format", "")
     if fmt not in ExportFormat.values:
         messages.error(request, _("Choose CSV or XLSX to export."))

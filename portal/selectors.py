@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import BooleanField, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -279,17 +280,121 @@ def _departure_window_days() -> int:
     return int(rule_parameters(rule, {s.code: s for s in RuleSetting.objects.filter(code=rule.code)})["window_days"])
 
 
+def village_report_flags(report_ids: list[int]) -> Q:
+    """Flags about these village reports: raised on one of them, or naming one among the reports
+    that make their case (a broker reported in several villages is one flag naming every report)."""
+    named = RawSQL(
+        "EXISTS (SELECT 1 FROM jsonb_array_elements(CASE WHEN jsonb_typeof(evidence->'reports') = 'array' "
+        "THEN evidence->'reports' ELSE '[]'::jsonb END) named WHERE named->>'id' = ANY(%s))",
+        ([str(pk) for pk in report_ids],),
+        output_field=BooleanField(),
+    )
+    from oversight.choices import SubjectType
+
+    return Q(subject_type=SubjectType.VILLAGE_REPORT) & (Q(subject_id__in=report_ids) | Q(named))
+
+
+def _reports_named(evidence) -> set[int]:
+    named = (evidence or {}).get("reports") if isinstance(evidence, dict) else None
+    return {int(item["id"]) for item in named or [] if isinstance(item, dict) and str(item.get("id", "")).isdigit()}
+
+
+def village_report_outcomes(user, reports, *, registered: dict | None = None) -> None:
+    """What became of each village report (each event), set on it as ``outcome``, ``outcome_tone``,
+    ``outcome_url`` and ``outcome_detail``: closed by the officials (with their note), a seen
+    departure matched to a procedural one, an intending person on the registry, flagged to the
+    officials, checked by them, or only recorded. A fixed number of queries whatever the number of
+    reports. ``registered``: NIK -> worker id of the people already loaded, if the caller has them."""
+    from django.db.models.functions import Lower
+    from django.urls import reverse
+
+    from oversight.choices import OPEN_FLAG_STATUSES, FlagStatus
+    from oversight.models import Flag
+    from recruitment.models import Worker
+    from villages.models import VillageReportKind, VillageReportStatus
+
+    reports = list(reports)
+    if not reports:
+        return
+    ids = [report.pk for report in reports]
+    # A flag on another officer's report of the same event is a flag on the event.
+    event_of = {pk: pk for pk in ids}
+    event_of.update(VillageReport.objects.filter(same_event_as_id__in=ids).values_list("pk", "same_event_as_id"))
+    flags: dict[int, list] = {}
+    for subject_id, status, evidence in (
+        Flag.objects.filter(village_report_flags(list(event_of)))
+        .order_by("first_seen", "id")
+        .values_list("subject_id", "status", "evidence")
+    ):
+        for report_id in {subject_id, *_reports_named(evidence)} & event_of.keys():
+            flags.setdefault(event_of[report_id], []).append(status)
+
+    departures = [r for r in reports if r.kind == VillageReportKind.DEPARTURE_SEEN]
+    matches: dict[int, int] = {}
+    if departures:
+        window = timedelta(days=_departure_window_days())
+        niks = {r.person_nik for r in departures if r.person_nik}
+        names = {(r.village_id, r.person_name.lower()) for r in departures if not r.person_nik}
+        candidates = list(
+            Placement.objects.visible_to(user)
+            .filter(
+                departed_on__gte=min(r.occurred_on for r in departures) - window,
+                departed_on__lte=max(r.occurred_on for r in departures) + window,
+            )
+            .annotate(name_lower=Lower("worker__full_name"))
+            .filter(
+                Q(worker__nik__in=niks)
+                | Q(worker__village_id__in={village for village, _name in names}, name_lower__in={n for _v, n in names})
+            )
+            .order_by("departed_on", "id")
+            .values_list("pk", "worker__nik", "worker__village_id", "name_lower", "departed_on")
+        )
+        for report in departures:
+            for pk, nik, village_id, name, departed_on in candidates:
+                same_person = (
+                    nik == report.person_nik
+                    if report.person_nik
+                    else (village_id == report.village_id and name == report.person_name.lower())
+                )
+                if same_person and abs((departed_on - report.occurred_on).days) <= window.days:
+                    matches[report.pk] = pk
+                    break
+
+    intent_niks = {r.person_nik for r in reports if r.kind == VillageReportKind.INTENT and r.person_nik}
+    if registered is None:
+        registered = (
+            dict(Worker.objects.visible_to(user).filter(nik__in=intent_niks).values_list("nik", "pk"))
+            if intent_niks
+            else {}
+        )
+
+    for report in reports:
+        report.outcome, report.outcome_tone = _("Recorded"), "secondary"
+        report.outcome_url = report.outcome_detail = ""
+        statuses = flags.get(report.pk, [])
+        if report.status == VillageReportStatus.CLOSED:
+            report.outcome, report.outcome_detail = _("Closed by the officials"), report.closing_note
+        elif report.pk in matches:
+            report.outcome, report.outcome_tone = _("Matched to a procedural departure"), "success"
+            report.outcome_url = reverse("portal:placement_detail", args=[matches[report.pk]])
+        elif report.kind == VillageReportKind.INTENT and report.person_nik in registered:
+            report.outcome, report.outcome_tone = _("In the national registry"), "success"
+            report.outcome_url = reverse("portal:worker_detail", args=[registered[report.person_nik]])
+        elif any(status in OPEN_FLAG_STATUSES for status in statuses):
+            report.outcome, report.outcome_tone = _("Flagged to the officials"), "danger"
+        elif any(status in (FlagStatus.RESOLVED, FlagStatus.DISMISSED) for status in statuses):
+            report.outcome = _("Checked by the officials and closed")
+
+
 def village_at_glance(user, village_code: str) -> dict:
     """A village officer's village: its people by stage and its reports with what became of each.
 
-    Everything goes through ``visible_to(user)``, so an officer only ever counts their own village."""
-    from django.db.models import Exists, Q
-    from django.urls import reverse
-
-    from oversight.choices import OPEN_FLAG_STATUSES, FlagStatus, SubjectType
-    from oversight.models import Flag
+    Everything goes through ``visible_to(user)``, so an officer only ever counts their own village.
+    Two officers' reports of one event are one entry, "also reported by another officer". A fixed
+    number of queries whatever the village's size."""
     from recruitment.models import Worker
     from villages.models import VillageReportKind
+    from villages.selectors import report_events
 
     latest = (
         Placement.objects.filter(worker=OuterRef("pk")).exclude(stage=Stage.CANCELLED).order_by("-created_at", "-id")
@@ -309,60 +414,22 @@ def village_at_glance(user, village_code: str) -> dict:
         person.stage_label = Stage(person.latest_stage).label if person.latest_stage else ""
         stages[_village_stage(person)].append(person)
 
-    reports = list(
-        VillageReport.objects.visible_to(user).filter(village_id=village_code).order_by("-occurred_on", "-id")
-    )
+    in_village = VillageReport.objects.visible_to(user).filter(village_id=village_code)
     # Intent reports about someone not in the registry yet count as intending people too.
     known_niks = {p.nik for p in people}
     known_names = {p.full_name.lower() for p in people}
     reported_intending = set()
-    for report in reports:
-        if report.kind != VillageReportKind.INTENT:
+    for nik, name in in_village.filter(kind=VillageReportKind.INTENT).values_list("person_nik", "person_name"):
+        if nik in known_niks or (not nik and name.lower() in known_names):
             continue
-        key = report.person_nik or report.person_name.lower()
-        if report.person_nik in known_niks or (not report.person_nik and report.person_name.lower() in known_names):
-            continue
-        reported_intending.add(key)
+        reported_intending.add(nik or name.lower())
 
-    shown = reports[:VILLAGE_REPORTS_LISTED]
-    flags = {}
-    for flag in Flag.objects.filter(
-        subject_type=SubjectType.VILLAGE_REPORT, subject_id__in=[r.pk for r in shown]
-    ).order_by("first_seen"):
-        flags[flag.subject_id] = flag  # the latest flag of each report wins
-    window = _departure_window_days()
-    departed = Placement.objects.visible_to(user).filter(departed_on__isnull=False)
-    by_nik = {p.nik: p for p in people}
+    events = report_events(user, in_village).order_by("-occurred_on", "-id")
+    shown = list(events[:VILLAGE_REPORTS_LISTED])
+    village_report_outcomes(user, shown, registered={p.nik: p.pk for p in people})
     for report in shown:
         report.masked_nik = mask_number(report.person_nik)  # a page never shows a full NIK
-        report.outcome, report.outcome_tone, report.outcome_url = _("Recorded"), "secondary", ""
-        if report.kind == VillageReportKind.DEPARTURE_SEEN:
-            person_match = (
-                Q(worker__nik=report.person_nik)
-                if report.person_nik
-                else Q(worker__village_id=report.village_id, worker__full_name__iexact=report.person_name)
-            )
-            placement = (
-                departed.filter(person_match)
-                .filter(
-                    departed_on__gte=report.occurred_on - timedelta(days=window),
-                    departed_on__lte=report.occurred_on + timedelta(days=window),
-                )
-                .first()
-            )
-            if placement is not None:
-                report.outcome, report.outcome_tone = _("Matched to a procedural departure"), "success"
-                report.outcome_url = reverse("portal:placement_detail", args=[placement.pk])
-                continue
-        elif report.kind == VillageReportKind.INTENT and report.person_nik in by_nik:
-            report.outcome, report.outcome_tone = _("In the national registry"), "success"
-            report.outcome_url = reverse("portal:worker_detail", args=[by_nik[report.person_nik].pk])
-            continue
-        flag = flags.get(report.pk)
-        if flag is not None and flag.status in OPEN_FLAG_STATUSES:
-            report.outcome, report.outcome_tone = _("Flagged to the officials"), "danger"
-        elif flag is not None and flag.status in (FlagStatus.RESOLVED, FlagStatus.DISMISSED):
-            report.outcome, report.outcome_tone = _("Checked by the officials and closed"), "secondary"
+        report.also_reported = report.source_count - 1  # by other officers: the same event, not another
     return {
         "stage_counts": [
             ("intending", _("Intend to go"), len(stages["intending"]) + len(reported_intending)),
@@ -381,5 +448,5 @@ def village_at_glance(user, village_code: str) -> dict:
         ],
         "reported_intending": len(reported_intending),
         "reports": shown,
-        "report_count": len(reports),
+        "report_count": len(shown) if len(shown) < VILLAGE_REPORTS_LISTED else events.count(),
     }

@@ -1,10 +1,12 @@
-"""Reads of the areas other apps' pages reuse."""
+"""Reads of the areas and the village reports that other apps' pages reuse."""
 
 from __future__ import annotations
 
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from .models import AREA_MODELS_BY_DEPTH, area_for_code
+from .models import AREA_MODELS_BY_DEPTH, VillageReport, area_for_code
 
 # The parent of each level's model, by its foreign key's name.
 _PARENT = {2: "province", 3: "regency", 4: "district"}
@@ -43,3 +45,24 @@ def area_options(under: str | None, deepest: int, current: str = "") -> list:
         if area is not None:
             options.insert(0, (current, area.name))
     return options
+
+
+def report_events(user, reports):
+    """Village reports as the events they tell of, each annotated ``source_count``: a second source
+    (another officer's report of the same event, ``same_event_as``) is not a row of its own when the
+    user sees the report it joins; it counts as a source of that one. A second source whose first
+    report lies outside the user's jurisdiction stays a row, counting the first as a source too.
+    ``reports`` is already scoped with ``visible_to(user)``."""
+    visible = VillageReport.objects.visible_to(user)
+    others = (
+        visible.filter(same_event_as=OuterRef("pk"))
+        .order_by()
+        .values("same_event_as")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return reports.filter(Q(same_event_as__isnull=True) | ~Q(same_event_as__in=visible.values("pk"))).annotate(
+        source_count=Value(1)
+        + Coalesce(Subquery(others, output_field=IntegerField()), Value(0))
+        + Case(When(same_event_as__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField())
+    )
