@@ -448,3 +448,40 @@ def test_a_letter_that_is_not_a_photo_is_refused(client, village_officer, media_
 
     assert "consent_letter" in response.context["form"].errors
     assert not Worker.objects.exists() and not VillageReport.objects.exists()
+
+
+def test_the_edit_form_of_each_kind_shows_the_report_as_saved(client, village_officer):
+    client.force_login(village_officer)
+    client.post(new_url("niat"), _intent(client))
+    intent = VillageReport.objects.get(kind=VillageReportKind.INTENT)
+    broker = _departure(
+        village_officer,
+        kind=VillageReportKind.SUSPECTED_RECRUITER,
+        person_name="",
+        broker_name="Pak Udin",
+        broker_phones=["081234567890"],
+    )
+    back = _departure(village_officer, kind=VillageReportKind.RETURN_SEEN, needs=[ReturnNeed.WORK])
+
+    page = client.get(_edit_url(intent)).content.decode()
+    assert 'name="nik"' not in page  # the person is on the registry: the report's own facts only
+    assert re.search(r'<option value="MY" selected', page)
+    page = client.get(_edit_url(broker)).content.decode()
+    assert 'value="081234567890"' in page
+    page = client.get(_edit_url(back)).content.decode()
+    assert re.search(r'<input[^>]*value="work"[^>]*checked', page)
+
+    response = client.post(
+        _edit_url(intent),
+        {
+            "kind": intent.kind,
+            "base_version": 1,
+            "occurred_on": intent.occurred_on,
+            "destination_country": "MY",
+            "hoped_work": "Perawat lansia",
+        },
+    )
+
+    assert response.status_code == 302
+    intent.refresh_from_db()
+    assert (intent.hoped_work, intent.destination_country, intent.version) == ("Perawat lansia", "MY", 2)
