@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags bench-dashboard bench-api
+.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,3 +54,7 @@ bench-dashboard: $(STAMP)
 ## The partner API under load (16 clients) on a loopback gunicorn, beside a bare .values() baseline.
 bench-api: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.api
+
+## The village officer's phone: first-load bytes of /desa/ (budget 200 KB) and a sync of 1,000 entries vs bulk_create.
+bench-village: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.village
