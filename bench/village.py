@@ -243,7 +243,7 @@ class AssetParser(HTMLParser):
         self.assets: list[tuple[str, str]] = []
         self.inputs: dict[str, str] = {}
         self.meta: dict[str, str] = {}
-        self.data_urls: list[str] = []
+        self.data_urls: list[tuple[str, str]] = []
 
     def handle_starttag(self, tag, attrs):
         attributes = {name: value or "" for name, value in attrs}
@@ -268,7 +268,7 @@ class AssetParser(HTMLParser):
             self.meta[attributes["name"]] = attributes.get("content", "")
         for name, value in attributes.items():  # e.g. data-sw-url="/desa/sw.js"
             if name.startswith("data-") and value.startswith("/"):
-                self.data_urls.append(value)
+                self.data_urls.append((name, value))
 
 
 def parse_page(html: str) -> AssetParser:
@@ -291,7 +291,11 @@ def service_worker_path(scripts: list[str], page: AssetParser) -> str | None:
         for found in pattern.findall(source):
             if found.startswith("/"):
                 return found
-    for url in [*page.data_urls, *page.meta.values()]:
+    # The script reads the URL from the page (data-sw-url="/desa/sw.js" here): a script URL in a
+    # data- attribute that names the worker first, then any script URL in one.
+    candidates = [url for name, url in page.data_urls if "sw" in name or "worker" in name]
+    candidates += [url for _name, url in page.data_urls] + list(page.meta.values())
+    for url in candidates:
         if url.startswith("/") and url.split("?")[0].endswith(".js"):
             return url
     return None
