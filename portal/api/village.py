@@ -21,10 +21,12 @@ from rest_framework import mixins, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from core.api.exceptions import PROBLEM_CONTENT_TYPE
+from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.views import PartnerViewSet
 from core.permissions import is_village_officer, may_see_village_reports
 from core.personal_data import mask_number
 from recruitment.choices import ConsentRelation, Education, MaritalStatus, Sex
+from recruitment.models import Worker
 from recruitment.services import CONSENT_LETTER_MAX_BYTES, village_intent_record
 from villages.models import ReturnNeed, VillageReport, VillageReportKind
 from villages.services import village_report_create, village_report_update
@@ -129,7 +131,11 @@ class VillageEntryFieldsSerializer(serializers.Serializer):
 
     occurred_on = serializers.DateField(help_text=_("When it happened (the day the intent was stated)."))
     details = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    # departure_seen / return_seen / death_or_repatriation (and intent, filled from the person)
+    # departure_seen / return_seen / death_or_repatriation: a person of the village on the registry
+    # by id (the officer's pages never carry full NIKs), or a NIK, or only a name.
+    person = ScopedPrimaryKeyRelatedField(
+        Worker, required=False, allow_null=True, help_text=_("A person of the village on the registry, by id.")
+    )
     person_nik = serializers.CharField(required=False, allow_blank=True, max_length=16)
     person_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
     needs = serializers.ListField(child=serializers.ChoiceField(choices=ReturnNeed.choices), required=False)
@@ -164,6 +170,17 @@ INTENT_PERSON_FIELDS = (
 )
 
 
+def _person_to_nik(data: dict, user) -> dict:
+    """A person chosen by id becomes the report's NIK (and name, unless one was typed)."""
+    person = data.pop("person", None)
+    if person is not None:
+        if person.village_id != user.village_id:
+            raise serializers.ValidationError({"person": [_("Choose a person of your village.")]})
+        data["person_nik"] = person.nik
+        data["person_name"] = data.get("person_name") or person.full_name
+    return data
+
+
 class VillageEntrySerializer(VillageEntryFieldsSerializer):
     """One entry from the phone's outbox (or any client): what was seen, with the id the phone made."""
 
@@ -185,6 +202,7 @@ class VillageEntrySerializer(VillageEntryFieldsSerializer):
     consent_letter = PhotoDataUrlField(required=False, allow_blank=True)
 
     def validate(self, data):
+        data = super().validate(data)
         if data["kind"] == VillageReportKind.INTENT:
             required = _("This field is required.")
             missing = {name: [required] for name in INTENT_PERSON_FIELDS if data.get(name) in (None, "")}
@@ -233,8 +251,8 @@ class VillageReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Par
         },
     )
     def create(self, request):
-        data = dict(self.parsed(request))
         user = request.user
+        data = _person_to_nik(dict(self.parsed(request)), user)
         kind = data.pop("kind")
         common = {
             "actor": user,
@@ -277,7 +295,7 @@ class VillageReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Par
     )
     def partial_update(self, request, pk=None):
         report = self.get_object()  # 404 outside the caller's village or jurisdiction
-        data = dict(self.parsed(request))
+        data = _person_to_nik(dict(self.parsed(request)), request.user)
         base_version = data.pop("base_version")
         updated = village_report_update(actor=request.user, report_id=report.pk, base_version=base_version, **data)
         return self.output(updated)

@@ -263,7 +263,9 @@ class IntentForm(VillageEntryForm):
 class PersonEventForm(VillageEntryForm):
     """A departure, return or death: a person of the village, chosen from the registry when known."""
 
-    person_nik = forms.ChoiceField(
+    # The person by their registry id, never their NIK: the page is cached on the phone, and a
+    # village officer does not see full NIKs. The server turns the id into the NIK.
+    person = forms.ChoiceField(
         label=gettext_lazy("Person of the village"),
         help_text=gettext_lazy("Choose the person if they are on the registry; otherwise write the name below."),
         required=False,
@@ -277,7 +279,9 @@ class PersonEventForm(VillageEntryForm):
         widget=_text(autocomplete="off"),
     )
 
-    person_section = (gettext_lazy("The person"), ["person_nik", "person_name"])
+    person_section = (gettext_lazy("The person"), ["person", "person_name"])
+    # The edit of a report whose person is not (or no longer) in the village's list keeps its NIK.
+    KEEP = "keep"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -285,21 +289,49 @@ class PersonEventForm(VillageEntryForm):
             Worker.objects.visible_to(self.officer)
             .filter(village_id=self.officer.village_id)
             .order_by("full_name")
-            .only("nik", "full_name")
+            .only("id", "nik", "full_name")
         )
-        self.people = {worker.nik: worker.full_name for worker in people}
-        choices = [(worker.nik, f"{worker.full_name} ({worker.masked_nik})") for worker in people]
+        self.people = {str(worker.pk): (worker.nik, worker.full_name) for worker in people}
+        self.id_of_nik = {worker.nik: str(worker.pk) for worker in people}
+        choices = [(str(worker.pk), f"{worker.full_name} ({worker.masked_nik})") for worker in people]
         report = self.report
-        if report is not None and report.person_nik and report.person_nik not in self.people:
-            choices.append((report.person_nik, f"{report.person_name or '?'} ({mask_number(report.person_nik)})"))
-        self.fields["person_nik"].choices = _choose(choices, NOT_IN_THE_LIST)
+        if report is not None and report.person_nik and report.person_nik not in self.id_of_nik:
+            choices.append((self.KEEP, f"{report.person_name or '?'} ({mask_number(report.person_nik)})"))
+        self.fields["person"].choices = _choose(choices, NOT_IN_THE_LIST)
+
+    @classmethod
+    def initial_person(cls, report: VillageReport) -> str:
+        """The choice of the report's person on its edit form (its NIK is never on the page)."""
+        if not report.person_nik:
+            return ""
+        worker = Worker.objects.filter(nik=report.person_nik, village_id=report.village_id).only("id").first()
+        return str(worker.pk) if worker is not None else cls.KEEP
+
+    def person_value(self, nik: str) -> str:
+        """The choice that stands for this NIK on the form ("" when none)."""
+        if not nik:
+            return ""
+        return self.id_of_nik.get(nik, self.KEEP)
 
     def clean(self):
         data = super().clean()
-        # A person chosen from the list is named on the report as the registry names them.
-        if data.get("person_nik") and not data.get("person_name"):
-            data["person_name"] = self.people.get(data["person_nik"], "")
+        person = data.get("person") or ""
+        if person == self.KEEP and self.report is not None:
+            data["person_nik"] = self.report.person_nik
+        elif person in self.people:
+            nik, name = self.people[person]
+            data["person_nik"] = nik
+            # A person chosen from the list is named on the report as the registry names them.
+            data["person_name"] = data.get("person_name") or name
+        else:
+            data["person_nik"] = ""
         return data
+
+    def facts(self) -> dict:
+        facts = super().facts()
+        facts.pop("person", None)
+        facts["person_nik"] = self.cleaned_data.get("person_nik", "")
+        return facts
 
 
 class DepartureForm(PersonEventForm):
@@ -494,19 +526,29 @@ def _display(form: VillageEntryForm, name: str, value) -> str:
     choices = dict(getattr(field, "choices", None) or [])
     if isinstance(value, list | tuple):
         return ", ".join(str(choices.get(item, item)) for item in value)
-    if name == "person_nik":
+    if name == "person":
         return str(choices.get(value, "?"))
     return str(choices.get(value, value))
 
 
+def _current_value(form: VillageEntryForm, name: str, current: dict):
+    """A fact of the saved version (the API's snapshot) in the form's terms."""
+    if name == "person":
+        return form.person_value(current.get("person_nik", ""))
+    return current.get(name)
+
+
 def _initial(report: VillageReport) -> dict:
-    return {
+    initial = {
         "kind": report.kind,
         "base_version": report.version,
         **{name: getattr(report, name) for name in FORMS[report.kind].declared_fields if hasattr(report, name)},
         "occurred_on": report.occurred_on,
         "details": report.details,
     }
+    if "person" in FORMS[report.kind].declared_fields:
+        initial["person"] = PersonEventForm.initial_person(report)
+    return initial
 
 
 @village_officer_required
@@ -536,7 +578,7 @@ def village_report_edit(request, pk: int):
                             {
                                 "label": form.fields[name].label,
                                 "mine": _display(form, name, data[name]),
-                                "saved": _display(form, name, current.get(name)),
+                                "saved": _display(form, name, _current_value(form, name, current)),
                             }
                             for name in form.fact_names()
                         ],

@@ -233,3 +233,29 @@ def test_the_sync_api_is_in_the_openapi_schema(client):
 
     assert "/api/v1/village-reports/" in schema and "/api/v1/village-reports/{id}/" in schema
     assert "edit_conflict" in schema
+
+
+def test_a_person_of_the_village_is_chosen_by_id_and_never_by_a_nik_on_the_phone(phone, village_officer):
+    in_village = phone.post(URL, intent(), format="json").json()
+    worker = Worker.objects.get(nik=ROHANI_NIK)
+    entry = departure(person_nik="", person_name="", person=worker.pk)
+
+    response = phone.post(URL, entry, format="json")
+
+    assert response.status_code == 201, response.content
+    report = VillageReport.objects.get(pk=response.json()["id"])
+    assert (report.person_nik, report.person_name) == (ROHANI_NIK, "Baiq Rohani")
+    assert in_village["id"] != report.pk
+
+
+def test_a_person_of_another_village_cannot_be_chosen(phone, agency_a_staff, licensed_agency):
+    from tests.placement.journey import register_worker
+
+    stranger = register_worker(
+        actor=agency_a_staff, agency=licensed_agency, serial=7, full_name="Lalu Tetangga", village="52.03.01.2002"
+    )
+
+    response = phone.post(URL, departure(person_nik="", person=stranger.pk), format="json")
+
+    assert response.status_code == 400 and "person" in response.json()["errors"]
+    assert not VillageReport.objects.exists()

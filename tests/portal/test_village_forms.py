@@ -169,11 +169,11 @@ def test_a_departure_of_a_registered_person_is_chosen_from_the_village_list(
     values = _form_values(client, "keberangkatan")
     page = client.get(new_url("keberangkatan")).content.decode()
     assert "Baiq Rohani" in page and "Lalu Tetangga" not in page  # the officer's own village only
-    assert rohani.masked_nik in page
+    assert rohani.masked_nik in page and rohani.nik not in page  # the page never carries a full NIK
     occurred = TODAY() - timedelta(days=2)
 
     response = client.post(
-        new_url("keberangkatan"), {**values, "occurred_on": occurred.isoformat(), "person_nik": rohani.nik}
+        new_url("keberangkatan"), {**values, "occurred_on": occurred.isoformat(), "person": rohani.pk}
     )
 
     assert response.status_code == 302
@@ -186,8 +186,8 @@ def test_a_departure_of_a_registered_person_is_chosen_from_the_village_list(
     )
     # Someone of another village cannot be chosen.
     values = _form_values(client, "keberangkatan")
-    response = client.post(new_url("keberangkatan"), {**values, "occurred_on": occurred, "person_nik": neighbour.nik})
-    assert "person_nik" in response.context["form"].errors
+    response = client.post(new_url("keberangkatan"), {**values, "occurred_on": occurred, "person": neighbour.pk})
+    assert "person" in response.context["form"].errors
     assert VillageReport.objects.count() == 1
 
 
