@@ -85,6 +85,9 @@ def test_it_loads_the_village_home_and_what_it_needs_compressed(run):
     # whitenoise serves the stylesheets pre-compressed under the production settings.
     assert any(url.endswith(".css") for url in result["static_files"]["served_compressed"])
     assert first["external"] == []
+    # Under the production settings (hashed static names) everything the page loads answers: the
+    # rest of the suite runs with plain static storage and cannot see a page or script that fails there.
+    assert first["failed"] == [], f"{first['failed']}; the server said:\n{run[0].stderr[-3000:]}"
 
 
 def test_every_entry_makes_one_report_and_replays_make_none(run):
