@@ -9,7 +9,7 @@ from siskop2mi.paths import BASE_DIR
 CATALOGUE = Path(BASE_DIR) / "locale" / "id" / "LC_MESSAGES" / "django.po"
 # Our code, not tests, benchmarks, migrations or the virtualenv.
 SOURCE_DIRS = ("accounts", "agencies", "complaints", "core", "dashboard", "exports", "oversight", "placement",
-               "portal", "recruitment", "siskop2mi", "villages")  # fmt: skip
+               "portal", "public", "recruitment", "siskop2mi", "villages")  # fmt: skip
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 TEMPLATE_TRANSLATE = re.compile(r"""{%\s*translate\s+"([^"]*)"\s*(?:as\s+\w+\s*)?%}""")
 
