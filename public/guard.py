@@ -57,6 +57,11 @@ def tracking_budget() -> Budget:
     return Budget("track", limit=settings.PUBLIC_TRACK_FAILURES_PER_HOUR, window=3600)
 
 
+def additions_budget() -> Budget:
+    """Information added to opened complaints: a held session cannot flood a complaint."""
+    return Budget("add", limit=settings.PUBLIC_ADDITIONS_PER_HOUR, window=3600)
+
+
 def make_stamp(at: float | None = None) -> str:
     """The signed moment the form was drawn (a hidden field)."""
     return signing.dumps(time.time() if at is None else at, salt=STAMP_SALT)

@@ -30,7 +30,15 @@ from core.errors import DomainError
 from core.forms import form_add_refusal
 
 from .forms import ATTACHMENT_FIELDS, AddInformationForm, ComplaintForm, TrackForm
-from .guard import HONEYPOT_FIELD, client_address, filing_budget, make_stamp, stamp_problem, tracking_budget
+from .guard import (
+    HONEYPOT_FIELD,
+    additions_budget,
+    client_address,
+    filing_budget,
+    make_stamp,
+    stamp_problem,
+    tracking_budget,
+)
 
 FILED_KEY = "public_complaint_filed"  # the code and secret, until the "filed" page shows them once
 OPENED_KEY = "public_complaint_opened"  # {"id": ..., "until": epoch seconds}
@@ -196,6 +204,9 @@ def complaint_add_information_view(request):
     if complaint is None:
         messages.info(request, _("Open the complaint again with its code and secret."))
         return redirect("public:complaint_track")
+    address, budget = client_address(request), additions_budget()
+    if budget.spent(address):
+        return _too_many(request)
     form = AddInformationForm(request.POST, request.FILES)
     if form.is_valid():
         attachments = [form.cleaned_data["file"]] if form.cleaned_data.get("file") else []
@@ -208,6 +219,7 @@ def complaint_add_information_view(request):
                 error.fields["file"] = error.fields.pop("attachments")
             form_add_refusal(form, error)
         else:
+            budget.count(address)
             messages.success(request, _("Thank you: your information is added to the complaint."))
             return redirect("public:complaint_track")
     return _status_page(request, complaint, add_form=form, status=400)

@@ -237,12 +237,13 @@ EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
 # A departure may be recorded at most this many days after the day it happened (never in the future).
 DEPARTURE_BACKDATE_DAYS = int(os.environ.get("DEPARTURE_BACKDATE_DAYS", "30"))
 # The public complaint form and tracking page (public/): per client address, at most this many
-# complaints an hour and this many wrong code-and-secret attempts an hour (then 429); a form sent
-# sooner than PUBLIC_FORM_MIN_SECONDS after it was drawn, or later than PUBLIC_FORM_MAX_AGE, is
-# refused as a script's. Behind the reverse proxy, PUBLIC_CLIENT_IP_HEADER names the header it sets
-# (HTTP_X_FORWARDED_FOR: its last entry is used); empty: REMOTE_ADDR.
+# complaints, wrong code-and-secret attempts and additions to an opened complaint an hour (then
+# 429); a form sent sooner than PUBLIC_FORM_MIN_SECONDS after it was drawn, or later than
+# PUBLIC_FORM_MAX_AGE, is refused as a script's. Behind the reverse proxy, PUBLIC_CLIENT_IP_HEADER
+# names the header it sets (HTTP_X_FORWARDED_FOR: its last entry is used); empty: REMOTE_ADDR.
 PUBLIC_COMPLAINTS_PER_HOUR = int(os.environ.get("PUBLIC_COMPLAINTS_PER_HOUR", "5"))
 PUBLIC_TRACK_FAILURES_PER_HOUR = int(os.environ.get("PUBLIC_TRACK_FAILURES_PER_HOUR", "10"))
+PUBLIC_ADDITIONS_PER_HOUR = int(os.environ.get("PUBLIC_ADDITIONS_PER_HOUR", "10"))
 PUBLIC_FORM_MIN_SECONDS = float(os.environ.get("PUBLIC_FORM_MIN_SECONDS", "3"))
 PUBLIC_FORM_MAX_AGE = int(os.environ.get("PUBLIC_FORM_MAX_AGE", str(24 * 3600)))
 PUBLIC_CLIENT_IP_HEADER = os.environ.get("PUBLIC_CLIENT_IP_HEADER", "")

@@ -385,3 +385,24 @@ def test_the_pages_speak_english_when_chosen(english, planted):
     body = client.get(TRACK).content.decode()
     assert "Next step" in body and "In progress" in body and "To be resolved by" in body
     assert "Complaint not found" in open_complaint(client, "ADU-0000-0000", secret).content.decode()
+
+
+def test_an_address_adding_too_often_gets_429(client, planted, settings):
+    settings.PUBLIC_ADDITIONS_PER_HOUR = 1
+    complaint, secret, _nik = planted
+    open_complaint(client, complaint.tracking_code, secret)
+
+    assert client.post(ADD, {"text": "Tambahan pertama."}).status_code == 302
+    assert client.post(ADD, {"text": "Tambahan kedua."}).status_code == 429
+    assert complaint.events.filter(kind="information_added").count() == 1
+
+
+def test_an_officer_signed_in_opens_no_complaint_without_its_code_and_secret(client, planted, ministry_official):
+    complaint, _secret, _nik = planted
+    client.force_login(ministry_official)
+
+    assert complaint.tracking_code not in client.get(TRACK).content.decode()
+    refused = client.post(ADD, {"text": "Dari petugas."})
+    assert refused.status_code == 302 and refused.url == TRACK
+    assert open_complaint(client, complaint.tracking_code, "ABCDEFGHJKMN").status_code == 404
+    assert not complaint.events.filter(kind="information_added").exists()
