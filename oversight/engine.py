@@ -82,7 +82,7 @@ def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> d
     """Apply one rule to every subject (ids=None) or to the given subjects; return its counts."""
     started = time.perf_counter()
     statement = APPLY_RULE.format(
-        hits=rule.query(ids=ids), only_ids="AND f.subject_id = ANY(%(ids)s)" if ids is not None else ""
+        hits=rule.query(ids=ids), only_ids=rule.resolvable(ids=ids) if ids is not None else ""
     )
     # Stage numbers and document kinds come from placement.choices, never from literals in the rule.
     values = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, CharField, Expression, F, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats
 from django.utils.dateparse import parse_date
@@ -25,7 +25,7 @@ from placement.choices import DocumentKind, Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus, Sex
 from recruitment.models import Country, JobOrder, Worker
-from villages.models import AREA_MODELS_BY_DEPTH, VillageReport, area_for_code
+from villages.models import AREA_MODELS_BY_DEPTH, VillageReport, VillageReportKind, area_for_code
 
 from .choices import SubjectType
 
@@ -35,7 +35,7 @@ class SubjectKind:
     """What a flag's subject is: its table, the path to the name lists show, and its page."""
 
     model: type
-    label_path: str
+    label_path: str | Expression  # a field path, or an expression over the subject's row
     url_name: str | None = None
 
 
@@ -46,7 +46,11 @@ SUBJECTS = {
     SubjectType.JOB_ORDER: SubjectKind(JobOrder, "employer__name", "portal:job_order_detail"),
     SubjectType.AGENCY: SubjectKind(Agency, "name", "portal:agency_detail"),
     SubjectType.RECRUITER: SubjectKind(FieldRecruiter, "full_name"),
-    SubjectType.VILLAGE_REPORT: SubjectKind(VillageReport, "person_name"),
+    # The person seen, or the broker reported (by name, else nickname).
+    SubjectType.VILLAGE_REPORT: SubjectKind(
+        VillageReport,
+        Coalesce(NullIf(F("person_name"), Value("")), NullIf(F("broker_name"), Value("")), F("broker_nickname")),
+    ),
     SubjectType.EMPLOYER: SubjectKind(Employer, "name"),
 }
 SUBJECT_URLS = {kind: subject.url_name for kind, subject in SUBJECTS.items() if subject.url_name}
@@ -72,7 +76,10 @@ def subject_label_expression():
     the queue shows names without a query per row."""
 
     def name_of(subject: SubjectKind):
-        return Subquery(subject.model.objects.filter(pk=OuterRef("subject_id")).values(subject.label_path)[:1])
+        rows = subject.model.objects.filter(pk=OuterRef("subject_id"))
+        if not isinstance(subject.label_path, str):
+            return Subquery(rows.annotate(subject_label=subject.label_path).values("subject_label")[:1])
+        return Subquery(rows.values(subject.label_path)[:1])
 
     return Case(
         *(When(subject_type=kind, then=name_of(subject)) for kind, subject in SUBJECTS.items()),
@@ -140,12 +147,19 @@ def describe_subject(flag) -> Subject:
                 label = _("%(name)s (company: %(company)s)") % {"name": label, "company": recruiter.agency.name}
     elif kind == SubjectType.VILLAGE_REPORT:
         report = VillageReport.objects.filter(pk=pk).select_related("village").first()
-        if report:
+        if report and report.kind == VillageReportKind.SUSPECTED_RECRUITER:
+            label = _("Suspected broker %(broker)s, reported by the village of %(village)s") % {
+                "broker": report.broker_name or report.broker_nickname or _("(no name given)"),
+                "village": report.village.name,
+            }
+        elif report:
             label = _("%(person)s, reported by the village of %(village)s") % {
                 "person": report.person_name or _("(no name given)"),
                 "village": report.village.name,
             }
-            url = safe_reverse_area(report.village_id)
+        if report:
+            # The report's own page where the portal has one, else its village's.
+            url = safe_reverse("portal:village_report_detail", pk) or safe_reverse_area(report.village_id)
     elif kind == SubjectType.EMPLOYER:
         employer = Employer.objects.filter(pk=pk).select_related("country").first()
         if employer:
@@ -216,6 +230,14 @@ FACTS = {
     "early_terminations": (gettext_lazy("Early terminations"), "number"),
     "deportations": (gettext_lazy("Deportations"), "number"),
     "deaths": (gettext_lazy("Deaths"), "number"),
+    "sources": (gettext_lazy("Officers who reported it"), "number"),
+    "report_count": (gettext_lazy("Times reported"), "number"),
+    "reports": (gettext_lazy("Reports"), "village_reports"),
+    "names": (gettext_lazy("Names given"), "list"),
+    "nicknames": (gettext_lazy("Nicknames given"), "list"),
+    "phones": (gettext_lazy("Phone numbers"), "list"),
+    "claimed_companies": (gettext_lazy("Company they claim to work for"), "list"),
+    "recruiter": (gettext_lazy("Registered recruiter with this phone number or name"), "recruiter"),
 }
 
 # Where one rule means something more precise by a fact.
@@ -231,6 +253,12 @@ RULE_FACTS = {
     ("EXCESSIVE_FEES", "country"): gettext_lazy("Destination country"),
     ("RECRUITER_UNREGISTERED", "company"): gettext_lazy("Company they are registered to"),
     ("RECRUITER_UNREGISTERED", "licence_status"): gettext_lazy("That company's licence"),
+    ("BROKER_REPORTED", "villages"): gettext_lazy("Villages that reported them"),
+}
+
+# What an empty fact means, where "not recorded" would say less.
+ABSENT = {
+    "recruiter": gettext_lazy("none: no recruiter of a company has this phone number or name"),
 }
 
 # Shown with another fact rather than on their own.
@@ -304,6 +332,19 @@ def _fmt(kind: str, value, evidence: dict) -> tuple[str, str | None]:
     if kind == "area":
         area = area_for_code(str(value))
         return (f"{area.name} ({value})" if area else str(value)), safe_reverse_area(str(value)) if area else None
+    if kind == "list":
+        return (", ".join(str(item) for item in value) or _("none")), None
+    if kind == "village_reports":
+        return "; ".join(
+            _("%(date)s, %(village)s") % {"date": _date(item.get("date")), "village": item.get("village_name", "")}
+            for item in value
+        ), None
+    if kind == "recruiter":
+        return _("%(name)s (company: %(company)s, licence: %(licence)s)") % {
+            "name": value.get("name", ""),
+            "company": value.get("company", ""),
+            "licence": _choice(LicenceStatus, value.get("licence_status")),
+        }, None
     if kind == "job_order":
         return _("job order #%(id)s") % {"id": value}, safe_reverse(SUBJECT_URLS[SubjectType.JOB_ORDER], value)
     if kind == "placement":
@@ -332,7 +373,7 @@ def describe_evidence(rule_code: str, evidence: dict) -> list[Fact]:
         label, kind = FACTS.get(key, (key.replace("_", " ").capitalize(), "text"))
         label = RULE_FACTS.get((rule_code, key), label)
         if value is None or value == "":
-            facts.append(Fact(label=str(label), value=_("not recorded")))
+            facts.append(Fact(label=str(label), value=str(ABSENT.get(key, _("not recorded")))))
             continue
         try:
             text, url = _fmt(kind, value, evidence)

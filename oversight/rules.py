@@ -33,12 +33,81 @@ class Rule:
     sql: str
     subject_column: str  # the column {ids} filters on
     defaults: dict = field(default_factory=dict)
+    # For a rule whose subject is not the record a write touched (a group's first report):
+    # what {ids} becomes in a re-check instead of ``subject_column = ANY(%(ids)s)``, and the
+    # query (with {ids} too) of the subjects whose flags such a re-check may resolve.
+    ids_condition: str = ""
+    recheck_scope: str = ""
 
     def get_severity_display(self) -> str:
         return Severity(self.severity).label
 
+    def _ids(self, ids: list[int] | None) -> str:
+        if ids is None:
+            return ""
+        return self.ids_condition or f"AND {self.subject_column} = ANY(%(ids)s)"
+
     def query(self, *, ids: list[int] | None) -> str:
-        return self.sql.format(ids=f"AND {self.subject_column} = ANY(%(ids)s)" if ids is not None else "")
+        return self.sql.format(ids=self._ids(ids))
+
+    def resolvable(self, *, ids: list[int]) -> str:
+        """The condition on a flag ``f`` that a re-check of ``ids`` may resolve it."""
+        if self.recheck_scope:
+            return f"AND f.subject_id IN ({self.recheck_scope.format(ids=self._ids(ids))})"
+        return "AND f.subject_id = ANY(%(ids)s)"
+
+
+# --- Reported brokers -------------------------------------------------------------------------
+# Village officers report a suspected broker (calo) by name, nickname and phone numbers (kept
+# normalised, 08...). Reports of the same broker (sharing a phone number, or the same name
+# whatever the case and spacing) form a group, found by following those links; a group is
+# known by its first report (the lowest id: the first to reach the server, so the flag stays
+# put when later reports join it, even one written earlier on a phone offline). Closed reports
+# and second sources do not count. A field recruiter matches a report when registered to a
+# company and their phone (normalised the same way) or full name is the report's; reports
+# matching one recruiter are of the same broker too.
+
+BROKER_NAME = "NULLIF(lower(btrim(regexp_replace({column}, '[[:space:]]+', ' ', 'g'))), '')"
+BROKER_PHONE = "NULLIF(regexp_replace(regexp_replace({column}, '[^0-9]', '', 'g'), '^62', '0'), '')"
+
+BROKER_GROUPS = f"""
+    WITH RECURSIVE reports AS (
+        SELECT vr.id, vr.broker_phones, {BROKER_NAME.format(column="vr.broker_name")} AS name
+        FROM villages_villagereport vr
+        WHERE vr.kind = 'suspected_recruiter' AND vr.status <> 'closed' AND vr.same_event_as_id IS NULL
+    ), own_keys AS (
+        SELECT r.id, 'phone:' || phone AS key FROM reports r CROSS JOIN unnest(r.broker_phones) AS phone
+        UNION
+        SELECT r.id, 'name:' || r.name FROM reports r WHERE r.name IS NOT NULL
+    ), recruiter_keys AS (
+        SELECT fr.id AS recruiter_id, key
+        FROM agencies_fieldrecruiter fr
+        CROSS JOIN unnest(ARRAY['phone:' || {BROKER_PHONE.format(column="fr.phone")},
+                                'name:' || {BROKER_NAME.format(column="fr.full_name")}]) AS key
+        WHERE fr.agency_id IS NOT NULL
+    ), report_keys AS (
+        -- A registered recruiter joins the reports naming them, one by phone and one by name.
+        SELECT id, key FROM own_keys
+        UNION
+        SELECT k.id, 'recruiter:' || rk.recruiter_id FROM own_keys k JOIN recruiter_keys rk ON rk.key = k.key
+    ), seeds AS (
+        SELECT r.id FROM reports r WHERE TRUE {{ids}}
+    ), reach (seed, id) AS (
+        SELECT id, id FROM seeds
+        UNION
+        SELECT reach.seed, b.id FROM reach JOIN report_keys a ON a.id = reach.id JOIN report_keys b ON b.key = a.key
+    ), members AS (
+        SELECT DISTINCT min(id) OVER (PARTITION BY seed) AS group_id, id FROM reach
+    )"""
+
+# Unresolved broker flags whose group named one of the re-checked reports: their group is
+# re-checked whole, so a report edited out of a group (or closed) leaves no stale flag behind.
+BROKER_FLAGS_NAMING_IDS = """
+    SELECT f.subject_id, f.evidence FROM oversight_flag f
+    WHERE f.rule_code = 'BROKER_REPORTED' AND f.status <> 'resolved'
+      AND (f.subject_id = ANY(%(ids)s)
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(f.evidence->'reports') named
+                      WHERE (named->>'id')::bigint = ANY(%(ids)s)))"""
 
 
 RULES: list[Rule] = [
@@ -432,6 +501,66 @@ RULES: list[Rule] = [
         defaults={"window_days": 30, "min_workers": 10, "min_villages": 3, "min_companies": 2},
     ),
     Rule(
+        code="BROKER_REPORTED",
+        title=_("Broker reported by villages"),
+        explanation=_(
+            "Village officers reported someone recruiting people to work abroad. Either no recruiter registered to "
+            "a licensed company has the phone numbers or the name they gave, which makes this person an "
+            "unlicensed broker (calo), or a registered recruiter was reported again and again. Brokers take fees, "
+            "forge papers and send people out through unofficial routes, where no one protects them."
+        ),
+        severity=Severity.HIGH,
+        subject=SubjectType.VILLAGE_REPORT,
+        subject_column="r.id",
+        ids_condition=f"""AND (r.id = ANY(%(ids)s) OR r.id IN (
+            SELECT (named->>'id')::bigint FROM ({BROKER_FLAGS_NAMING_IDS}) flagged
+            CROSS JOIN jsonb_array_elements(flagged.evidence->'reports') named))""",
+        recheck_scope=BROKER_GROUPS
+        + f"""
+        SELECT id FROM reach
+        UNION SELECT unnest(%(ids)s::bigint[])
+        UNION SELECT subject_id FROM ({BROKER_FLAGS_NAMING_IDS}) flagged""",
+        sql=BROKER_GROUPS
+        + """,
+    matched AS (
+        SELECT DISTINCT ON (m.group_id) m.group_id, fr.full_name, a.name AS company, a.licence_status
+        FROM members m
+        JOIN own_keys k ON k.id = m.id
+        JOIN recruiter_keys rk ON rk.key = k.key
+        JOIN agencies_fieldrecruiter fr ON fr.id = rk.recruiter_id
+        JOIN agencies_agency a ON a.id = fr.agency_id
+        ORDER BY m.group_id, a.licence_status = 'active' DESC, fr.id
+    ), groups AS (
+        SELECT m.group_id, (array_agg(r.village_id ORDER BY r.id))[1] AS village_id, count(*) AS report_count,
+               jsonb_agg(jsonb_build_object('id', r.id, 'village', r.village_id, 'village_name', v.name,
+                                            'date', r.occurred_on) ORDER BY r.occurred_on, r.id) AS reports,
+               count(DISTINCT r.village_id) AS villages,
+               array_remove(array_agg(DISTINCT NULLIF(btrim(r.broker_name), '')), NULL) AS names,
+               array_remove(array_agg(DISTINCT NULLIF(btrim(r.broker_nickname), '')), NULL) AS nicknames,
+               array_remove(array_agg(DISTINCT NULLIF(btrim(r.claimed_company), '')), NULL) AS claimed_companies,
+               string_agg(array_to_string(r.broker_phones, ','), ',') AS phones
+        FROM members m
+        JOIN villages_villagereport r ON r.id = m.id
+        JOIN villages_village v ON v.code = r.village_id
+        GROUP BY m.group_id
+    )
+    SELECT g.group_id AS subject_id, g.village_id AS area_code,
+           jsonb_build_object(
+               'report_count', g.report_count, 'reports', g.reports, 'villages', g.villages, 'names', g.names,
+               'nicknames', g.nicknames, 'claimed_companies', g.claimed_companies,
+               'phones', ARRAY(SELECT DISTINCT phone FROM unnest(string_to_array(g.phones, ',')) AS phone
+                               WHERE phone <> '' ORDER BY phone),
+               'recruiter', CASE WHEN mt.group_id IS NOT NULL
+                                 THEN jsonb_build_object('name', mt.full_name, 'company', mt.company,
+                                                         'licence_status', mt.licence_status) END
+           ) AS evidence
+    FROM groups g
+    LEFT JOIN matched mt ON mt.group_id = g.group_id
+    WHERE mt.licence_status IS DISTINCT FROM 'active' OR g.report_count >= %(min_reports)s::int
+    """,
+        defaults={"min_reports": 2},
+    ),
+    Rule(
         code="VILLAGE_DEPARTURE_UNMATCHED",
         title=_("Seen leaving, never recorded as departed"),
         explanation=_(
@@ -444,9 +573,12 @@ RULES: list[Rule] = [
         sql="""
         SELECT vr.id AS subject_id, vr.village_id AS area_code,
                jsonb_build_object('person', vr.person_name, 'seen_on', vr.occurred_on,
-                                  'window_days', %(window_days)s::int) AS evidence
+                                  'window_days', %(window_days)s::int,
+                                  'sources', 1 + (SELECT count(*) FROM villages_villagereport o
+                                                  WHERE o.same_event_as_id = vr.id)) AS evidence
         FROM villages_villagereport vr
         WHERE vr.kind = 'departure_seen' AND vr.occurred_on <= %(today)s::date - %(grace_days)s::int {ids}
+          AND vr.status <> 'closed' AND vr.same_event_as_id IS NULL  -- a second source is the same event
           AND NOT EXISTS (
               SELECT 1 FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
               WHERE p.departed_on BETWEEN vr.occurred_on - %(window_days)s::int

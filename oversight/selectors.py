@@ -7,9 +7,12 @@ dashboard count the same flags.
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Lower, NullIf, Trim
 from django.urls import reverse
 
+from agencies.choices import LicenceStatus
+from agencies.models import FieldRecruiter
 from core.permissions import may_see_flags
 from placement.models import Placement
 from recruitment.models import JobOrder
@@ -61,3 +64,29 @@ def company_flags(user, agency):
         | Q(subject_type=SubjectType.JOB_ORDER, subject_id__in=JobOrder.objects.filter(agency_id=inner).values("id"))
         | Q(subject_type=SubjectType.PLACEMENT, subject_id__in=Placement.objects.filter(agency_id=inner).values("id")),
     )
+
+
+def _regexp_replace(expression, pattern: str, replacement: str):
+    return Func(expression, Value(pattern), Value(replacement), Value("g"), function="regexp_replace")
+
+
+def recruiters_matching_broker(report) -> list[FieldRecruiter]:
+    """The field recruiters registered to a company whom a suspected-broker report names: by a
+    phone number (digits only, 62... read as 0...) or by full name (case and spacing aside),
+    as the BROKER_REPORTED rule matches them. Recruiters of licensed companies first."""
+    name = " ".join((report.broker_name or "").split()).lower()
+    phones = [phone for phone in report.broker_phones or [] if phone]
+    if not (name or phones):
+        return []
+    recruiters = FieldRecruiter.objects.filter(agency__isnull=False).annotate(
+        normalised_phone=NullIf(
+            Func(_regexp_replace(F("phone"), "[^0-9]", ""), Value("^62"), Value("0"), function="regexp_replace"),
+            Value(""),
+        ),
+        normalised_name=Lower(Trim(_regexp_replace(F("full_name"), "[[:space:]]+", " "))),
+    )
+    matches = Q(normalised_phone__in=phones) if phones else Q()
+    if name:
+        matches |= Q(normalised_name=name)
+    licensed = Case(When(agency__licence_status=LicenceStatus.ACTIVE, then=Value(0)), default=Value(1))
+    return list(recruiters.filter(matches).select_related("agency").order_by(licensed, "full_name", "pk"))
