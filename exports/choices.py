@@ -11,6 +11,7 @@ class ExportKind(models.TextChoices):
     COMPANIES = "companies", _("Placement companies")
     FLAGS = "flags", _("Red flags")
     VILLAGE_REPORTS = "village_reports", _("Village reports")
+    COMPLAINTS = "complaints", _("Complaints")
 
 
 class ExportFormat(models.TextChoices):

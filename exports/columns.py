@@ -19,8 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.filtersets import AgencyFilterSet
 from agencies.models import Agency
-from core.permissions import may_see_village_reports
-from core.personal_data import OWN_RECORDS, shown_document_number, shown_nik
+from complaints.filtersets import NEXT_DUE, ComplaintFilterSet
+from complaints.models import Complaint
+from core.permissions import may_handle_complaints, may_see_complainants, may_see_village_reports
+from core.personal_data import OWN_RECORDS, mask_number, shown_document_number, shown_nik
 from oversight.filtersets import FlagFilterSet
 from oversight.models import Flag
 from oversight.rules import RULES_BY_CODE
@@ -40,7 +42,8 @@ from .choices import ExportKind
 class Column:
     header: Promise
     value: Callable[[Any], Any]
-    # "nik" or "document": a personal number, shown in full only to those who may see it.
+    # "nik" or "document": a personal number, shown in full only to those who may see it;
+    # "identity": who someone is (a complainant), for a list whose spec says who may see it.
     personal: str | None = None
 
 
@@ -58,6 +61,9 @@ class ExportSpec:
     prepare_for: Callable[[QuerySet, Any], QuerySet] | None = None
     # Who may export the list at all (others get 403); everyone whose list it is, unless said.
     allowed: Callable[[Any], bool] = lambda user: True
+    # Who gets this list's personal columns in full, when not whoever may see a full NIK
+    # (complaints: complaint officers only); decides the masking and the audit record.
+    reveals: Callable[[Any], bool] | None = None
 
     @property
     def title(self) -> str:
@@ -79,7 +85,10 @@ class ExportSpec:
         values = []
         for column in self.columns:
             value = column.value(obj)
-            if column.personal == "nik":
+            if self.reveals is not None and column.personal:
+                if not self.reveals(user):
+                    value = mask_number(value) if column.personal == "nik" else (HIDDEN if value else "")
+            elif column.personal == "nik":
                 value = shown_nik(user, value, agency_id=self.record_agency(obj))
             elif column.personal == "document":
                 value = shown_document_number(user, value, agency_id=self.record_agency(obj))
@@ -302,6 +311,54 @@ VILLAGE_REPORTS = ExportSpec(
     ),
 )
 
+# What a masked personal column holds for someone who may not see it (a complainant's name, say).
+HIDDEN = _("(hidden)")
+
+# Complaints: the complainant's identity and the worker's NIK only for complaint officers
+# (core.permissions.may_see_complainants); everyone else gets them masked.
+COMPLAINTS = ExportSpec(
+    kind=ExportKind.COMPLAINTS,
+    model=Complaint,
+    filterset_class=ComplaintFilterSet,
+    prepare=lambda qs: qs.select_related("country", "agency", "employer", "assigned_to").annotate(next_due=NEXT_DUE),
+    allowed=may_handle_complaints,
+    reveals=may_see_complainants,
+    columns=(
+        Column(_("ID"), lambda c: c.pk),
+        Column(_("Tracking code"), lambda c: c.tracking_code),
+        Column(_("Channel"), lambda c: c.get_channel_display()),
+        Column(_("Category"), lambda c: c.get_category_display()),
+        Column(_("Priority"), lambda c: c.get_priority_display()),
+        Column(_("Status"), lambda c: c.get_status_display()),
+        Column(_("Handled at"), lambda c: c.get_level_display()),
+        Column(_("Area code"), lambda c: c.area_code),
+        Column(_("Country where it happened"), lambda c: _name(c.country)),
+        Column(_("Child involved"), lambda c: c.involves_minor),
+        Column(_("When it happened"), lambda c: c.occurred_on),
+        Column(_("What happened"), lambda c: c.description),
+        Column(_("Anonymous"), lambda c: c.anonymous),
+        Column(_("Complainant's name"), lambda c: c.complainant_name, personal="identity"),
+        Column(_("Complainant's phone"), lambda c: c.complainant_phone, personal="identity"),
+        Column(_("Complainant's e-mail"), lambda c: c.complainant_email, personal="identity"),
+        Column(_("Complainant is"), lambda c: c.get_complainant_relation_display()),
+        Column(_("Worker's name"), lambda c: c.worker_name),
+        Column(_("Worker's NIK"), lambda c: c.worker_nik, personal="nik"),
+        Column(_("Placement"), lambda c: c.placement_id or ""),
+        Column(_("Company"), lambda c: _name(c.agency)),
+        Column(_("Employer"), lambda c: _name(c.employer)),
+        Column(_("Assigned to"), lambda c: _name(c.assigned_to)),
+        Column(_("Filed at"), lambda c: c.filed_at),
+        Column(_("Acknowledge by"), lambda c: c.acknowledge_due_at),
+        Column(_("Acknowledged at"), lambda c: c.acknowledged_at),
+        Column(_("Resolve by"), lambda c: c.resolve_due_at),
+        Column(_("Resolved at"), lambda c: c.resolved_at),
+        Column(_("Closed at"), lambda c: c.closed_at),
+        Column(_("Last escalated at"), lambda c: c.escalated_at),
+        Column(_("Outcome"), lambda c: c.outcome),
+        Column(_("Reason for rejection"), lambda c: c.rejection_reason),
+    ),
+)
+
 SPECS: dict[str, ExportSpec] = {
-    spec.kind: spec for spec in (WORKERS, PLACEMENTS, JOB_ORDERS, COMPANIES, FLAGS, VILLAGE_REPORTS)
+    spec.kind: spec for spec in (WORKERS, PLACEMENTS, JOB_ORDERS, COMPANIES, FLAGS, VILLAGE_REPORTS, COMPLAINTS)
 }

@@ -39,6 +39,11 @@ def navigation(request):
     if permissions.may_see_village_reports(user) and user.role != Role.VILLAGE_OFFICER:
         # What the village officers of the jurisdiction reported (theirs is on their village's page).
         items.append((_("Village reports"), reverse("portal:village_report_list")))
+    if permissions.may_handle_complaints(user):  # complaint officers and officials: the queue
+        items.append((_("Complaints"), reverse("portal:complaint_queue")))
+    elif (agency_user and user.agency_id) or (caps["is_mission_officer"] and user.mission_id):
+        # What complaint officers referred to the company or the mission, to answer.
+        items.append((_("Complaints referred to you"), reverse("portal:complaint_referrals")))
     if caps["may_see_flags"]:
         items.append((_("Red flags"), reverse("oversight:queue")))
     items.append((_("My exports"), reverse("exports:list")))

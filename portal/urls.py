@@ -5,6 +5,7 @@ from django.urls import path
 from .views import (
     areas,
     companies,
+    complaints,
     home,
     missions,
     permits,
@@ -75,4 +76,16 @@ urlpatterns = [
     path("laporan-desa/<int:pk>/", village_reports.village_report_detail, name="village_report_detail"),
     path("laporan-desa/<int:pk>/tutup/", village_reports.village_report_close_view, name="village_report_close"),
     path("laporan-desa/<int:pk>/buka/", village_reports.village_report_reopen_view, name="village_report_reopen"),
+    # --- complaints, as those who handle them see them (issue 14; the public's are under /pengaduan/) ---
+    path("pengaduan-masuk/", complaints.complaint_queue, name="complaint_queue"),
+    path("pengaduan-masuk/baru/", complaints.complaint_hotline, name="complaint_hotline"),
+    path("pengaduan-masuk/<int:pk>/", complaints.complaint_detail, name="complaint_detail"),
+    path("pengaduan-masuk/<int:pk>/status/", complaints.complaint_transition_view, name="complaint_transition"),
+    path("pengaduan-masuk/<int:pk>/tugaskan/", complaints.complaint_assign_view, name="complaint_assign"),
+    path("pengaduan-masuk/<int:pk>/rujuk/", complaints.complaint_refer_view, name="complaint_refer"),
+    path("pengaduan-masuk/<int:pk>/cari-tautan/", complaints.complaint_link_search, name="complaint_link_search"),
+    path("pengaduan-masuk/<int:pk>/tautkan/", complaints.complaint_link_view, name="complaint_link"),
+    path("pengaduan-masuk/lampiran/<int:pk>/", complaints.complaint_attachment, name="complaint_attachment"),
+    path("pengaduan-rujukan/", complaints.complaint_referrals, name="complaint_referrals"),
+    path("pengaduan-rujukan/<int:pk>/", complaints.complaint_referral_detail, name="complaint_referral_detail"),
 ]

@@ -5,12 +5,14 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 
 from core.permissions import is_mission_officer, is_village_officer, may_verify_job_orders
+from core.roles import Role
 from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus
 from recruitment.models import JobOrder, Worker
 from villages.models import District, Regency, Village
 
+from .complaints import officer_queue
 from .missions import arrivals_to_report
 
 
@@ -37,6 +39,8 @@ def home(request):
     if may_verify_job_orders(user):  # the mission's (or the ministry's) work waiting
         context["to_verify"] = JobOrder.objects.visible_to(user).filter(status=JobOrderStatus.SUBMITTED).count()
         context["arrivals_waiting"] = arrivals_to_report(user).count()
+    if user.role == Role.COMPLAINT_OFFICER:  # their queue: theirs first, the most overdue first
+        context["complaint_queue"] = officer_queue(user)
     if not user.is_agency_user and not is_mission_officer(user):
         context["area_counts"] = [
             (Regency._meta.verbose_name_plural, Regency.objects.visible_to(user).count()),
