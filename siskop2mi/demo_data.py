@@ -38,6 +38,7 @@ from recruitment import services as recruitment_services
 from recruitment.choices import JobOrderDocumentKind, JobOrderStatus, PermitStatus
 from recruitment.models import (
     Application,
+    FamilyConsent,
     JobOrder,
     JobOrderDocument,
     Occupation,
@@ -85,8 +86,17 @@ MISSION_ACCOUNTS = {"MY": "kbri.kl", "TW": "kdei.taipei", "HK": "kjri.hk"}
 PROVINCE_ACCOUNTS = {"52": "prov.ntb", "53": "prov.ntt"}
 REGENCY_ACCOUNTS = {"52.03": "kab.lotim", "53.01": "kab.kupang"}
 VILLAGE_ACCOUNT = "desa.tanjungluar"  # the demo village officer, of Tanjung Luar (52.03.01.2001)
+SECOND_VILLAGE_ACCOUNT = "desa.tanjungluar2"  # a second officer of Tanjung Luar (a hamlet head)
+# Officers of the neighbouring village of Pijot (52.03.01.2002) and of Nunkurus in Kupang, NTT (53.01.06.2002).
+NEIGHBOUR_VILLAGE_ACCOUNT = "desa.pijot"
+NTT_VILLAGE_ACCOUNT = "desa.nunkurus"
+# Who records a village's reports: only its own officers may (villages.services.village_report_create).
+VILLAGE_OFFICER_OF_REGENCY = {"52.03": NEIGHBOUR_VILLAGE_ACCOUNT, "53.01": NTT_VILLAGE_ACCOUNT}
 DEMO_ACTORS = (
     VILLAGE_ACCOUNT,
+    SECOND_VILLAGE_ACCOUNT,
+    NEIGHBOUR_VILLAGE_ACCOUNT,
+    NTT_VILLAGE_ACCOUNT,
     MINISTRY_ACCOUNT,
     *COMPANY_ACCOUNTS.values(),
     *MISSION_ACCOUNTS.values(),
@@ -119,6 +129,8 @@ REPLAYED_CREATION = [
     (Document, "created_at"),
     (Sanction, "created_at"),
     (VillageReport, "created_at"),
+    (VillageReport, "updated_at"),
+    (FamilyConsent, "created_at"),
     (AuditEntry, "at"),
 ]
 # (wall clock when a replayed step began, when it ended, the moment of its fact), filled by _on
@@ -492,13 +504,15 @@ def build_demo_data(users: dict) -> dict:
         placements.append(builder.placement(job_order, recruiter, stages[index % len(stages)], regions))
     for index in range(6):
         regency = "52.03" if index < 3 else "53.01"
-        village = builder.village_in([regency])
-        occurred_on = builder.today - timedelta(days=index * 7)
-        # Someone came to the regency's counter (LTSA) wanting to go abroad the official way.
+        builder.village_in([regency])  # drawn as before, so every later draw stays as it was
+        officer = users[VILLAGE_OFFICER_OF_REGENCY[regency]]
+        occurred_on = builder.today - timedelta(days=1 + index * 7)
+        # Someone told the village officer (Pijot in Lombok Timur, Nunkurus in Kupang) they want to go
+        # abroad the official way: recorded by the officer of that village, on the day.
         with _on(occurred_on):
             village_report_create(
-                actor=users[REGENCY_ACCOUNTS[regency]],
-                village=village,
+                actor=officer,
+                village=officer.village,
                 kind="intent",
                 occurred_on=occurred_on,
                 person_name=builder.fake.name(),
@@ -550,12 +564,15 @@ def build_demo_data(users: dict) -> dict:
 
 def _demo_village(builder, job_order) -> None:
     """The demo village officer's village at a glance: people of Tanjung Luar at each stage (through the
-    demo company's Malaysian order, no field recruiter) and the officer's reports, all clean, so they
-    raise no red flag: a seen departure that matches the placement, a return with its needs, and
-    someone who intends to go and is not in the registry yet."""
+    demo company's Malaysian order, no field recruiter) and the officers' reports, all clean, so they
+    raise no red flag: a seen departure that matches the placement (reported by both of the village's
+    officers: one event, two sources), a return with its needs, someone who intends to go and is not in
+    the registry yet, and someone the officer put on the registry with the family's consent. (The
+    broker Tanjung Luar and Pijot reported is a planted case: BROKER_REPORTED.)"""
     officer = builder.users.get(VILLAGE_ACCOUNT)
     if officer is None or officer.village_id is None:
         return
+    second = builder.users.get(SECOND_VILLAGE_ACCOUNT)
     village = officer.village
     people = {}
     for stage, name in [
@@ -566,24 +583,76 @@ def _demo_village(builder, job_order) -> None:
         (Stage.RETURNED, "Lalu Saparudin"),
     ]:
         people[stage] = builder.placement(job_order, None, stage, [], village=village, name=name)
-    left = people[Stage.DEPARTED]
+    left = people[Stage.DEPARTED].worker
     back = people[Stage.RETURNED]
-    reports = [
-        ("departure_seen", left.departed_on, left.worker, "Berangkat pagi diantar keluarga ke bandara Lombok"),
-        ("return_seen", back.returned_on, back.worker, "Pulang sebelum kontrak selesai; gaji satu bulan belum dibayar"),
-        ("intent", builder.today - timedelta(days=5), None, "Ingin bekerja ke Malaysia; orang tua sudah setuju"),
-    ]
-    for kind, occurred_on, worker, details in reports:
-        with _on(occurred_on):
+    with _on(people[Stage.DEPARTED].departed_on):
+        village_report_create(
+            actor=officer,
+            village=village,
+            kind="departure_seen",
+            occurred_on=people[Stage.DEPARTED].departed_on,
+            person_nik=left.nik,
+            person_name=left.full_name,
+            details="Berangkat pagi diantar keluarga ke bandara Lombok",
+        )
+    if second is not None:
+        # The hamlet head saw her leave too and reported it the next day: a second source of the same event.
+        with _on(people[Stage.DEPARTED].departed_on + timedelta(days=1)):
             village_report_create(
-                actor=officer,
+                actor=second,
                 village=village,
-                kind=kind,
-                occurred_on=occurred_on,
-                person_nik=worker.nik if worker else "",
-                person_name=worker.full_name if worker else "Lalu Zainul Majdi",
-                details=details,
+                kind="departure_seen",
+                occurred_on=people[Stage.DEPARTED].departed_on,
+                person_nik=left.nik,
+                person_name=left.full_name,
+                details="Dijemput mobil travel dari rumahnya; membawa koper dan map dokumen",
             )
+    with _on(back.returned_on):
+        village_report_create(
+            actor=officer,
+            village=village,
+            kind="return_seen",
+            occurred_on=back.returned_on,
+            person_nik=back.worker.nik,
+            person_name=back.worker.full_name,
+            needs=["unpaid_wages", "psychological"],
+            details="Pulang sebelum kontrak selesai; gaji satu bulan belum dibayar",
+        )
+    intends_on = builder.today - timedelta(days=5)
+    with _on(intends_on):
+        village_report_create(
+            actor=officer,
+            village=village,
+            kind="intent",
+            occurred_on=intends_on,
+            person_name="Lalu Zainul Majdi",
+            destination_country="MY",
+            details="Ingin bekerja ke Malaysia; orang tua sudah setuju",
+        )
+    # A young woman came to the village office with her mother's consent: the officer records her intent
+    # through the village's form, which puts her on the registry and keeps the family's consent, so a
+    # company that registers her later finds the requirement met.
+    registered_on, birth_date = builder.today - timedelta(days=4), date(2002, 3, 14)
+    with _on(registered_on):
+        recruitment_services.village_intent_record(
+            actor=officer,
+            village=village,
+            occurred_on=registered_on,
+            nik=_nik(village, birth_date, "F", 8801),
+            full_name="Baiq Nur Aini",
+            sex="F",
+            birth_date=birth_date,
+            birth_place="Lombok Timur",
+            education="sma",
+            marital_status="single",
+            phone="081907123456",
+            consenter_name="Inaq Sahnun",
+            consent_relation="parent",
+            consent_given_on=registered_on - timedelta(days=2),
+            destination_country="HK",
+            hoped_work="Pekerja rumah tangga",
+            details="Datang ke kantor desa bersama ibunya; ingin berangkat lewat P3MI resmi",
+        )
 
 
 # -- planted non-procedural cases ----------------------------------------------------------------
@@ -1050,18 +1119,72 @@ def _recruiter_cluster(demo: Demo) -> Planted:
 
 @plants("VILLAGE_DEPARTURE_UNMATCHED")
 def _seen_leaving(demo: Demo) -> Planted:
+    """Not an import: Pijot's officer reported what they saw, on the day, through the village's form."""
     builder = demo.builder
-    report = village_report_create(
-        actor=demo.importer,
-        village=builder.village_in(["52.03"]),
-        kind="departure_seen",
-        occurred_on=demo.today - timedelta(days=45),
-        person_nik=_nik(builder.village_in(["52.03"]), date(2001, 5, 9), "F", 9901),
-        person_name="Halimah",
-        details="Berangkat malam hari dengan calo ke Batam, tujuan Malaysia",
-    )
+    officer = builder.users[NEIGHBOUR_VILLAGE_ACCOUNT]
+    builder.village_in(["52.03"])  # drawn as before, so every later draw stays as it was
+    seen_on = demo.today - timedelta(days=45)
+    with _on(seen_on):
+        report = village_report_create(
+            actor=officer,
+            village=officer.village,
+            kind="departure_seen",
+            occurred_on=seen_on,
+            person_nik=_nik(builder.village_in(["52.03"]), date(2001, 5, 9), "F", 9901),
+            person_name="Halimah",
+            details="Berangkat malam hari dengan calo ke Batam, tujuan Malaysia",
+        )
     return Planted(
         Subject(SubjectType.VILLAGE_REPORT, report.pk), "Halimah seen leaving 45 days ago; no departed placement"
+    )
+
+
+BROKER_PHONE = "0877-6543-2109"  # no recruiter of a company has it (theirs are 0811... to 0813...)
+
+
+@plants("BROKER_REPORTED")
+def _broker_reported_in_two_villages(demo: Demo) -> Planted:
+    """Not an import either: the officers of Tanjung Luar and of Pijot each reported the same broker,
+    whose phone number no field recruiter of a company has. One flag, on the first report, names both."""
+    users = demo.builder.users
+    reports = []
+    for username, days_ago, place, approached, details in [
+        (
+            VILLAGE_ACCOUNT,
+            20,
+            "Warung dekat pelabuhan Tanjung Luar",
+            "Tiga pemuda nelayan dan orang tua mereka",
+            "Menawarkan kerja di kebun sawit Malaysia tanpa biaya; minta KTP dan KK dibawa ke Mataram",
+        ),
+        (
+            NEIGHBOUR_VILLAGE_ACCOUNT,
+            12,
+            "Rumah kepala dusun Pijot Utara",
+            "Dua perempuan muda, lulusan SMP",
+            "Datang malam hari; janji berangkat lewat Batam dalam dua minggu, biaya dipotong gaji",
+        ),
+    ]:
+        officer, seen_on = users[username], demo.today - timedelta(days=days_ago)
+        with _on(seen_on):
+            reports.append(
+                village_report_create(
+                    actor=officer,
+                    village=officer.village,
+                    kind="suspected_recruiter",
+                    occurred_on=seen_on,
+                    broker_name="Lalu Amir",
+                    broker_nickname="Bang Amir",
+                    broker_phones=[BROKER_PHONE],
+                    broker_vehicle="Toyota Avanza hitam",
+                    seen_at_place=place,
+                    approached=approached,
+                    claimed_company="PT Mutiara Sawit Sejahtera",
+                    details=details,
+                )
+            )
+    return Planted(
+        Subject(SubjectType.VILLAGE_REPORT, reports[0].pk),
+        "'Bang Amir' reported by Tanjung Luar and Pijot; no registered recruiter has his phone number",
     )
 
 

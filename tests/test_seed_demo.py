@@ -90,11 +90,40 @@ def test_an_official_sees_the_demo_on_the_home_page_and_the_admin(seeded, client
 def test_the_demo_village_officer_sees_people_at_every_stage_and_reports(seeded, client):
     """Issue 13: the demo village (Tanjung Luar) has people and reports to show its officer."""
     client.force_login(User.objects.get(username="desa.tanjungluar"))
-    response = client.get(reverse("portal:home"))
+    response = client.get(reverse("portal:village_home"))
     figures = {key: count for key, _label, count in response.context["stage_counts"]}
-    assert figures == {"intending": 1, "in_process": 2, "abroad": 2, "returned": 1}
-    tones = sorted(report.outcome_tone for report in response.context["reports"])
-    assert tones == ["secondary", "secondary", "success"]  # the seen departure matches its placement
+    # Intending: one on the registry with the family's consent the village recorded, one only reported.
+    assert figures == {"intending": 2, "in_process": 2, "abroad": 2, "returned": 1}
+    outcomes = sorted((report.kind, report.outcome_tone) for report in response.context["reports"])
+    assert outcomes == [
+        ("departure_seen", "success"),  # matches its placement
+        ("intent", "secondary"),  # not in the registry yet
+        ("intent", "success"),  # recorded with the family's consent: on the registry
+        ("return_seen", "secondary"),
+        ("suspected_recruiter", "danger"),  # the broker Pijot reported too: flagged
+    ]
+    departure = next(report for report in response.context["reports"] if report.kind == "departure_seen")
+    assert departure.also_reported == 1  # both officers of the village saw her leave: one event
+
+
+def test_officials_see_the_village_reports_of_their_jurisdiction_one_row_per_event(seeded, client):
+    """Issue 13, point 6: Lombok Timur sees Tanjung Luar's and Pijot's reports, not Nunkurus' (NTT); the
+    departure two officers reported is one row with two sources; the broker both villages reported is
+    flagged on each of the two reports."""
+    from villages.models import VillageReport
+
+    client.force_login(User.objects.get(username="kab.lotim"))
+    page = client.get(reverse("portal:village_report_list"), {"per_page": 100})
+    rows = list(page.context["listing"].page.object_list)
+    assert {row.village_id for row in rows} == {"52.03.01.2001", "52.03.01.2002"}
+    seen_leaving = [row for row in rows if row.kind == "departure_seen" and row.village_id == "52.03.01.2001"]
+    assert [row.source_count for row in seen_leaving] == [2]
+    brokers = [row for row in rows if row.kind == "suspected_recruiter"]
+    assert [str(row.outcome) for row in brokers] == ["Flagged to the officials"] * 2
+    assert len(rows) == VillageReport.objects.filter(village__code__startswith="52.03.", same_event_as=None).count()
+    client.force_login(User.objects.get(username="kab.kupang"))
+    rows = client.get(reverse("portal:village_report_list")).context["listing"].page.object_list
+    assert {row.village_id for row in rows} == {"53.01.06.2002"}
 
 
 def _days_apart(moment, day) -> int:
@@ -118,6 +147,23 @@ def test_demo_events_are_dated_on_their_fact_and_recorded_by_whose_step_it_is(se
     assert len(everything) > 500
     assert [event for event in everything if event.actor is None or event.actor.role == "system_admin"] == []
     assert [event for event in everything if event.at > now] == []
+
+    # Village reports: each recorded by an officer of its own village, on the day of the fact (a second
+    # officer's report of the same departure the day after), and its row dated so too.
+    from villages.models import VillageReportEvent
+
+    village_events = list(VillageReportEvent.objects.select_related("report", "actor"))
+    assert len(village_events) >= 15
+    for event in village_events:
+        report = event.report
+        if event.kind == "recorded":
+            assert (event.actor.role, event.actor.village_id) == ("village_officer", report.village_id), report
+            assert _days_apart(event.at, report.occurred_on) <= 1, (report, event.at)
+            assert _days_apart(report.created_at, report.occurred_on) <= 1, report
+            assert _days_apart(report.recorded_at, report.occurred_on) <= 1, report
+        elif event.kind == "second_source":
+            assert event.actor.role == "village_officer" and event.actor != report.reported_by
+        assert event.at <= now
 
     # Placements: the departure, arrival, confirmation and return events fall on the facts' own days.
     for event in PlacementEvent.objects.select_related("placement__job_order", "actor__mission"):

@@ -27,7 +27,7 @@ from core.permissions import may_close_village_reports, may_see_village_reports
 from core.personal_data import mask_number
 from oversight.evidence import describe_evidence
 from oversight.rules import RULES_BY_CODE
-from oversight.selectors import SEVERITY_RANK, open_flags
+from oversight.selectors import SEVERITY_RANK, open_flags, recruiters_matching_broker
 from portal.selectors import TimelineEntry, village_report_flags, village_report_outcomes
 from recruitment.models import Country, FamilyConsent
 from villages.filtersets import VillageReportFilterSet
@@ -41,11 +41,6 @@ from villages.models import (
 )
 from villages.selectors import report_events
 from villages.services import village_report_close, village_report_reopen
-
-try:  # helper: registered field recruiters a broker report may name (by phone or name)
-    from oversight.selectors import recruiters_matching_broker
-except ImportError:  # pragma: no cover - not there yet
-    recruiters_matching_broker = None
 
 
 class CloseForm(forms.Form):
@@ -187,9 +182,9 @@ def _detail_context(request, report, *, close_form=None, reopen_form=None) -> di
     consent = None
     if report.kind == VillageReportKind.INTENT:
         consent = FamilyConsent.objects.visible_to(user).filter(village_report=report).select_related("worker").first()
-    recruiters, recruiters_checked = [], False
-    if report.kind == VillageReportKind.SUSPECTED_RECRUITER and recruiters_matching_broker is not None:
-        recruiters, recruiters_checked = list(recruiters_matching_broker(report)), True
+    recruiters = []
+    if report.kind == VillageReportKind.SUSPECTED_RECRUITER:  # registered recruiters it may name
+        recruiters = recruiters_matching_broker(report)
     may_close = may_close_village_reports(user)
     return {
         "report": report,
@@ -200,7 +195,6 @@ def _detail_context(request, report, *, close_form=None, reopen_form=None) -> di
         "flags": _flags(user, [source.pk for source in sources]),
         "consent": consent,
         "recruiters": recruiters,
-        "recruiters_checked": recruiters_checked,
         "may_close": may_close and report.status == VillageReportStatus.OPEN,
         "may_reopen": may_close and report.status == VillageReportStatus.CLOSED,
         "close_form": close_form or CloseForm(),

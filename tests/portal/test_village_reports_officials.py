@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from agencies.models import FieldRecruiter
 from core.roles import Role
 from oversight.choices import SubjectType
 from oversight.models import Flag
@@ -299,8 +300,24 @@ def test_a_flagged_broker_report_shows_its_flag_on_every_village_report_it_names
     page = client.get(_detail(second))
     assert [flag.rule_code for flag in page.context["flags"]] == ["BROKER_REPORTED"]
     assert "081234567890" in page.content.decode()
+    assert "No registered field recruiter has these phone numbers or this name." in page.content.decode()
     # The phone number finds the broker report however it is written.
     assert [report.pk for report in _rows(client.get(LIST, {"q": "+62 812-3456-7890"}))] == [second.pk]
+
+
+def test_a_broker_report_names_the_registered_recruiter_with_the_same_phone(
+    client, officers, agency_a, ministry_official
+):
+    recruiter = FieldRecruiter.objects.create(agency=agency_a, full_name="Lalu Rekrut", phone="+62 812-3456-7890")
+    report = _report(
+        officers["tanjung"], kind=VillageReportKind.SUSPECTED_RECRUITER, person_name="", broker_phones=["081234567890"]
+    )
+    client.force_login(ministry_official)
+
+    page = client.get(_detail(report))
+
+    assert page.context["recruiters"] == [recruiter]
+    assert "Lalu Rekrut" in page.content.decode()
 
 
 # --- the list's filters and cost ------------------------------------------------------------------
