@@ -175,6 +175,7 @@ class ComplaintEntryForm(forms.Form):
         if channel == "hotline":
             self.fields["country"].required = False
         self.fields["area_code"].choices = _regency_choices()
+        self.fields["country"].empty_label = "—"
         self.fields["worker_nik"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         self.fields["complainant_phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
         self.fields["description"].widget.attrs["class"] = "form-control"

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.choices import Role
 from complaints.models import Complaint
-from complaints.services import complaint_file, referral_answer
+from complaints.services import complaint_file, complaint_refer, referral_answer
 from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -78,3 +78,42 @@ def test_a_complaint_officer_acknowledges_refers_and_resolves(page, e2e_db, log_
         "referral_answered",
         "status",
     ]
+
+
+def test_an_officer_types_a_hotline_call_and_a_company_answers_its_referral(page, e2e_db, log_in, shot):
+    """At both widths: the hotline form reads the code and secret back; the company answers on its page."""
+    officer = UserFactory(
+        username="pengaduan.ntb", full_name="Ni Made Sari", role=Role.COMPLAINT_OFFICER, province_id="52"
+    )
+    agency = AgencyFactory(name="PT Agensi A")
+    staff = UserFactory(username="staf.a", role=Role.AGENCY_STAFF, agency=agency)
+    log_in(officer)
+
+    page.goto("/pengaduan-masuk/baru/")
+    page.get_by_label("What is it about?").select_option("unpaid_wages")
+    page.get_by_label("What happened").fill("Gaji kakak saya tidak dibayar tiga bulan di Johor.")
+    page.get_by_label("The worker's home regency or city").select_option("52.03")
+    page.get_by_label("Complainant's name").fill("Inaq Saenah")
+    page.get_by_label("Complainant's phone").fill("081700003333")
+    shot("hotline-form")
+    page.get_by_role("button", name="File the complaint").click()
+    page.get_by_role("heading", name="Complaint filed").wait_for()
+    complaint = Complaint.objects.get()
+    assert page.locator("#tracking-code").inner_text() == complaint.tracking_code
+    assert len(page.locator("#tracking-secret").inner_text()) == 12
+    shot("hotline-filed")
+
+    referral = complaint_refer(
+        actor=officer, complaint_id=complaint.pk, target="company", agency=agency, note="Mohon klarifikasi gaji."
+    )
+    page.context.clear_cookies(name="sessionid")  # logged out, still in English
+    log_in(staff)
+    page.goto("/pengaduan-rujukan/")
+    page.get_by_role("link", name=complaint.tracking_code).click()
+    assert "Inaq Saenah" not in page.content() and "081700003333" not in page.content()
+    page.get_by_label("Your answer: what you did about the complaint").fill("Gaji sudah dibayar penuh kemarin.")
+    shot("referral")
+    page.get_by_role("button", name="Send the answer").click()
+    page.get_by_text("Your answer was sent to the complaint officers.").wait_for()
+    referral.refresh_from_db()
+    assert referral.answered_by == staff
