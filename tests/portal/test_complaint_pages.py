@@ -16,6 +16,7 @@ from complaints.models import Complaint, ComplaintReferral
 from complaints.services import complaint_file, complaint_refer
 from core import clock
 from core.roles import Role
+from recruitment.models import Country
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -494,3 +495,27 @@ def test_a_company_may_not_export_complaints(client, agency_a_staff):
     response = client.post(reverse("exports:start", args=["complaints"]), {"format": "csv", "query": ""})
 
     assert response.status_code == 403
+
+
+def test_a_mission_answers_what_was_referred_to_it_and_another_mission_cannot(
+    client, complaint_officer, malaysia_mission_officer, taiwan_mission_officer
+):
+    complaint = file_public(country=Country.objects.get(pk="MY"))  # it happened in Malaysia
+    referral = complaint_refer(
+        actor=complaint_officer,
+        complaint_id=complaint.pk,
+        target="mission",
+        mission=malaysia_mission_officer.mission,
+        note="Mohon cek keberadaan pekerja di Johor.",
+    )
+    url = reverse("portal:complaint_referral_detail", args=[referral.pk])
+
+    client.force_login(taiwan_mission_officer)
+    assert client.get(url).status_code == 404
+    client.force_login(malaysia_mission_officer)
+    assert complaint.tracking_code in page_text(client.get(reverse("portal:complaint_referrals")))
+    body = page_text(client.get(url))
+    assert "Mohon cek keberadaan pekerja" in body and "Lalu Ahmad" not in body
+    assert client.post(url, {"answer": "Pekerja ditemui di Johor Bahru dan selamat."}).status_code == 302
+    referral.refresh_from_db()
+    assert referral.answered_by == malaysia_mission_officer
