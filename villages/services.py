@@ -306,6 +306,7 @@ def village_report_close(*, actor, report_id: int, note: str) -> VillageReport:
     report.status, report.closing_note = VillageReportStatus.CLOSED, note
     report.save(update_fields=["status", "closing_note", "updated_at"])
     record_event(VillageReportEvent, report=report, kind=VillageReportEventKind.CLOSED, actor=actor, reason=note)
+    request_recheck(village_report=report.pk)  # a closed report no longer raises its flag
     return report
 
 
@@ -326,4 +327,5 @@ def village_report_reopen(*, actor, report_id: int, reason: str) -> VillageRepor
     report.status = VillageReportStatus.OPEN
     report.save(update_fields=["status", "updated_at"])
     record_event(VillageReportEvent, report=report, kind=VillageReportEventKind.REOPENED, actor=actor, reason=reason)
+    request_recheck(village_report=report.pk)
     return report
