@@ -224,11 +224,12 @@ def test_entries_written_offline_are_sent_once_and_a_refused_one_comes_back_to_f
     kept = tab.evaluate(READ_OUTBOX)
     assert VillageReport.objects.count() == before  # nothing reached the server
 
-    # The signal returns: the outbox is sent (on the "online" event, or on "Send now").
+    # "Send now" with no signal says so and keeps everything; when the signal returns the page
+    # sends the outbox by itself (the "online" event).
+    tab.get_by_role("button", name="Send now").click()
+    tab.locator("#outbox-bar").get_by_text("No connection").wait_for()
+    wait_for_counts(tab, waiting=3, fix=0)
     phone.context.set_offline(False)
-    send_now = tab.get_by_role("button", name="Send now")
-    if send_now.count() and send_now.is_enabled():
-        send_now.click()
     wait_for_counts(tab, waiting=0, fix=1)
     assert VillageReport.objects.count() == before + 2
     assert set(VillageReport.objects.values_list("kind", flat=True)[before:] or []) <= {
@@ -363,9 +364,6 @@ def test_a_report_changed_on_two_phones_shows_both_versions_and_the_officer_keep
     )
 
     phone.context.set_offline(False)
-    send_now = tab.get_by_role("button", name="Send now")
-    if send_now.count() and send_now.is_enabled():
-        send_now.click()
     wait_for_counts(tab, waiting=0, fix=1)
     report.refresh_from_db()
     assert report.version == 2 and report.details == "Seen leaving at dawn on the bus."  # nothing overwritten
@@ -386,3 +384,32 @@ def test_a_report_changed_on_two_phones_shows_both_versions_and_the_officer_keep
     report.refresh_from_db()
     assert report.version == 3
     assert report.details == "Seen leaving at dawn with Pak Amir's car (white Avanza)."
+
+
+def test_an_entry_kept_while_the_session_has_ended_is_sent_after_logging_in_again(phone, officer, live_server):
+    tab = phone.tab
+    today = timezone.localdate()
+    before = VillageReport.objects.count()
+    log_in_and_install(tab, officer)
+
+    phone.context.set_offline(True)
+    fill_departure(tab, name="Halimah", on=today)
+    wait_for_counts(tab, waiting=1, fix=0)
+    # The session ends while the phone has no signal (8 hours in the field, or a logout elsewhere).
+    phone.context.clear_cookies()
+    phone.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+
+    phone.context.set_offline(False)
+    login = tab.locator('#outbox-bar [data-notice="login"]')
+    login.wait_for()
+    assert login.inner_text() == "Log in again to send"
+    wait_for_counts(tab, waiting=1, fix=0)  # kept, not dropped
+    assert VillageReport.objects.count() == before
+
+    login.click()
+    tab.get_by_label("Username").fill(officer.username)
+    tab.get_by_label("Password").fill(TEST_PASSWORD)
+    tab.get_by_role("button", name="Log in").click()
+    tab.wait_for_url(re.compile(r"/desa/$"))
+    wait_for_counts(tab, waiting=0, fix=0)
+    assert VillageReport.objects.filter(person_name="Halimah").count() == 1
