@@ -626,7 +626,8 @@
       key: earlier ? earlier.key : newId(),
       type: isEdit ? "edit" : "create",
       reportId: isEdit ? form.getAttribute("data-report-id") : null,
-      baseVersion: baseVersion,
+      // A fixed change stays made on the version it was first made on: a newer one is a conflict.
+      baseVersion: earlier && earlier.type === "edit" ? earlier.baseVersion : baseVersion,
       user: userId,
       state: "waiting",
       title: isEdit ? t("edit_of") + ": " + titleOf(form).replace(/^[^:]*:\s*/, "") : titleOf(form),
@@ -686,7 +687,12 @@
 
   /* ---------- start ---------- */
 
-  if (!supported) return; // plain HTML forms, sent at once
+  if (!supported) {
+    // Plain HTML forms, sent at once: the outbox page says so.
+    const unsupported = document.getElementById("outbox-unsupported");
+    if (unsupported) unsupported.hidden = false;
+    return;
+  }
 
   navigator.serviceWorker.register(urls.sw, { scope: urls.home }).catch(() => null);
   document.addEventListener("submit", onSubmit);
