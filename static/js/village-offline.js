@@ -305,7 +305,7 @@
     }
     if (problems) {
       bar.appendChild(
-        element("a", { href: urls.outbox, class: "outbox-count link-danger fw-semibold py-2", "data-count": "fix" }, [
+        element("a", { href: urls.outbox, class: "outbox-count text-danger-emphasis fw-semibold py-2", "data-count": "fix" }, [
           t("to_fix") + ": ",
           element("strong", { text: String(problems) }),
         ])
@@ -413,7 +413,7 @@
         const item = element("li", { class: "list-group-item outbox-entry", "data-state": state, "data-key": entry.key }, [entryHeading(entry)]);
         if (entry.otherAccount) item.appendChild(element("div", { class: "small text-body-secondary", text: t("other_account") }));
         if (state === "fix") {
-          item.appendChild(element("div", { class: "text-danger fw-semibold mt-1 outbox-message", text: entry.message || "" }));
+          item.appendChild(element("div", { class: "text-danger-emphasis fw-semibold mt-1 outbox-message", text: entry.message || "" }));
           const errors = fieldErrors(entry);
           if (errors) item.appendChild(errors);
           const actions = element("div", { class: "d-flex flex-wrap gap-2" }, [

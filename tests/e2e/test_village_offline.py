@@ -237,6 +237,14 @@ def test_entries_written_offline_are_sent_once_and_a_refused_one_comes_back_to_f
         "suspected_recruiter",
     }
     assert VillageReport.objects.filter(person_name="Halimah", kind="departure_seen").count() == 1
+    # The phone's cache kept pages and static files, never an answer of the API.
+    kept_urls = tab.evaluate(
+        """() => caches.keys()
+             .then((names) => Promise.all(names.map((name) => caches.open(name).then((cache) => cache.keys()))))
+             .then((lists) => lists.flat().map((request) => new URL(request.url).pathname))"""
+    )
+    assert "/desa/" in kept_urls and "/static/js/village-offline.js" in kept_urls
+    assert not [url for url in kept_urls if url.startswith("/api/")]
     broker = VillageReport.objects.get(kind="suspected_recruiter", broker_name="Pak Amir")
     assert broker.broker_phones == ["081234567890", "081311112222"]
     assert {str(r.client_id) for r in VillageReport.objects.all()} >= {
