@@ -748,6 +748,8 @@ def village_intent_record(
         hoped_work=hoped_work,
         details=details,
     )
+    if report.replayed:  # the same entry sent twice at once: the first send keeps the consent
+        return report
     consent = FamilyConsent(
         worker=worker,
         consenter_name=" ".join(consenter_name.split()),

@@ -20,6 +20,7 @@ from core import clock
 from core.errors import DomainError, InvalidInput
 from core.events import record_event
 from core.permissions import may_close_village_reports, may_report_for_village
+from core.personal_data import mask_number
 from core.recheck import request_recheck
 
 from .models import (
@@ -229,11 +230,13 @@ def village_report_create(
 
 
 def report_snapshot(report: VillageReport) -> dict:
-    """The editable facts of a report as JSON-ready values (what a conflict shows the officer)."""
+    """The editable facts of a report as JSON-ready values (what a conflict shows the officer); the
+    NIK masked, as everywhere a village officer reads it."""
     snapshot = {"id": report.pk, "version": report.version}
     for name in EDITABLE_FIELDS:
         value = getattr(report, name)
         snapshot[name] = value.isoformat() if isinstance(value, date) else value
+    snapshot["person_nik"] = mask_number(report.person_nik)
     snapshot["updated_at"] = report.updated_at.isoformat() if report.updated_at else None
     return snapshot
 

@@ -28,6 +28,7 @@ from core.personal_data import mask_number
 from recruitment.choices import ConsentRelation, Education, MaritalStatus, Sex
 from recruitment.models import Worker
 from recruitment.services import CONSENT_LETTER_MAX_BYTES, village_intent_record
+from villages.filtersets import VillageReportFilterSet
 from villages.models import ReturnNeed, VillageReport, VillageReportKind
 from villages.services import village_report_create, village_report_update
 
@@ -204,7 +205,7 @@ class VillageEntrySerializer(VillageEntryFieldsSerializer):
     def validate(self, data):
         data = super().validate(data)
         if data["kind"] == VillageReportKind.INTENT:
-            required = _("This field is required.")
+            required = serializers.Field.default_error_messages["required"]  # DRF's own, translated by DRF
             missing = {name: [required] for name in INTENT_PERSON_FIELDS if data.get(name) in (None, "")}
             if missing:
                 raise serializers.ValidationError(missing)
@@ -233,7 +234,7 @@ class VillageReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Par
     model = VillageReport
     serializer_class = VillageReportSerializer
     permission_classes = [VillageOfficerOrReader]
-    filter_backends = []
+    filterset_class = VillageReportFilterSet
     input_serializers = {"create": VillageEntrySerializer, "partial_update": VillageEntryEditSerializer}
     http_method_names = ["get", "post", "patch", "head", "options"]
 

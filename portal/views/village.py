@@ -531,10 +531,11 @@ def _display(form: VillageEntryForm, name: str, value) -> str:
     return str(choices.get(value, value))
 
 
-def _current_value(form: VillageEntryForm, name: str, current: dict):
-    """A fact of the saved version (the API's snapshot) in the form's terms."""
+def _current_value(form: VillageEntryForm, name: str, current: dict, report: VillageReport):
+    """A fact of the saved version (the service's snapshot, its NIK masked) in the form's terms;
+    the person from the saved report itself."""
     if name == "person":
-        return form.person_value(current.get("person_nik", ""))
+        return form.person_value(report.person_nik)
     return current.get(name)
 
 
@@ -572,13 +573,14 @@ def village_report_edit(request, pk: int):
             except (DomainError, ValidationError) as error:
                 if isinstance(error, DomainError) and error.code == "edit_conflict":
                     current = error.extra["current"]
+                    report.refresh_from_db()
                     conflict = {
                         "version": current["version"],
                         "rows": [
                             {
                                 "label": form.fields[name].label,
                                 "mine": _display(form, name, data[name]),
-                                "saved": _display(form, name, _current_value(form, name, current)),
+                                "saved": _display(form, name, _current_value(form, name, current, report)),
                             }
                             for name in form.fact_names()
                         ],

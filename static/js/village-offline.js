@@ -210,7 +210,7 @@
     return (
       data.full_name ||
       data.person_name ||
-      (data.person_nik && shown.person_nik) ||
+      (data.person && shown.person) ||
       data.broker_name ||
       data.broker_nickname ||
       data.occurred_on ||

@@ -259,3 +259,29 @@ def test_a_person_of_another_village_cannot_be_chosen(phone, agency_a_staff, lic
 
     assert response.status_code == 400 and "person" in response.json()["errors"]
     assert not VillageReport.objects.exists()
+
+
+def test_the_list_takes_the_shared_filters(phone):
+    phone.post(URL, departure(), format="json")
+    broker = phone.post(
+        URL,
+        departure(kind="suspected_recruiter", person_nik="", person_name="", broker_phones=["+62 877 6543 2109"]),
+        format="json",
+    ).json()
+
+    found = phone.get(URL, {"kind": "suspected_recruiter"}).json()["results"]
+    by_phone = phone.get(URL, {"q": "0877-6543-2109"}).json()["results"]
+
+    assert [r["id"] for r in found] == [broker["id"]] == [r["id"] for r in by_phone]
+    assert broker["broker_phones"] == ["087765432109"]
+
+
+def test_a_conflict_never_sends_the_full_nik_to_the_phone(phone):
+    report = phone.post(URL, departure(), format="json").json()
+    phone.patch(f"{URL}{report['id']}/", {"base_version": 1, "details": "Lewat Batam"}, format="json")
+
+    conflict = phone.patch(f"{URL}{report['id']}/", {"base_version": 1, "details": "Lewat Surabaya"}, format="json")
+
+    assert conflict.status_code == 409
+    assert ROHANI_NIK not in conflict.content.decode()
+    assert conflict.json()["current"]["person_nik"].endswith(ROHANI_NIK[-4:])
