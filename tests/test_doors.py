@@ -69,6 +69,7 @@ def test_every_service_that_records_a_step_is_on_the_map():
     import inspect
 
     import agencies.services
+    import complaints.services
     import oversight.services
     import placement.services
     import recruitment.services
@@ -83,6 +84,7 @@ def test_every_service_that_records_a_step_is_on_the_map():
             agencies.services,
             oversight.services,
             villages.services,
+            complaints.services,
         )
         for name, function in vars(module).items()
         if inspect.isfunction(function)
