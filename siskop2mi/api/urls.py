@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from agencies.api.views import EmployerViewSet, FieldRecruiterViewSet
+from complaints.api.views import ComplaintReferralViewSet, ComplaintViewSet
 from placement.api.views import EmbarkationPointViewSet, PlacementViewSet
 from portal.api.village import VillageReportViewSet
 from recruitment.api import views as recruitment
@@ -24,6 +25,8 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("recruiters", FieldRecruiterViewSet, basename="recruiter")
 router.register("areas", AreaSearchViewSet, basename="area")
 router.register("village-reports", VillageReportViewSet, basename="village-report")
+router.register("complaints", ComplaintViewSet, basename="complaint")
+router.register("complaint-referrals", ComplaintReferralViewSet, basename="complaint-referral")
 
 app_name = "api"
 
