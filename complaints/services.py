@@ -33,6 +33,7 @@ from core.permissions import (
     may_handle_complaints,
     may_take_hotline_calls,
 )
+from core.recheck import request_recheck
 from core.roles import Role
 from placement.models import Placement
 from recruitment.models import Country, Mission, Worker
@@ -355,6 +356,7 @@ def complaint_file(
             _("An urgent complaint (%(category)s) came in: %(code)s.")
             % {"category": complaint.get_category_display(), "code": complaint.tracking_code},
         )
+    request_recheck(agency=complaint.agency_id, employer=complaint.employer_id)  # COMPLAINT_HOTSPOT
     complaint.replayed = False
     return complaint, secret
 
@@ -466,6 +468,8 @@ def complaint_transition(
         complaint.rejection_reason = ""
     complaint.status = to_status
     complaint.save()
+    if Status.REJECTED in (from_status, to_status):  # a rejected complaint does not count for COMPLAINT_HOTSPOT
+        request_recheck(agency=complaint.agency_id, employer=complaint.employer_id)
     record_event(
         ComplaintEvent,
         complaint=complaint,
@@ -645,6 +649,7 @@ def complaint_link(
 ) -> Complaint:
     """Link the complaint to the records it is about (found by NIK, name or number)."""
     complaint = _handled(actor, complaint_id)
+    before = {"agency": complaint.agency_id, "employer": complaint.employer_id}
     changed = {}
     if placement is not None:
         worker = worker or placement.worker
@@ -665,6 +670,8 @@ def complaint_link(
     if worker is not None and not complaint.area_code:
         complaint.area_code = worker.village_id
     complaint.save()
+    # COMPLAINT_HOTSPOT counts by company and employer: the ones it left and the ones it joined.
+    request_recheck(**{kind: sorted({before[kind], getattr(complaint, f"{kind}_id")} - {None}) for kind in before})
     record_event(ComplaintEvent, complaint=complaint, kind=ComplaintEventKind.LINKED, actor=actor, data=changed)
     return complaint
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .models import Flag, FlagEvent, Notification, RuleSetting, ScanRun
-from .rules import RULES
+from .rules import RULES_BY_CODE
 
 
 @admin.register(RuleSetting)
@@ -17,7 +17,9 @@ class RuleSettingAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "thresholds":
-            field.help_text = "; ".join(f"{rule.code}: {rule.defaults}" for rule in RULES if rule.defaults)
+            field.help_text = "; ".join(
+                f"{code}: {rule.defaults}" for code, rule in RULES_BY_CODE.items() if rule.defaults
+            )
         return field
 
 

@@ -63,7 +63,8 @@ upserted AS (
     SELECT id, %(now)s, '', 'open', '' FROM upserted WHERE inserted
 ), gone AS (
     SELECT f.id, f.status FROM oversight_flag f
-    WHERE f.rule_code = %(code)s AND f.status IN ('open', 'in_review', 'confirmed') {only_ids}
+    WHERE f.rule_code = %(code)s AND f.subject_type = %(subject)s AND f.status IN ('open', 'in_review', 'confirmed')
+      {only_ids}
       AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.subject_id = f.subject_id)
 ), resolved AS (
     UPDATE oversight_flag f SET status = 'resolved', resolved_at = %(now)s FROM gone WHERE f.id = gone.id
@@ -108,6 +109,13 @@ def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> d
     }
 
 
+def _merged(earlier: dict | None, counts: dict) -> dict:
+    """The counts of a rule's runs over its subjects as one (COMPLAINT_HOTSPOT runs per company and per employer)."""
+    if not earlier:
+        return counts
+    return {key: round(value + earlier.get(key, 0), 4) for key, value in counts.items()}
+
+
 def full_scan(*, requested_by=None) -> ScanRun:
     """Run every enabled rule over whole tables; one at a time (advisory lock)."""
     with connection.cursor() as cursor:
@@ -123,7 +131,9 @@ def full_scan(*, requested_by=None) -> ScanRun:
         rules, settings_by_code = enabled_rules()
         try:
             for rule in rules:
-                scan.results[rule.code] = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
+                counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
+                # A rule over two subjects (COMPLAINT_HOTSPOT) reports its two runs as one.
+                scan.results[rule.code] = _merged(scan.results.get(rule.code), counts)
                 scan.save(update_fields=["results"])
         except Exception as error:
             scan.status, scan.error, scan.finished_at = ScanStatus.FAILED, repr(error), timezone.now()
@@ -144,7 +154,8 @@ def recheck(subjects: dict[str, list[int]]) -> dict:
     for rule in rules:
         ids = subjects.get(rule.subject)
         if ids:
-            results[rule.code] = run_rule(rule, parameters=rule_parameters(rule, settings_by_code), ids=list(ids))
+            counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code), ids=list(ids))
+            results[rule.code] = _merged(results.get(rule.code), counts)
     return results
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.choices import LicenceStatus, Sector
 from agencies.models import Agency, Employer, FieldRecruiter
+from complaints.choices import Category as ComplaintCategory
 from placement.choices import DocumentKind, Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus, Sex
@@ -238,6 +239,9 @@ FACTS = {
     "phones": (gettext_lazy("Phone numbers"), "list"),
     "claimed_companies": (gettext_lazy("Company they claim to work for"), "list"),
     "recruiter": (gettext_lazy("Registered recruiter with this phone number or name"), "recruiter"),
+    "complaints": (gettext_lazy("Complaints (not rejected)"), "number"),
+    "rate": (gettext_lazy("Complaints per 100 placements"), "rate"),
+    "categories": (gettext_lazy("What the complaints are about"), "complaint_categories"),
 }
 
 # Where one rule means something more precise by a fact.
@@ -254,11 +258,14 @@ RULE_FACTS = {
     ("RECRUITER_UNREGISTERED", "company"): gettext_lazy("Company they are registered to"),
     ("RECRUITER_UNREGISTERED", "licence_status"): gettext_lazy("That company's licence"),
     ("BROKER_REPORTED", "villages"): gettext_lazy("Villages that reported them"),
+    ("COMPLAINT_HOTSPOT", "placements"): gettext_lazy("Placements under way in the period"),
+    ("COMPLAINT_HOTSPOT", "since"): gettext_lazy("Counted since"),
 }
 
 # What an empty fact means, where "not recorded" would say less.
 ABSENT = {
     "recruiter": gettext_lazy("none: no recruiter of a company has this phone number or name"),
+    "rate": gettext_lazy("no placement under way in the period"),
 }
 
 # Shown with another fact rather than on their own.
@@ -332,6 +339,11 @@ def _fmt(kind: str, value, evidence: dict) -> tuple[str, str | None]:
     if kind == "area":
         area = area_for_code(str(value))
         return (f"{area.name} ({value})" if area else str(value)), safe_reverse_area(str(value)) if area else None
+    if kind == "rate":
+        return formats.number_format(Decimal(str(value)), decimal_pos=1, use_l10n=True), None
+    if kind == "complaint_categories":
+        counts = sorted(value.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(f"{_choice(ComplaintCategory, code)}: {_number(n)}" for code, n in counts), None
     if kind == "list":
         return (", ".join(str(item) for item in value) or _("none")), None
     if kind == "village_reports":

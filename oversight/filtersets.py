@@ -7,12 +7,13 @@ from core.filtering import AreaCodeFilter, date_range
 
 from .choices import FlagStatus, Severity, SubjectType
 from .models import Flag
-from .rules import RULES
+from .rules import RULES_BY_CODE
 from .selectors import SEVERITY_RANK
 
 
 def rule_choices():
-    return [(rule.code, rule.title) for rule in RULES]
+    # RULES_BY_CODE: one entry per code, though a rule may run over two subjects.
+    return [(code, rule.title) for code, rule in RULES_BY_CODE.items()]
 
 
 class FlagFilterSet(django_filters.FilterSet):

@@ -110,6 +110,85 @@ BROKER_FLAGS_NAMING_IDS = """
                       WHERE (named->>'id')::bigint = ANY(%(ids)s)))"""
 
 
+# --- Complaint hotspots -----------------------------------------------------------------------
+# One rule over two subjects (DOMAIN.md: "company / employer"): the same code, thresholds and
+# explanation, a flag per company and per employer. Complaints filed in the window count unless
+# rejected; the placements are those under way at some point in it (not cancelled, registered
+# before now, not back home before the window began). No placement at all with that many
+# complaints is a hotspot too.
+HOTSPOT_SUBJECTS = {
+    SubjectType.AGENCY: {
+        "column": "agency_id",
+        "name": "(SELECT a.name FROM agencies_agency a WHERE a.id = k.subject_id)",
+        "name_key": "company",
+        "area": "(SELECT COALESCE(a.head_office_regency_id, '') FROM agencies_agency a WHERE a.id = k.subject_id)",
+        "placements": "placement_placement p WHERE p.agency_id = k.subject_id",
+    },
+    SubjectType.EMPLOYER: {
+        "column": "employer_id",
+        "name": "(SELECT e.name FROM agencies_employer e WHERE e.id = k.subject_id)",
+        "name_key": "employer",
+        "area": "''",
+        "placements": (
+            "placement_placement p JOIN recruitment_joborder j ON j.id = p.job_order_id "
+            "WHERE j.employer_id = k.subject_id"
+        ),
+    },
+}
+
+HOTSPOT_SQL = """
+        WITH counted AS (
+            SELECT c.{column} AS subject_id, count(*) AS complaints
+            FROM complaints_complaint c
+            WHERE c.{column} IS NOT NULL AND c.status <> 'rejected'
+              AND c.filed_at >= %(now)s - make_interval(days => %(window_days)s::int) {{ids}}
+            GROUP BY c.{column}
+            HAVING count(*) >= %(min_complaints)s::int
+        ), rated AS (
+            SELECT k.subject_id, k.complaints,
+                   (SELECT count(*) FROM {placements}
+                      AND p.stage <> %(stage_cancelled)s AND p.created_at <= %(now)s
+                      AND (p.returned_on IS NULL
+                           OR p.returned_on >= (%(now)s - make_interval(days => %(window_days)s::int))::date)
+                   ) AS placements
+            FROM counted k
+        )
+        SELECT k.subject_id, {area} AS area_code,
+               jsonb_build_object(
+                   '{name_key}', {name},
+                   'complaints', k.complaints,
+                   'placements', k.placements,
+                   'rate', CASE WHEN k.placements > 0 THEN round(k.complaints * 100.0 / k.placements, 1) END,
+                   'categories', (SELECT jsonb_object_agg(category, n) FROM (
+                                      SELECT c.category, count(*) AS n FROM complaints_complaint c
+                                      WHERE c.{column} = k.subject_id AND c.status <> 'rejected'
+                                        AND c.filed_at >= %(now)s - make_interval(days => %(window_days)s::int)
+                                      GROUP BY c.category) by_category),
+                   'since', ((%(now)s - make_interval(days => %(window_days)s::int))::date)
+               ) AS evidence
+        FROM rated k
+        WHERE k.placements = 0 OR k.complaints * 100.0 / k.placements > %(per_100)s::numeric
+"""
+
+
+def complaint_hotspot(subject: str) -> Rule:
+    parts = HOTSPOT_SUBJECTS[subject]
+    return Rule(
+        code="COMPLAINT_HOTSPOT",
+        title=_("Many complaints for the placements"),
+        explanation=_(
+            "Workers or their families complained about this company or employer far more often than about "
+            "others, for the number of placements it has: unpaid wages, abuse or broken promises that keep "
+            "coming back are a pattern, not bad luck."
+        ),
+        severity=Severity.MEDIUM,
+        subject=subject,
+        subject_column=f"c.{parts['column']}",
+        sql=HOTSPOT_SQL.format(**parts),
+        defaults={"window_days": 365, "min_complaints": 3, "per_100": 5},
+    )
+
+
 RULES: list[Rule] = [
     Rule(
         code="DEPART_INCOMPLETE",
@@ -658,6 +737,7 @@ RULES: list[Rule] = [
         """,
         defaults={"window_days": 365, "min_returns": 3, "min_deaths": 2},
     ),
+    *(complaint_hotspot(subject) for subject in (SubjectType.AGENCY, SubjectType.EMPLOYER)),
 ]
 
 RULES_BY_CODE = {rule.code: rule for rule in RULES}

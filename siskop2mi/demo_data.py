@@ -27,6 +27,7 @@ from accounts.models import AuditEntry
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Branch, Employer, FieldRecruiter, Sanction
 from agencies.services import agency_sanction
+from complaints.services import complaint_file
 from core import clock
 from core.nik import compose_nik
 from oversight.choices import SubjectType
@@ -1247,6 +1248,32 @@ def _employer_sends_workers_home(demo: Demo) -> Planted:
     return Planted(
         Subject(SubjectType.EMPLOYER, employer.pk),
         "Ladang Sawit Sabah: 3 early terminations or deportations and 1 death",
+    )
+
+
+@plants("COMPLAINT_HOTSPOT")
+def _company_complained_about(demo: Demo) -> Planted:
+    expired = demo.agencies["PT Jaya Abadi Manpower"]
+    # Families in East Lombok phoned the hotline about the fees the company took before departure: three
+    # complaints in a season for a company with one placement under way (the older system's records).
+    for days_ago, name in [(75, "Lalu Hamdi"), (48, "Baiq Sumiati"), (21, "Inaq Rahmah")]:
+        filed_on = demo.today - timedelta(days=days_ago)
+        with _on(filed_on):
+            complaint_file(
+                actor=demo.importer,
+                channel="hotline",
+                category="illegal_fees",
+                description="Keluarga diminta membayar Rp 12.000.000 oleh perusahaan sebelum berangkat, "
+                "tanpa kuitansi.",
+                occurred_on=filed_on - timedelta(days=10),
+                area_code="52.03",
+                complainant_name=name,
+                complainant_relation="family",
+                agency=expired,
+            )
+    return Planted(
+        Subject(SubjectType.AGENCY, expired.pk),
+        f"{expired.name}: 3 complaints of illegal fees in the last 90 days for 1 placement",
     )
 
 
