@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from agencies.choices import Sector
+from complaints.choices import Category as ComplaintCategory
 from core.scoping import area_ancestors
 from oversight.choices import Severity
 from oversight.rules import RULES_BY_CODE
@@ -99,6 +100,9 @@ class Headline:
     open_flags: int
     high_flags: int
     vacancies: Vacancies | None
+    complaints_received: int = 0
+    complaints_open: int = 0
+    complaints_overdue: int = 0
 
 
 def _vacancies(data: dict | None) -> Vacancies:
@@ -109,6 +113,7 @@ def headline(data: dict, month_key: str, *, with_vacancies: bool) -> Headline:
     stages = data.get("stage", {})
     departures = data.get("departures", {})
     flags = data.get("flags_severity", {})
+    complaints = data.get("complaints", {})
     return Headline(
         workers=sum(data.get("workers_sex", {}).values()),
         in_process=sum(stages.get(stage, 0) for stage in IN_PROCESS_STAGES),
@@ -118,6 +123,40 @@ def headline(data: dict, month_key: str, *, with_vacancies: bool) -> Headline:
         open_flags=sum(flags.values()),
         high_flags=flags.get(Severity.HIGH, 0),
         vacancies=_vacancies(data) if with_vacancies else None,
+        complaints_received=complaints.get("received", 0),
+        complaints_open=complaints.get("open", 0),
+        complaints_overdue=complaints.get("overdue", 0),
+    )
+
+
+@dataclass
+class ComplaintFigures:
+    """Complaints of the area: what came in over the 12 months, what is open and overdue now, how
+    fast they were acknowledged and resolved (medians, in hours), and by category."""
+
+    received: int = 0
+    open: int = 0
+    overdue: int = 0
+    median_acknowledge_hours: float | None = None
+    median_resolve_hours: float | None = None
+    categories: list[dict] = field(default_factory=list)
+
+
+def complaint_figures(data: dict) -> ComplaintFigures:
+    counts, medians = data.get("complaints", {}), data.get("complaints_median", {})
+
+    def hours(key):
+        minutes = medians.get(key)
+        return round(minutes / 60, 1) if minutes is not None else None
+
+    by_category = data.get("complaints_category", {})
+    return ComplaintFigures(
+        received=counts.get("received", 0),
+        open=counts.get("open", 0),
+        overdue=counts.get("overdue", 0),
+        median_acknowledge_hours=hours("acknowledge"),
+        median_resolve_hours=hours("resolve"),
+        categories=[row for row in _rows(by_category, dict(ComplaintCategory.choices)) if row["count"]],
     )
 
 
@@ -152,6 +191,7 @@ class Dashboard:
     worker_sexes: list[dict] = field(default_factory=list)
     severities: list[dict] = field(default_factory=list)
     rules: list[dict] = field(default_factory=list)
+    complaints: ComplaintFigures | None = None
     children: list[dict] = field(default_factory=list)
     child_level: int | None = None
 
@@ -254,6 +294,8 @@ def dashboard_for(user, requested: str = "") -> Dashboard:
          "severity": RULES_BY_CODE[key].get_severity_display() if key in RULES_BY_CODE else ""}
         for key, count in rules
     ]  # fmt: skip
+
+    board.complaints = complaint_figures(data)
 
     if children:
         board.child_level = level + 1

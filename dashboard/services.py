@@ -18,6 +18,14 @@ Metrics in ``Figure.data`` (each ``{key: count}``):
 * ``flags_severity``, ``flags_rule``: red flags still open (open, in review, confirmed);
   a company's flags sit in the regency of its head office, a foreign employer's only in
   the national figures;
+* ``complaints_category``: complaints filed within the window by category (all of them, rejected
+  too: what came in); ``complaints``: ``received`` (filed within the window), ``open`` (received,
+  verified or in progress, whenever filed) and ``overdue`` (open past the deadline of their
+  status); a complaint sits in the village or regency it names (``area_code``), one without an
+  area only in the national figures;
+* ``complaints_median`` (minutes, computed at each level, never summed): the median time from
+  filing to acknowledgement (``acknowledge``) and to resolution (``resolve``) of the complaints
+  filed within the window;
 * ``vacancies`` (country, provinces and regencies only): published job orders recruiting
   there (``job_orders``), their ``positions`` (quota), placements ``filled`` (departed,
   working or returned), ``in_process`` (stages 1-9) and ``open`` (quota not yet taken).
@@ -37,6 +45,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from complaints.choices import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from oversight.choices import OPEN_FLAG_STATUSES
 from placement.choices import STAGE_PARAMETERS
 
@@ -98,6 +107,49 @@ SELECT area_code, CASE WHEN GROUPING(severity) = 0 THEN 'flags_severity' ELSE 'f
 FROM oversight_flag
 WHERE status = ANY(%(open_statuses)s)
 GROUP BY GROUPING SETS ((area_code, severity), (area_code, rule_code))
+"""
+
+COMPLAINTS_SQL = """
+INSERT INTO dashboard_base (area_code, metric, key, value)
+SELECT area_code, CASE WHEN GROUPING(category) = 0 THEN 'complaints_category' ELSE 'complaints' END,
+       COALESCE(category, state), count(*)
+FROM (
+    SELECT c.area_code, CASE WHEN s.state = 'received' THEN c.category END AS category, s.state
+    FROM complaints_complaint c
+    CROSS JOIN LATERAL (VALUES
+        ('received', c.filed_at >= %(since_ts)s AND c.filed_at < %(until_ts)s),
+        ('open', c.status = ANY(%(complaint_open_statuses)s)),
+        ('overdue', c.status = ANY(%(complaint_open_statuses)s)
+                    AND (c.resolve_due_at < %(now)s OR (c.status = 'received' AND c.acknowledge_due_at < %(now)s)))
+    ) AS s(state, holds)
+    WHERE s.holds
+) x
+GROUP BY GROUPING SETS ((area_code, state), (area_code, category))
+HAVING GROUPING(category) = 1 OR category IS NOT NULL
+"""
+
+# Medians do not add up, so they are computed at every level at once, after the roll-up, straight
+# into its table (a complaint of a regency counts for the regency and above, not for a district).
+COMPLAINT_MEDIANS_SQL = """
+INSERT INTO dashboard_rolled (level, area_code, metric, key, value)
+WITH timed AS (
+    SELECT area_code, extract(epoch FROM acknowledged_at - filed_at) / 60 AS acknowledge,
+           extract(epoch FROM resolved_at - filed_at) / 60 AS resolve
+    FROM complaints_complaint
+    WHERE filed_at >= %(since_ts)s AND filed_at < %(until_ts)s
+      AND (acknowledged_at IS NOT NULL OR resolved_at IS NOT NULL)
+), medians AS (
+    SELECT lv.level, left(t.area_code, lv.width) AS area_code,
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.acknowledge)) AS acknowledge,
+           round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.resolve)) AS resolve
+    FROM timed t
+    JOIN (VALUES (0, 0), (1, 2), (2, 5), (3, 8), (4, 13)) AS lv(level, width) ON length(t.area_code) >= lv.width
+    GROUP BY 1, 2
+)
+SELECT m.level, m.area_code, 'complaints_median', v.key, v.value
+FROM medians m
+CROSS JOIN LATERAL (VALUES ('acknowledge', m.acknowledge), ('resolve', m.resolve)) AS v(key, value)
+WHERE v.value IS NOT NULL
 """
 
 # Per level already: a job order counts once in each area it recruits in.
@@ -196,6 +248,8 @@ def dashboard_refresh(*, actor=None) -> Snapshot | None:
             "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
             "tz": settings.TIME_ZONE,
             "open_statuses": [str(status) for status in OPEN_FLAG_STATUSES],
+            "complaint_open_statuses": [str(status) for status in COMPLAINT_OPEN_STATUSES],
+            "now": taken_at,
             **STAGE_PARAMETERS,
         }
         snapshot = Snapshot.objects.create(taken_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor)
@@ -206,11 +260,12 @@ def dashboard_refresh(*, actor=None) -> Snapshot | None:
                 f"CREATE TEMP TABLE {table} (level smallint, area_code text NOT NULL, metric text NOT NULL, "
                 "key text NOT NULL, value bigint NOT NULL) ON COMMIT DROP"
             )
-        for sql in (PLACEMENTS_SQL, WORKERS_SQL, FLAGS_SQL):
+        for sql in (PLACEMENTS_SQL, WORKERS_SQL, FLAGS_SQL, COMPLAINTS_SQL):
             cursor.execute(sql, params)
         for level, width in LEVELS:
             cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
         cursor.execute(VACANCIES_SQL, params)
+        cursor.execute(COMPLAINT_MEDIANS_SQL, params)
         cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk})
         areas = cursor.rowcount
         cursor.execute("DROP TABLE dashboard_base, dashboard_rolled")

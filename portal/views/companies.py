@@ -1,10 +1,12 @@
 """Officials supervise placement companies: the list, one company's file, and the
 ministry's sanctions (suspend, revoke, reinstate), each recorded with its reason."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import F, Func, IntegerField, OuterRef, Subquery
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +18,11 @@ from agencies.filtersets import AgencyFilterSet
 from agencies.forms import ReinstateForm, SanctionForm
 from agencies.models import Agency
 from agencies.services import agency_reinstate, agency_sanction
-from core import permissions
+from complaints.choices import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
+from complaints.choices import Category as ComplaintCategory
+from complaints.choices import Status as ComplaintStatus
+from complaints.models import Complaint, ComplaintReferral
+from core import clock, permissions
 from core.errors import DomainError
 from core.forms import form_add_refusal
 from core.listing import list_page
@@ -27,6 +33,7 @@ from placement.models import Placement
 
 RECENT_PLACEMENTS = 10
 OPEN_FLAGS_SHOWN = 20
+COMPLAINT_WINDOW = timedelta(days=365)  # "the last 12 months" of the company's complaint figures
 
 
 def _require_supervisor(user):
@@ -107,11 +114,52 @@ def _detail_context(request, agency, *, sanction_form=None, reinstate_form=None)
         "placement_count": placements.count(),
         "flags": flags,
         "flag_count": flags_qs.count(),
+        "complaints": _complaint_figures(user, agency),
         "can_sanction": can_sanction and agency.licence_status != LicenceStatus.REVOKED,
         "can_reinstate": can_sanction and agency.licence_status == LicenceStatus.SUSPENDED,
         "sanction_form": sanction_form or SanctionForm(),
         "reinstate_form": reinstate_form or ReinstateForm(),
     }
+
+
+def _complaint_figures(user, agency) -> dict:
+    """Complaints about the company that the user's jurisdiction holds: received in the last 12
+    months by category, open and overdue now, and how the company answered the referrals sent to
+    it in those months (on time, late, overdue without an answer, not yet due). Three queries."""
+    now = clock.now()
+    since = now - COMPLAINT_WINDOW
+    complaints = Complaint.objects.visible_to(user).filter(agency=agency)
+    is_open = Q(status__in=COMPLAINT_OPEN_STATUSES)
+    totals = complaints.aggregate(
+        received=Count("pk", filter=Q(filed_at__gte=since)),
+        open=Count("pk", filter=is_open),
+        overdue=Count(
+            "pk",
+            filter=is_open
+            & (Q(resolve_due_at__lt=now) | Q(status=ComplaintStatus.RECEIVED, acknowledge_due_at__lt=now)),
+        ),
+    )
+    labels = dict(ComplaintCategory.choices)
+    by_category = [
+        {"label": labels.get(row["category"], row["category"]), "count": row["n"]}
+        for row in complaints.filter(filed_at__gte=since)
+        .values("category")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category")
+    ]
+    answered = Q(answered_at__isnull=False)
+    referrals = (
+        ComplaintReferral.objects.visible_to(user)
+        .filter(agency=agency, referred_at__gte=since)
+        .aggregate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=answered & (Q(due_at__isnull=True) | Q(answered_at__lte=F("due_at")))),
+            late=Count("pk", filter=answered & Q(answered_at__gt=F("due_at"))),
+            overdue=Count("pk", filter=Q(answered_at__isnull=True, due_at__lt=now)),
+            waiting=Count("pk", filter=Q(answered_at__isnull=True) & (Q(due_at__isnull=True) | Q(due_at__gte=now))),
+        )
+    )
+    return {**totals, "categories": by_category, "referrals": referrals}
 
 
 def _visible_agency(request, pk):
