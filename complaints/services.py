@@ -314,8 +314,15 @@ def complaint_file(
                 complaint.save()
             break
         except IntegrityError:
-            if client_id and Complaint.objects.filter(client_id=client_id).exists():
-                raise
+            existing = Complaint.objects.filter(client_id=client_id).first() if client_id else None
+            if existing is not None:
+                # The same entry arriving twice at once (a phone's retry racing its first send).
+                if existing.filed_by_id != getattr(actor, "pk", None):
+                    raise InvalidInput(
+                        "client_id_taken", _("This entry id is already used. Make a new entry.")
+                    ) from None
+                existing.replayed = True
+                return existing, ""
             complaint.pk = None
     else:  # pragma: no cover - five clashes of 40-bit codes in a row
         raise DomainError("code_exhausted", _("Could not make a tracking code; try again."))
@@ -338,14 +345,24 @@ def complaint_file(
         public=True,
         data={"channel": channel, "priority": priority},
     )
-    _notify_complainant(
-        complaint,
-        _(
+    if channel == Channel.VILLAGE:
+        # The family who came to the village office is gone when an entry written offline is
+        # finally sent: nobody reads a secret off the screen, so the SMS carries it too.
+        received = _(
+            "SISKOP2MI: your complaint is received. Code %(code)s, secret %(secret)s: keep both to follow it. "
+            "We answer by %(due)s."
+        )
+    else:
+        received = _(
             "SISKOP2MI: your complaint is received. Code %(code)s. Keep the secret given on the screen to "
             "follow it. We answer by %(due)s."
         )
+    _notify_complainant(
+        complaint,
+        received
         % {
             "code": complaint.tracking_code,
+            "secret": secret,
             "due": f"{timezone.localtime(complaint.acknowledge_due_at):%d-%m-%Y %H:%M}",
         },
     )

@@ -20,13 +20,16 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
+from complaints.choices import Category, Channel, ComplainantRelation
+from complaints.models import Complaint
+from complaints.services import complaint_file
 from core.api.exceptions import PROBLEM_CONTENT_TYPE
 from core.api.fields import ScopedPrimaryKeyRelatedField
 from core.api.views import PartnerViewSet
 from core.permissions import is_village_officer, may_see_village_reports
 from core.personal_data import mask_number
 from recruitment.choices import ConsentRelation, Education, MaritalStatus, Sex
-from recruitment.models import Worker
+from recruitment.models import Country, Worker
 from recruitment.services import CONSENT_LETTER_MAX_BYTES, village_intent_record
 from villages.filtersets import VillageReportFilterSet
 from villages.models import ReturnNeed, VillageReport, VillageReportKind
@@ -300,3 +303,124 @@ class VillageReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Par
         base_version = data.pop("base_version")
         updated = village_report_update(actor=request.user, report_id=report.pk, base_version=base_version, **data)
         return self.output(updated)
+
+
+# --- Complaints filed through the village (issue 14, point 1) -------------------------------------
+
+
+class VillageOfficersOnly(BasePermission):
+    """The village's own officers, reading or writing (officials read complaints elsewhere)."""
+
+    message = _("Complaints through the village are filed by village officers.")
+
+    def has_permission(self, request, view):
+        return is_village_officer(request.user)
+
+
+class VillageComplaintEntrySerializer(serializers.Serializer):
+    """A complaint the family brought to the village office, as the phone's outbox (or the page) sends it."""
+
+    client_id = serializers.UUIDField(help_text=_("Made on the phone when the entry was written; a resend reuses it."))
+    category = serializers.ChoiceField(choices=Category.choices)
+    description = serializers.CharField(max_length=5000, help_text=_("What happened, in the family's words."))
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+    involves_minor = serializers.BooleanField(required=False, default=False)
+    person = ScopedPrimaryKeyRelatedField(
+        Worker,
+        required=False,
+        allow_null=True,
+        help_text=_("The worker, a person of the village on the registry, by id."),
+    )
+    worker_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    country = serializers.PrimaryKeyRelatedField(
+        queryset=Country.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("Where it happened: the ISO code of the country (MY, SA, HK...)."),
+    )
+    complainant_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    complainant_phone = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=30,
+        help_text=_("The tracking code and the secret are sent to this number by SMS."),
+    )
+    complainant_relation = serializers.ChoiceField(
+        choices=ComplainantRelation.choices, required=False, allow_blank=True
+    )
+    identity_shared_with_company = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, data):
+        data = super().validate(data)
+        person = data.pop("person", None)
+        if person is not None:
+            if person.village_id != self.context["request"].user.village_id:
+                raise serializers.ValidationError({"person": [_("Choose a person of your village.")]})
+            data["worker_nik"] = person.nik
+            data["worker_name"] = data.get("worker_name") or person.full_name
+        return data
+
+
+class VillageComplaintSerializer(serializers.ModelSerializer):
+    """A complaint filed through the village, as its officers read it: no complainant's identity, the
+    worker's NIK masked."""
+
+    masked_worker_nik = serializers.CharField(read_only=True)
+    country = serializers.CharField(source="country_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Complaint
+        fields = [
+            "id",
+            "client_id",
+            "tracking_code",
+            "channel",
+            "category",
+            "priority",
+            "status",
+            "level",
+            "occurred_on",
+            "involves_minor",
+            "worker_name",
+            "masked_worker_nik",
+            "country",
+            "acknowledge_due_at",
+            "resolve_due_at",
+            "filed_at",
+        ]
+        read_only_fields = fields
+
+
+class VillageComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+    """Complaints a family brought to the village office: the village officer files them (from the
+    phone's outbox, one entry per request, like village reports) and reads those of the village.
+    The complainant gets the tracking code and the secret by SMS: nobody may be at the screen when
+    an entry written offline is finally sent."""
+
+    model = Complaint
+    serializer_class = VillageComplaintSerializer
+    permission_classes = [VillageOfficersOnly]
+    input_serializers = {"create": VillageComplaintEntrySerializer}
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        # What the village filed, not what others filed about its people (an anonymous web
+        # complaint about a broker of the village stays out of the village office's sight).
+        return super().get_queryset().filter(channel=Channel.VILLAGE, area_code=self.request.user.village_id)
+
+    @extend_schema(
+        request=VillageComplaintEntrySerializer,
+        responses={
+            201: VillageComplaintSerializer,
+            200: OpenApiResponse(VillageComplaintSerializer, description=_("Already received: the same complaint.")),
+            (400, PROBLEM_CONTENT_TYPE): PROBLEM,
+            (403, PROBLEM_CONTENT_TYPE): PROBLEM,
+        },
+        summary="File a complaint through the village",
+    )
+    def create(self, request):
+        data = dict(self.parsed(request))
+        complaint, _secret = complaint_file(actor=request.user, channel=Channel.VILLAGE, **data)
+        if complaint.replayed:
+            return self.output(complaint, headers={REPLAYED_HEADER: "true"})
+        return self.output(complaint, status_code=status.HTTP_201_CREATED)

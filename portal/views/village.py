@@ -23,7 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 
+from complaints.choices import Category, Channel, ComplainantRelation
+from complaints.models import Complaint
+from complaints.services import complaint_file
 from core.errors import DomainError
 from core.forms import form_add_refusal
 from core.permissions import is_village_officer
@@ -44,6 +48,9 @@ SLUG_KINDS = {
     "calo": VillageReportKind.SUSPECTED_RECRUITER,
 }
 KIND_SLUGS = {kind: slug for slug, kind in SLUG_KINDS.items()}
+# A complaint the family brings to the village office: a village form too, but not a report.
+COMPLAINT_SLUG = "pengaduan"
+COMPLAINT_LABEL = gettext_lazy("A complaint of a family")
 BROKER_PHONE_INPUTS = 3
 
 # The date each kind asks for, and its help in plain words.
@@ -423,6 +430,105 @@ class BrokerForm(VillageEntryForm):
         return values + [""] * (BROKER_PHONE_INPUTS - len(values))
 
 
+class VillageComplaintForm(forms.Form):
+    """A complaint a family brought to the village office (the field names of the village API's
+    complaints). Not a village report: it goes to complaints.services.complaint_file, channel village."""
+
+    client_id = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    category = forms.ChoiceField(
+        label=gettext_lazy("What is the complaint about?"), choices=_choose(Category.choices), widget=_select()
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What happened?"),
+        help_text=gettext_lazy("Who, where, since when, and what you ask for. At least 10 letters."),
+        max_length=5000,
+        widget=_textarea(4),
+    )
+    occurred_on = forms.DateField(label=gettext_lazy("When it happened"), required=False, widget=_date())
+    country = forms.ChoiceField(label=gettext_lazy("Country where it happened"), choices=(), required=False)
+    involves_minor = forms.BooleanField(
+        label=gettext_lazy("A child (under 18) is involved"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    person = forms.ChoiceField(
+        label=gettext_lazy("Person of the village"),
+        help_text=gettext_lazy("Choose the person if they are on the registry; otherwise write the name below."),
+        required=False,
+        widget=_select(),
+    )
+    worker_name = forms.CharField(
+        label=gettext_lazy("Name, if not in the list"), max_length=150, required=False, widget=_text(autocomplete="off")
+    )
+    complainant_name = forms.CharField(
+        label=gettext_lazy("Complainant's name"), max_length=150, required=False, widget=_text(autocomplete="off")
+    )
+    complainant_phone = forms.CharField(
+        label=gettext_lazy("Complainant's phone"),
+        help_text=gettext_lazy("The tracking code and the secret are sent to this number by SMS."),
+        max_length=30,
+        required=False,
+        widget=_text(type="tel", inputmode="tel", autocomplete="off"),
+    )
+    complainant_relation = forms.ChoiceField(
+        label=gettext_lazy("The complainant is"),
+        choices=_choose(ComplainantRelation.choices),
+        required=False,
+        widget=_select(),
+    )
+    identity_shared_with_company = forms.BooleanField(
+        label=gettext_lazy("The complainant agrees that the company may see who they are"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+
+    sections = [
+        (
+            gettext_lazy("The complaint"),
+            ["category", "description", "occurred_on", "country", "involves_minor"],
+        ),
+        (gettext_lazy("The worker"), ["person", "worker_name"]),
+        (
+            gettext_lazy("Who came to the village office"),
+            ["complainant_name", "complainant_phone", "complainant_relation", "identity_shared_with_company"],
+        ),
+    ]
+
+    def __init__(self, *args, officer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.officer = officer
+        self.fields["country"].widget = _select()
+        self.fields["country"].choices = _country_choices()
+        people = list(
+            Worker.objects.visible_to(officer)
+            .filter(village_id=officer.village_id)
+            .order_by("full_name")
+            .only("id", "nik", "full_name")
+        )
+        # By registry id, never the NIK: the page is kept on the phone (as on the report forms).
+        self.people = {str(worker.pk): worker for worker in people}
+        self.fields["person"].choices = _choose(
+            [(str(worker.pk), f"{worker.full_name} ({worker.masked_nik})") for worker in people], NOT_IN_THE_LIST
+        )
+        if not self.is_bound:
+            self.fields["client_id"].initial = uuid.uuid4()
+
+    def grouped(self):
+        for title, names in self.sections:
+            yield title, [self[name] for name in names]
+
+    def service_arguments(self) -> dict:
+        """What complaint_file takes: the person chosen becomes the worker's NIK (and name)."""
+        data = dict(self.cleaned_data)
+        person = self.people.get(data.pop("person") or "")
+        data["worker_nik"] = person.nik if person else ""
+        if person is not None and not data["worker_name"]:
+            data["worker_name"] = person.full_name
+        code = data.pop("country")
+        data["country"] = Country.objects.filter(pk=code).first() if code else None
+        return data
+
+
 FORMS = {
     VillageReportKind.INTENT: IntentForm,
     VillageReportKind.DEPARTURE_SEEN: DepartureForm,
@@ -446,11 +552,24 @@ def village_officer_required(view):
 
 
 def report_links() -> list[tuple[str, str]]:
-    """The big buttons of the village home: one form per kind."""
+    """The big buttons of the village home: one form per kind, and the complaint."""
     return [
-        (reverse("portal:village_report_new", args=[slug]), VillageReportKind(kind).label)
-        for slug, kind in SLUG_KINDS.items()
+        *(
+            (reverse("portal:village_report_new", args=[slug]), VillageReportKind(kind).label)
+            for slug, kind in SLUG_KINDS.items()
+        ),
+        (reverse("portal:village_report_new", args=[COMPLAINT_SLUG]), COMPLAINT_LABEL),
     ]
+
+
+# How many of the village's complaints its home lists (the most recent first).
+HOME_COMPLAINTS = 10
+
+
+def village_complaints(user):
+    """The complaints the village filed (not what others filed about its people: an anonymous
+    complaint about a broker of the village stays out of the village office's sight)."""
+    return Complaint.objects.visible_to(user).filter(channel=Channel.VILLAGE, area_code=user.village_id)
 
 
 @village_officer_required
@@ -458,10 +577,19 @@ def village_home(request):
     """A village officer's home: the village's people by stage and its reports, on a light page
     (no chart library, no page scripts) for a cheap phone on a weak link."""
     user = request.user
+    complaints = village_complaints(user)
     return render(
         request,
         "portal/village_home.html",
-        {"village": user.village, "report_links": report_links(), **village_at_glance(user, user.village_id)},
+        {
+            "village": user.village,
+            "report_links": report_links(),
+            "complaints": list(
+                complaints.only("id", "tracking_code", "category", "status", "filed_at")[:HOME_COMPLAINTS]
+            ),
+            "complaint_count": complaints.count(),
+            **village_at_glance(user, user.village_id),
+        },
     )
 
 
@@ -475,6 +603,8 @@ def _saved_message(request, report: VillageReport) -> None:
 @village_officer_required
 def village_report_new(request, slug: str):
     """One form of what the village saw; a refused entry comes back with the messages, nothing written."""
+    if slug == COMPLAINT_SLUG:
+        return village_complaint_new(request)
     kind = SLUG_KINDS.get(slug)
     if kind is None:
         raise Http404
@@ -515,6 +645,42 @@ def village_report_new(request, slug: str):
         request,
         "portal/village_report_form.html",
         {"form": form, "kind": kind, "kind_label": VillageReportKind(kind).label, "refusal": refusal},
+    )
+
+
+@never_cache
+def village_complaint_new(request):
+    """A complaint the family brought to the village office. Without JavaScript it is filed at once
+    and the answer shows the tracking code and the secret, this once (never in a URL); with
+    JavaScript the same form goes to the phone's outbox and the village API (data-api-url), and
+    the SMS to the complainant carries both."""
+    user = request.user
+    if request.method == "POST":
+        form = VillageComplaintForm(request.POST, officer=user)
+    else:
+        form = VillageComplaintForm(officer=user)
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint, secret = complaint_file(actor=user, channel=Channel.VILLAGE, **form.service_arguments())
+        except DomainError as error:
+            form_add_refusal(form, error)
+            refusal = error.message if error.fields else None
+        else:
+            return render(
+                request,
+                "portal/village_complaint_filed.html",
+                {"complaint": complaint, "secret": secret, "replayed": complaint.replayed},
+            )
+    return render(
+        request,
+        "portal/village_complaint_form.html",
+        {
+            "form": form,
+            "kind_label": COMPLAINT_LABEL,
+            "refusal": refusal,
+            "api_url": reverse("api:village-complaint-list"),
+        },
     )
 
 

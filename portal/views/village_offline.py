@@ -42,8 +42,9 @@ STATIC_FILES = (
     "js/village-offline.js",
     "icons/village-192.png",
 )
-# The pages an officer opens in the village: their home, the five forms, the outbox.
-FORM_SLUGS = ("niat", "keberangkatan", "kepulangan", "kematian", "calo")
+# The pages an officer opens in the village: their home, the five report forms and the
+# complaint's form, the outbox.
+FORM_SLUGS = ("niat", "keberangkatan", "kepulangan", "kematian", "calo", "pengaduan")
 PAGES = (
     ("portal:village_home", {}),
     *(("portal:village_report_new", {"slug": slug}) for slug in FORM_SLUGS),

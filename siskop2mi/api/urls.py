@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 from agencies.api.views import EmployerViewSet, FieldRecruiterViewSet
 from complaints.api.views import ComplaintReferralViewSet, ComplaintViewSet
 from placement.api.views import EmbarkationPointViewSet, PlacementViewSet
-from portal.api.village import VillageReportViewSet
+from portal.api.village import VillageComplaintViewSet, VillageReportViewSet
 from recruitment.api import views as recruitment
 from villages.api.views import AreaSearchViewSet
 
@@ -25,6 +25,7 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("recruiters", FieldRecruiterViewSet, basename="recruiter")
 router.register("areas", AreaSearchViewSet, basename="area")
 router.register("village-reports", VillageReportViewSet, basename="village-report")
+router.register("village-complaints", VillageComplaintViewSet, basename="village-complaint")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("complaint-referrals", ComplaintReferralViewSet, basename="complaint-referral")
 

@@ -6,7 +6,8 @@
  *   as the API and a fresh id made here (client_id), goes to the phone's outbox (IndexedDB: it
  *   survives a closed browser) and the officer goes back to the village home.
  * - The outbox is sent when the connection returns, when a page loads, and on "Send now": one POST
- *   (or PATCH, for a change of a report) per entry to the village API. Sent (201, or 200 for a
+ *   (or PATCH, for a change of a report) per entry to the village API (the form's data-api-url, if
+ *   it has one: a complaint goes to the village complaints' API). Sent (201, or 200 for a
  *   resend) leaves the outbox; refused (400, 409) goes to "Needs fixing" with the server's message,
  *   never dropped; a change made on a stale copy (409 edit_conflict) shows both versions to choose;
  *   401/403 asks to log in again; no connection or a server error keeps it for later.
@@ -210,6 +211,7 @@
     return (
       data.full_name ||
       data.person_name ||
+      data.worker_name ||
       (data.person && shown.person) ||
       data.broker_name ||
       data.broker_nickname ||
@@ -460,9 +462,10 @@
     const isEdit = entry.type === "edit";
     const body = Object.assign({}, entry.data);
     if (isEdit) body.base_version = entry.baseVersion;
+    const api = entry.apiUrl || urls.api;
     let response;
     try {
-      response = await fetch(isEdit ? urls.api + entry.reportId + "/" : urls.api, {
+      response = await fetch(isEdit ? api + entry.reportId + "/" : api, {
         method: isEdit ? "PATCH" : "POST",
         credentials: "same-origin",
         headers: {
@@ -617,7 +620,8 @@
     if (!isEdit) {
       // A fixed entry keeps its id: the server never saved it, and a lost answer stays harmless.
       data.client_id = earlier && earlier.data.client_id ? earlier.data.client_id : newId();
-      data.kind = data.kind || form.getAttribute("data-kind");
+      const kind = data.kind || form.getAttribute("data-kind");
+      if (kind) data.kind = kind; // a complaint has none
     }
     data.recorded_at = earlier && earlier.data.recorded_at ? earlier.data.recorded_at : new Date().toISOString();
     const baseVersion = form.elements.base_version ? parseInt(form.elements.base_version.value, 10) : null;
@@ -626,6 +630,8 @@
       key: earlier ? earlier.key : newId(),
       type: isEdit ? "edit" : "create",
       reportId: isEdit ? form.getAttribute("data-report-id") : null,
+      // Where the entry goes: the form says (a complaint: the village complaints' API), else the reports'.
+      apiUrl: form.getAttribute("data-api-url") || null,
       // A fixed change stays made on the version it was first made on: a newer one is a conflict.
       baseVersion: earlier && earlier.type === "edit" ? earlier.baseVersion : baseVersion,
       user: userId,

@@ -1,6 +1,6 @@
 /* The village officer's service worker (scope /desa/), served by portal.views.village_offline.
  *
- * Install: keep the village pages (home, the five forms, the outbox) and the static files they load.
+ * Install: keep the village pages (home, the report and complaint forms, the outbox) and the static files they load.
  * Pages: network first, the kept copy when there is no connection (or it is too slow), so the
  * officer's village and forms open with no signal after one visit. Static files: cache first.
  * Never the API, never a POST: entries made offline wait in the page's outbox (IndexedDB,

@@ -421,3 +421,75 @@ def test_an_entry_kept_while_the_session_has_ended_is_sent_after_logging_in_agai
     tab.wait_for_url(re.compile(r"/desa/$"))
     wait_for_counts(tab, waiting=0, fix=0)
     assert VillageReport.objects.filter(person_name="Halimah").count() == 1
+
+
+def fill_complaint(tab, *, description: str) -> None:
+    tab.goto("/desa/")
+    tab.get_by_role("link", name="A complaint of a family").click()
+    tab.wait_for_url(re.compile(r"/desa/lapor/pengaduan/$"))
+    tab.locator("[name=category]").select_option("documents_held")
+    tab.locator("[name=description]").fill(description)
+    tab.locator("[name=country]").select_option("MY")
+    tab.get_by_label("A child (under 18) is involved").check()
+    tab.locator("[name=worker_name]").fill("Baiq Nurul")
+    tab.locator("[name=complainant_name]").fill("Inaq Saenah")
+    tab.locator("[name=complainant_phone]").fill("081900002222")
+    tab.locator("[name=complainant_relation]").select_option("family")
+    submit(tab)
+
+
+def test_a_complaint_written_offline_is_filed_once_when_the_signal_returns(phone, officer):
+    """Issue 14, point 1: the family came to the village office with no signal; the complaint
+    waits on the phone, goes to the complaints' API when online, and the SMS carries the secret."""
+    from complaints.models import Complaint
+    from complaints.services import complaint_for_code
+    from core.models import OutboundMessage
+
+    tab = phone.tab
+    log_in_and_install(tab, officer)
+
+    phone.context.set_offline(True)
+    fill_complaint(tab, description="Her passport is held by the employer in Kuala Lumpur.")
+    wait_for_counts(tab, waiting=1, fix=0)
+    fill_complaint(tab, description="Passport")  # too short: the server refuses it
+    wait_for_counts(tab, waiting=2, fix=0)
+    kept = tab.evaluate(READ_OUTBOX)
+    assert {entry["apiUrl"] for entry in kept} == {"/api/v1/village-complaints/"}
+    assert all("kind" not in entry["data"] for entry in kept)
+    assert not Complaint.objects.exists()
+
+    phone.context.set_offline(False)
+    wait_for_counts(tab, waiting=0, fix=1)
+    complaint = Complaint.objects.get()
+    good = next(entry for entry in kept if entry["data"]["description"].startswith("Her passport"))
+    assert (complaint.channel, str(complaint.client_id), complaint.involves_minor, complaint.priority) == (
+        "village",
+        good["data"]["client_id"],
+        True,
+        "urgent",
+    )
+    sms = OutboundMessage.objects.get(channel="sms", recipient="081900002222").body
+    secret = sms.split("secret ", 1)[1].split(":", 1)[0]
+    assert complaint.tracking_code in sms and complaint_for_code(complaint.tracking_code, secret) == complaint
+
+    # Sent again, as a phone that never heard the answer would: still one complaint.
+    tab.evaluate(PUT_OUTBOX, [good])
+    tab.goto("/desa/")
+    wait_for_counts(tab, waiting=0, fix=1)
+    assert Complaint.objects.count() == 1
+    # The village home lists it, so the officer can tell the family its code.
+    tab.get_by_text(complaint.tracking_code).wait_for()
+
+    # The refused one is fixed on its own form and sent to the complaints' API again.
+    tab.goto("/desa/kotak-keluar/")
+    tab.locator('#outbox-fix [data-action="fix"]').click()
+    tab.wait_for_url(re.compile(r"/desa/lapor/pengaduan/#perbaiki-"))
+    tab.locator("#outbox-fixing").wait_for()
+    assert "at least 10 letters" in tab.locator("#outbox-fixing").inner_text()
+    assert tab.locator("[name=complainant_name]").input_value() == "Inaq Saenah"
+    assert tab.get_by_label("A child (under 18) is involved").is_checked()
+    snap(tab, "complaint-fixing")
+    tab.locator("[name=description]").fill("His passport is held too, by the same agent in Johor.")
+    submit(tab)
+    wait_for_counts(tab, waiting=0, fix=0)
+    assert Complaint.objects.count() == 2

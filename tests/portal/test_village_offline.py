@@ -21,7 +21,7 @@ def test_the_service_worker_is_served_for_the_village_scope_and_never_kept_stale
     body = response.content.decode()
     config = json.loads(body.split("const CONFIG = ", 1)[1].split(";\n", 1)[0])
     assert config["scope"] == "/desa/"
-    # the village home, the five forms and the outbox, and what they load
+    # the village home, the five report forms, the complaint's form and the outbox, and what they load
     assert config["pages"] == [
         "/desa/",
         "/desa/lapor/niat/",
@@ -29,6 +29,7 @@ def test_the_service_worker_is_served_for_the_village_scope_and_never_kept_stale
         "/desa/lapor/kepulangan/",
         "/desa/lapor/kematian/",
         "/desa/lapor/calo/",
+        "/desa/lapor/pengaduan/",
         "/desa/kotak-keluar/",
     ]
     assert "/static/js/village-offline.js" in config["static"]
@@ -121,7 +122,7 @@ def test_the_outbox_is_for_village_officers_only(client, lotim_regency_official,
 
 def test_no_inline_script_on_the_village_pages(client, village_officer):
     client.force_login(village_officer)
-    for url in ("/desa/", "/desa/kotak-keluar/", "/desa/lapor/niat/"):
+    for url in ("/desa/", "/desa/kotak-keluar/", "/desa/lapor/niat/", "/desa/lapor/pengaduan/"):
         page = client.get(url).content.decode()
         for chunk in page.split("<script")[1:]:
             assert chunk.lstrip().startswith("src="), f"an inline script on {url}"
