@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village
+.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,8 @@ bench-api: $(STAMP)
 ## The village officer's phone: first-load bytes of /desa/ (budget 200 KB) and a sync of 1,000 entries vs bulk_create.
 bench-village: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.village
+
+## Complaints: the escalation job over BENCH_COMPLAINTS (1,000,000) complaints vs one indexed scan of the overdue
+## rows, and the public complaint form's requests per second vs a trivial page (gunicorn, production settings).
+bench-complaints: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.complaints $(BENCH_COMPLAINTS_ARGS)
