@@ -113,9 +113,8 @@ BROKER_FLAGS_NAMING_IDS = """
 # --- Complaint hotspots -----------------------------------------------------------------------
 # One rule over two subjects (DOMAIN.md: "company / employer"): the same code, thresholds and
 # explanation, a flag per company and per employer. Complaints filed in the window count unless
-# rejected; the placements are those under way at some point in it (not cancelled, registered
-# before now, not back home before the window began). No placement at all with that many
-# complaints is a hotspot too.
+# rejected; the placements are those under way at some point in it (not cancelled, not back
+# home before the window began). No placement at all with that many complaints is a hotspot too.
 HOTSPOT_SUBJECTS = {
     SubjectType.AGENCY: {
         "column": "agency_id",
@@ -141,15 +140,15 @@ HOTSPOT_SQL = """
             SELECT c.{column} AS subject_id, count(*) AS complaints
             FROM complaints_complaint c
             WHERE c.{column} IS NOT NULL AND c.status <> 'rejected'
-              AND c.filed_at >= %(now)s - make_interval(days => %(window_days)s::int) {{ids}}
+              AND c.filed_at >= %(today)s::date - %(window_days)s::int {{ids}}
             GROUP BY c.{column}
             HAVING count(*) >= %(min_complaints)s::int
         ), rated AS (
             SELECT k.subject_id, k.complaints,
                    (SELECT count(*) FROM {placements}
-                      AND p.stage <> %(stage_cancelled)s AND p.created_at <= %(now)s
+                      AND p.stage <> %(stage_cancelled)s
                       AND (p.returned_on IS NULL
-                           OR p.returned_on >= (%(now)s - make_interval(days => %(window_days)s::int))::date)
+                           OR p.returned_on >= %(today)s::date - %(window_days)s::int)
                    ) AS placements
             FROM counted k
         )
@@ -162,9 +161,9 @@ HOTSPOT_SQL = """
                    'categories', (SELECT jsonb_object_agg(category, n) FROM (
                                       SELECT c.category, count(*) AS n FROM complaints_complaint c
                                       WHERE c.{column} = k.subject_id AND c.status <> 'rejected'
-                                        AND c.filed_at >= %(now)s - make_interval(days => %(window_days)s::int)
+                                        AND c.filed_at >= %(today)s::date - %(window_days)s::int
                                       GROUP BY c.category) by_category),
-                   'since', ((%(now)s - make_interval(days => %(window_days)s::int))::date)
+                   'since', %(today)s::date - %(window_days)s::int
                ) AS evidence
         FROM rated k
         WHERE k.placements = 0 OR k.complaints * 100.0 / k.placements > %(per_100)s::numeric
