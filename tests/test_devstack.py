@@ -85,7 +85,9 @@ def test_make_run_serves_every_demo_login_and_ctrl_c_leaves_nothing_behind(tmp_p
         for account in credentials["accounts"]:
             assert account["password"] in log
             landed = log_in(base_url, account["username"], account["password"])
-            assert landed == f"{base_url}/", f"{account['username']} could not log in"
+            # A village officer's home is their village's page (/desa/), which "/" sends them to.
+            home = f"{base_url}/desa/" if account["role"] == Role.VILLAGE_OFFICER else f"{base_url}/"
+            assert landed == home, f"{account['username']} could not log in"
 
         with urllib.request.urlopen(f"{base_url}/accounts/login/") as response:
             assert response.status == 200

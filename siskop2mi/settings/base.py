@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "TrainingKindEnum": "recruitment.choices.TrainingKind",
         "ProviderKindEnum": "recruitment.choices.ProviderKind",
         "JobOrderDocumentKindEnum": "recruitment.choices.JobOrderDocumentKind",
+        "VillageReportKindEnum": "villages.models.VillageReportKind",
+        "VillageReportStatusEnum": "villages.models.VillageReportStatus",
+        "ComplaintStatusEnum": "complaints.choices.Status",
     },
 }
 

@@ -78,7 +78,9 @@ COLUMNS = {
     "recruitment_enrolment": "id, worker_id, provider_id, programme, kind, hours, starts_on, completed_on, result, "
     "certificate_number, recorded_by_id, updated_at",
     "villages_villagereport": "id, village_id, kind, person_nik, person_name, occurred_on, details, reported_by_id, "
-    "created_at",
+    "created_at, destination_country, hoped_work, needs, contact_name, contact_phone, broker_name, broker_nickname, "
+    "broker_phones, broker_vehicle, seen_at_place, approached, claimed_company, status, closing_note, version, "
+    "recorded_at, updated_at",
 }
 REFERENCE_TABLES = [
     "accounts_user", "agencies_agency", "agencies_branch", "agencies_sanction", "agencies_employer",
@@ -556,9 +558,12 @@ class Generator:
             return
         worker, nik, name, *_ = self.worker_context
         day = min(day, self.today)
+        moment = self.moment(day, 900)
         self.out["villages_villagereport"].append(
             f"{self.take_ids('villages_villagereport')}\t{village}\t{kind}\t{nik}\t{name}\t{self.day(day)}\t"
-            f"{details}\t{officer}\t{self.moment(day, 900)}\n"
+            f"{details}\t{officer}\t{moment}\t"
+            # The facts of other kinds stay empty; written down (recorded_at) as it was recorded, version 1.
+            f"\t\t{{}}\t\t\t\t\t{{}}\t\t\t\t\topen\t\t1\t{moment}\t{moment}\n"
         )
 
     def _timeline(self, registered: int, months: int, *, cancelled: bool, complete: bool) -> dict:
