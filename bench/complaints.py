@@ -406,12 +406,15 @@ SELECT count(*) FROM (
 
 
 def floor_count(as_of, query: str | None = None) -> tuple[float, int, list[str]]:
-    """One indexed scan of the overdue rows: count(*) with the job's WHERE (or ``query``). Seconds, rows,
-    and the indexes in the plan."""
-    from django.db import connection
+    """One indexed scan of the overdue rows: count(*) with the job's WHERE as the planner runs it, or
+    ``query`` with sequential scans off (on a small table the planner would rather read it all).
+    Seconds, rows, and the indexes in the plan."""
+    from django.db import connection, transaction
 
-    query = query or f"SELECT count(*) FROM complaints_complaint c WHERE {JOB_WHERE}"
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if query:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        query = query or f"SELECT count(*) FROM complaints_complaint c WHERE {JOB_WHERE}"
         cursor.execute("EXPLAIN (FORMAT TEXT) " + query, {"now": as_of})
         plan = "\n".join(row[0] for row in cursor.fetchall())
         started = time.perf_counter()
