@@ -27,7 +27,13 @@ from accounts.models import AuditEntry
 from agencies.choices import LicenceStatus, SanctionKind
 from agencies.models import Agency, Branch, Employer, FieldRecruiter, Sanction
 from agencies.services import agency_sanction
-from complaints.services import complaint_file
+from complaints.services import (
+    complaint_file,
+    complaint_refer,
+    complaint_transition,
+    complaints_escalate_overdue,
+    referral_answer,
+)
 from core import clock
 from core.nik import compose_nik
 from oversight.choices import SubjectType
@@ -93,7 +99,9 @@ NEIGHBOUR_VILLAGE_ACCOUNT = "desa.pijot"
 NTT_VILLAGE_ACCOUNT = "desa.nunkurus"
 # Who records a village's reports: only its own officers may (villages.services.village_report_create).
 VILLAGE_OFFICER_OF_REGENCY = {"52.03": NEIGHBOUR_VILLAGE_ACCOUNT, "53.01": NTT_VILLAGE_ACCOUNT}
+COMPLAINT_ACCOUNT = "pengaduan"  # the national complaint officer
 DEMO_ACTORS = (
+    COMPLAINT_ACCOUNT,
     VILLAGE_ACCOUNT,
     SECOND_VILLAGE_ACCOUNT,
     NEIGHBOUR_VILLAGE_ACCOUNT,
@@ -559,8 +567,146 @@ def build_demo_data(users: dict) -> dict:
         )
     planted = plant_non_procedural_cases(builder, agencies, employers, orders)
     _demo_village(builder, orders[0])  # last: the draws of everything above stay as they were
+    _demo_complaints(builder, agencies)
     _date_replayed_rows()
     return {"placements": len(placements), "planted": planted}
+
+
+def _demo_complaints(builder, agencies) -> None:
+    """Complaints from every channel in every state, each step taken by whose step it is on its day;
+    some past their deadline, so the queue shows red and the escalation job has raised them. Few
+    enough about any one company or employer that none becomes a hotspot (that case is planted)."""
+    users, today = builder.users, builder.today
+    officer = users[COMPLAINT_ACCOUNT]
+    village_officer = users[VILLAGE_ACCOUNT]
+    company_staff = users[COMPANY_ACCOUNTS[DEMO_AGENCY]]
+    mission = users[MISSION_ACCOUNTS["MY"]]
+
+    def file(day_offset: int, **fields):
+        with _on(today - timedelta(days=day_offset)):
+            complaint, _secret = complaint_file(**fields)
+        return complaint
+
+    def step(complaint, day_offset: int, to_status: str, **fields):
+        with _on(today - timedelta(days=day_offset)):
+            complaint_transition(actor=officer, complaint_id=complaint.pk, to_status=to_status, **fields)
+
+    # A mother in Kupang has heard nothing from her daughter in Hong Kong for two months (yesterday, on time).
+    file(
+        1,
+        actor=None,
+        channel="web",
+        category="lost_contact",
+        description="Anak saya bekerja di Hong Kong, sudah dua bulan tidak bisa dihubungi.",
+        area_code="53.01",
+        complainant_name="Yuliana Bria",
+        complainant_phone="081337001122",
+        complainant_relation="family",
+        worker_name="Maria Bria",
+    )
+    # Anonymous: fees demanded by a sponsor in Central Lombok; nobody acknowledged it in time (overdue).
+    file(
+        5,
+        actor=None,
+        channel="web",
+        category="illegal_fees",
+        description="Sponsor meminta Rp 15 juta untuk berangkat ke Malaysia, katanya lewat PT resmi.",
+        area_code="52.02",
+        anonymous=True,
+    )
+    # Violence in Malaysia, phoned in: verified at once, referred to the mission, still not resolved (overdue).
+    violence = file(
+        10,
+        actor=officer,
+        channel="hotline",
+        category="violence",
+        description="Adik saya dipukul majikan di Johor dan tidak diberi makan cukup.",
+        area_code="52.03",
+        complainant_name="Lalu Junaidi",
+        complainant_phone="081907334455",
+        complainant_relation="family",
+        worker_name="Baiq Nurul",
+    )
+    step(violence, 10, "verified")
+    with _on(today - timedelta(days=9)):
+        complaint_refer(
+            actor=officer,
+            complaint_id=violence.pk,
+            target="mission",
+            mission=mission.mission,
+            note="Mohon KBRI menjangkau pekerja dan memastikan keselamatannya.",
+        )
+    # The village office brings a family's complaint of unpaid wages: referred to the company, answered,
+    # resolved and closed.
+    wages = file(
+        40,
+        actor=village_officer,
+        channel="village",
+        category="unpaid_wages",
+        description="Gaji tiga bulan belum dibayar, keluarga di desa tidak menerima kiriman.",
+        complainant_name="Inaq Hasanah",
+        complainant_phone="087865001234",
+        complainant_relation="family",
+        worker_name="Baiq Fitri",
+        agency=agencies[DEMO_AGENCY],
+    )
+    step(wages, 39, "verified")
+    with _on(today - timedelta(days=38)):
+        referral = complaint_refer(
+            actor=officer,
+            complaint_id=wages.pk,
+            target="company",
+            agency=agencies[DEMO_AGENCY],
+            note="Mohon perusahaan memastikan gaji dibayar dan melaporkan buktinya.",
+        )
+    with _on(today - timedelta(days=35)):
+        referral_answer(
+            actor=company_staff,
+            referral_id=referral.pk,
+            answer="Majikan sudah mentransfer gaji tiga bulan; bukti transfer terlampir di berkas perusahaan.",
+        )
+    step(wages, 30, "resolved", outcome="Gaji tiga bulan dibayar penuh oleh majikan lewat perusahaan.")
+    step(wages, 20, "closed")
+    # A company reports its own worker's contract problem (in progress).
+    contract = file(
+        6,
+        actor=company_staff,
+        channel="company",
+        category="contract_mismatch",
+        description="Pekerja kami dipindahkan ke pabrik lain dengan gaji lebih rendah dari kontrak.",
+        area_code="52.03",
+        worker_name="Siti Rohmah",
+    )
+    step(contract, 5, "verified")
+    step(contract, 4, "in_progress")
+    # From the mission in Kuala Lumpur: a passport held by the employer (received two days ago).
+    file(
+        2,
+        actor=mission,
+        channel="mission",
+        category="documents_held",
+        description="Paspor pekerja ditahan majikan di Selangor; pekerja datang ke KBRI.",
+        area_code="52.01",
+        worker_name="Nurhayati",
+    )
+    # Not a migrant worker's matter: rejected with the reason.
+    rejected = file(
+        15,
+        actor=None,
+        channel="web",
+        category="other",
+        description="Saya ingin menanyakan lowongan kerja di luar negeri untuk lulusan SMA.",
+        area_code="53.71",
+        complainant_email="penanya@example.id",
+    )
+    step(
+        rejected,
+        14,
+        "rejected",
+        reason="Bukan pengaduan: pertanyaan lowongan, dijawab dengan tautan ke papan lowongan resmi.",
+    )
+    # What the 15-minute job would have done by now: overdue complaints climb.
+    complaints_escalate_overdue()
 
 
 def _demo_village(builder, job_order) -> None:
