@@ -113,3 +113,18 @@ def ensure_generated_data(database: str) -> int:
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def queued_tasks(queue: str, *, delete: bool = False) -> int:
+    """Tasks the benchmark's server asked for (re-checks, outbox delivery) waiting in its own Celery
+    queue, which no worker reads; emptied when asked."""
+    import redis
+    from django.conf import settings
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    waiting = client.llen(queue)
+    if delete:
+        keys = [key for key in client.scan_iter(match=f"*{queue}*") if b"unacked" not in key]
+        if keys:
+            client.delete(*keys)
+    return waiting

@@ -48,7 +48,7 @@ import threading
 import time
 import uuid
 
-from bench.common import emit, log, percentile, use_bench_database
+from bench.common import emit, log, percentile, queued_tasks, use_bench_database
 
 BENCH_QUEUE = "bench-complaints"  # the Celery queue of the benchmark's server (no worker reads it)
 SETTINGS = "bench.complaints_settings"
@@ -635,17 +635,7 @@ def run_clients(port: int, clients: int, seconds: float, action, *, warmup: floa
 
 
 def queue_messages(delete: bool = False) -> int:
-    """Tasks the server asked for (outbox delivery, re-checks) in the benchmark's queue; emptied if asked."""
-    import redis
-    from django.conf import settings
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    waiting = client.llen(BENCH_QUEUE)
-    if delete:
-        keys = [key for key in client.scan_iter(match=f"*{BENCH_QUEUE}*") if b"unacked" not in key]
-        if keys:
-            client.delete(*keys)
-    return waiting
+    return queued_tasks(BENCH_QUEUE, delete=delete)
 
 
 def remove_filed() -> int:

@@ -52,7 +52,7 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-from bench.common import emit, log, percentile, use_bench_database
+from bench.common import emit, log, percentile, queued_tasks, use_bench_database
 
 ENTRIES = int(os.environ.get("BENCH_VILLAGE_ENTRIES", 1000))
 WORKERS = int(os.environ.get("BENCH_VILLAGE_WORKERS", 2))
@@ -611,17 +611,7 @@ def counts(officer) -> tuple[int, int]:
 
 
 def recheck_queue(delete: bool = False) -> int:
-    """Messages waiting in the benchmark's Celery queue (re-checks asked for on write); emptied if asked."""
-    import redis
-    from django.conf import settings
-
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    waiting = client.llen(BENCH_QUEUE)
-    if delete:
-        keys = [key for key in client.scan_iter(match=f"*{BENCH_QUEUE}*") if b"unacked" not in key]
-        if keys:
-            client.delete(*keys)
-    return waiting
+    return queued_tasks(BENCH_QUEUE, delete=delete)
 
 
 # --- the run -----------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from recruitment.models import Country, Worker
 from recruitment.services import CONSENT_LETTER_MAX_BYTES, village_intent_record
 from villages.filtersets import VillageReportFilterSet
 from villages.models import ReturnNeed, VillageReport, VillageReportKind
-from villages.services import village_report_create, village_report_update
+from villages.services import EDITABLE_FIELDS, village_report_create, village_report_update
 
 REPLAYED_HEADER = "Idempotent-Replayed"
 # A data URL of a JPEG or PNG photo: "data:image/jpeg;base64,...".
@@ -97,19 +97,8 @@ class VillageReportSerializer(serializers.ModelSerializer):
             "occurred_on",
             "person_name",
             "masked_nik",
-            "details",
-            "destination_country",
-            "hoped_work",
-            "needs",
-            "contact_name",
-            "contact_phone",
-            "broker_name",
-            "broker_nickname",
-            "broker_phones",
-            "broker_vehicle",
-            "seen_at_place",
-            "approached",
-            "claimed_company",
+            # The facts of each kind, as the services name them (never the full NIK).
+            *(name for name in EDITABLE_FIELDS if name not in ("occurred_on", "person_nik", "person_name")),
             "same_event_as",
             "sources",
             "status",
