@@ -2,14 +2,20 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_check
 
 app_name = "public"
 
 urlpatterns = [
-    path("baru/", views.complaint_new, name="complaint_new"),
-    path("baru/terkirim/", views.complaint_filed, name="complaint_filed"),
-    path("lacak/", views.complaint_track, name="complaint_track"),
-    path("lacak/tambah/", views.complaint_add_information_view, name="complaint_add_information"),
-    path("lacak/tutup/", views.complaint_track_close, name="complaint_track_close"),
+    path("pengaduan/baru/", views.complaint_new, name="complaint_new"),
+    path("pengaduan/baru/terkirim/", views.complaint_filed, name="complaint_filed"),
+    path("pengaduan/lacak/", views.complaint_track, name="complaint_track"),
+    path("pengaduan/lacak/tambah/", views.complaint_add_information_view, name="complaint_add_information"),
+    path("pengaduan/lacak/tutup/", views.complaint_track_close, name="complaint_track_close"),
+    # --- check a company or a job order before you go (issue 15) ---
+    path("cek/perusahaan/", views_check.company_search, name="company_search"),
+    path("cek/perusahaan/<int:pk>/", views_check.company_check, name="company_check"),
+    path("cek/lowongan/", views_check.job_order_search, name="job_order_search"),
+    path("cek/lowongan/<int:pk>/", views_check.job_order_check, name="job_order_check"),
+    path("cetak/lowongan/<int:pk>/", views_check.job_order_print, name="job_order_print"),
 ]

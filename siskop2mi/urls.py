@@ -15,7 +15,7 @@ urlpatterns = [
     path("pengawasan/", include("oversight.urls")),
     path("dasbor/", include("dashboard.urls")),
     path("ekspor/", include("exports.urls")),
-    path("pengaduan/", include("public.urls")),  # the public's complaint pages: no login
+    path("", include("public.urls")),  # the public's pages (complaints, checks, ...): no login, paths in public/urls.py
     path("api/v1/", include("siskop2mi.api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
