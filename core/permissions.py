@@ -75,6 +75,12 @@ def may_record_placement_step(user, agency_id: int | None) -> bool:
     return may_act_for_company(user, agency_id) or _role(user) in OFFICIAL_ROLES
 
 
+def may_print_epmi_card(user, agency_id: int | None) -> bool:
+    """Print a placement's E-PMI card with its QR check link: the company that holds the placement,
+    or an official (the regency's one-stop office, the province, the ministry)."""
+    return may_act_for_company(user, agency_id) or _role(user) in OFFICIAL_ROLES
+
+
 def is_official(user) -> bool:
     """An official of the ministry, a province or a regency: what they record about a case is their
     finding (a fee found through a complaint is evidence, never refused as an illegal charge)."""

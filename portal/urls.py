@@ -4,6 +4,7 @@ from django.urls import path
 
 from .views import (
     areas,
+    cards,
     companies,
     complaints,
     home,
@@ -30,6 +31,7 @@ urlpatterns = [
     path("rekrutmen/lowongan/", recruitment.job_order_list, name="job_order_list"),
     path("rekrutmen/lowongan/<int:pk>/", recruitment.job_order_detail, name="job_order_detail"),
     path("penempatan/<int:pk>/", placements.placement_detail, name="placement_detail"),
+    path("penempatan/<int:pk>/kartu/", cards.placement_card, name="placement_card"),  # the E-PMI card, to print
     path("perusahaan/", companies.agency_list, name="agency_list"),
     path("perusahaan/<int:pk>/", companies.agency_detail, name="agency_detail"),
     path("perusahaan/<int:pk>/sanksi/", companies.agency_sanction_view, name="agency_sanction"),

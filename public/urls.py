@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_check
+from . import views, views_card, views_check, views_data, views_vacancies
 
 app_name = "public"
 
@@ -18,4 +18,13 @@ urlpatterns = [
     path("cek/lowongan/", views_check.job_order_search, name="job_order_search"),
     path("cek/lowongan/<int:pk>/", views_check.job_order_check, name="job_order_check"),
     path("cetak/lowongan/<int:pk>/", views_check.job_order_print, name="job_order_print"),
+    # --- vacancies, safe-migration information, report a fake offer or a broker (issue 15) ---
+    path("lowongan/", views_vacancies.vacancy_board, name="vacancy_board"),
+    path("informasi/", views_vacancies.safe_migration, name="safe_migration"),
+    path("laporkan/", views_vacancies.report_new, name="report_new"),
+    # --- the E-PMI card's QR link, and the open registers (issue 15) ---
+    path("cek/kartu/<str:token>/", views_card.epmi_card_check, name="epmi_card_check"),
+    path("data/v1/", views_data.data_index, name="data_index"),
+    path("data/v1/openapi.json", views_data.data_openapi, name="data_openapi"),
+    path("data/v1/<str:name>", views_data.data_register, name="data_register"),  # companies, companies.csv, ...
 ]

@@ -13,6 +13,7 @@ from core.errors import DomainError
 from core.forms import form_add_refusal
 from oversight.selectors import flags_on
 from placement.choices import Stage
+from placement.epmi_card import may_print_card
 from placement.forms import FeeForm
 from placement.models import Document, Placement
 from placement.selectors import describe_event, next_stage_requirements, stage_steps
@@ -64,6 +65,7 @@ def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = 
         "fees_total": sum((fee.amount_idr for fee in fees), 0),
         "may_record_fee": permissions.may_record_placement_step(user, placement.agency_id),
         "may_verify_documents": permissions.may_verify_documents(user),
+        "may_print_card": may_print_card(placement) and permissions.may_print_epmi_card(user, placement.agency_id),
         "fee_form": fee_form or FeeForm(finding=permissions.is_official(user)),
         "timeline": [
             TimelineEntry(

@@ -252,6 +252,12 @@ PUBLIC_FORM_MAX_AGE = int(os.environ.get("PUBLIC_FORM_MAX_AGE", str(24 * 3600)))
 PUBLIC_CLIENT_IP_HEADER = os.environ.get("PUBLIC_CLIENT_IP_HEADER", "")
 # How long a complaint opened with its code and secret stays open in that browser (seconds).
 PUBLIC_TRACK_SESSION_SECONDS = int(os.environ.get("PUBLIC_TRACK_SESSION_SECONDS", "1800"))
+# The E-PMI card's QR link (placement/epmi_card.py) is shown as genuine for this many days after printing.
+EPMI_CARD_LINK_MAX_AGE_DAYS = int(os.environ.get("EPMI_CARD_LINK_MAX_AGE_DAYS", str(2 * 365)))
+# The open registers (/data/v1/, public/registers.py): rows are rebuilt at most this often (seconds)
+# and caches may keep a response for PUBLIC_REGISTER_MAX_AGE seconds.
+PUBLIC_REGISTER_CACHE_SECONDS = int(os.environ.get("PUBLIC_REGISTER_CACHE_SECONDS", "60"))
+PUBLIC_REGISTER_MAX_AGE = int(os.environ.get("PUBLIC_REGISTER_MAX_AGE", "300"))
 # How old the last beat heartbeat may be before /healthz reports beat as down.
 BEAT_HEARTBEAT_MAX_AGE = int(os.environ.get("BEAT_HEARTBEAT_MAX_AGE", "180"))
 

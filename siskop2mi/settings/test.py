@@ -15,3 +15,5 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=120000"  # noqa: F405
 # Tests that exercise the on-write re-check turn it on themselves.
 OVERSIGHT_RECHECK_ON_WRITE = False
+# Every test reads the registers its own data makes (the cache outlives a test's transaction).
+PUBLIC_REGISTER_CACHE_SECONDS = 0
