@@ -162,7 +162,7 @@ def test_search_finds_companies_by_name_fragment_and_licence_number(client, engl
     assert by_name.status_code == 200 and "PT Agensi A" in text(by_name)
     assert "PT Calo" not in text(by_name)
     assert "PT Agensi A" in text(by_number) and "Licensed and active" in text(by_number)
-    assert re.search(r"PT Calo Sejahtera SIP3MI \S+ Revoked", text(revoked_found))
+    assert re.search(r"PT Calo Sejahtera SIP3MI/\S+ Revoked", text(revoked_found))
     assert "No licensed company has this name or number" in text(nothing)
     assert "Companies found" not in text(client.get(COMPANY_SEARCH))  # the empty form lists nobody
 
