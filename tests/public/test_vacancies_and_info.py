@@ -54,8 +54,8 @@ def board(licensed_agency, agency_a_staff, ministry_official, malaysian_factory)
 
     - ``factory``: 10 factory operators in Malaysia (1,800 MYR), recruiting in Lombok Timur
       (52.03); one placement registered and one cancelled;
-    - ``carer``: 3 caregivers in Taiwan (30,000 TWD), 1 place for a woman, recruiting in
-      Lombok Timur; that woman's place taken;
+    - ``carer``: 3 caregivers in Taiwan (30,000 TWD, the worker bears Rp 15,000,000), 1 place
+      for a woman, recruiting in Lombok Timur; that woman's place taken;
     - ``plantation``: 5 plantation workers in Malaysia (2,000 MYR, zero cost), recruiting in
       Kupang (53.01, NTT), nobody placed;
     - ``draft``: 100 places, verified but not published: it counts nowhere.
@@ -64,7 +64,14 @@ def board(licensed_agency, agency_a_staff, ministry_official, malaysian_factory)
     factory = journey.job_order(**make, employer=malaysian_factory)
     taiwan = EmployerFactory(name="Taipei Care Home", country_id="TW")
     carer = journey.job_order(
-        **make, employer=taiwan, occupation="caregiver", quota=3, quota_female=1, salary=Decimal(30000), currency="TWD"
+        **make,
+        employer=taiwan,
+        occupation="caregiver",
+        quota=3,
+        quota_female=1,
+        salary=Decimal(30000),
+        currency="TWD",
+        worker_costs=Decimal(15000000),
     )
     plantation = journey.job_order(
         **make,
@@ -114,9 +121,11 @@ def test_anyone_sees_the_open_job_orders_with_places_left_and_how_to_apply(clien
     assert "9 (perempuan: 9, laki-laki: 9)" in card  # 10 places, one taken, one cancelled (gives its place back)
     assert "1.800,00 MYR sebulan" in card
     assert "Lombok Timur" in card and "Jl. Pejanggik 10, Selong" in card  # where it recruits, the branch
+    assert "Tidak ada: job order ini tidak membebankan biaya apa pun kepada pekerja." in card
     assert reverse("public:job_order_check", args=[board["factory"].pk]) in card
     carer = re.search(rf'data-job-order="{board["carer"].pk}".*?</li>', body, re.S).group(0)
     assert "2 (perempuan: 0, laki-laki: 2)" in carer
+    assert "Paling banyak Rp 15.000.000" in carer
     plantation = re.search(rf'data-job-order="{board["plantation"].pk}".*?</li>', body, re.S).group(0)
     assert "Tidak ada: jabatan bebas biaya, pemberi kerja yang membayar." in plantation
 
