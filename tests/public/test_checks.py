@@ -177,6 +177,9 @@ def test_unknown_ids_are_a_plain_404_page(client, english):
     assert order.status_code == printed.status_code == 404
     assert "not a real job order" in text(order) and "Job order not found" in text(printed)
     assert client.get("/cek/perusahaan/abc/").status_code == 404
+    # A number too big for the table's ids is unknown too, never a server error.
+    assert client.get("/cek/lowongan/99999999999999999999/").status_code == 404
+    assert client.get("/cetak/lowongan/99999999999999999999/").status_code == 404
 
 
 # --- job orders ---------------------------------------------------------------------------------
@@ -207,7 +210,7 @@ def test_a_published_job_order_shows_who_verified_it_places_left_and_the_cost_ca
 
 
 def test_a_zero_cost_occupation_says_so_loudly(
-    client, english, licensed_agency, agency_a_staff, ministry_official, malaysian_factory
+    client, english, settings, licensed_agency, agency_a_staff, ministry_official, malaysian_factory
 ):
     order = steps.job_order(
         company=agency_a_staff,
@@ -230,6 +233,8 @@ def test_a_zero_cost_occupation_says_so_loudly(
         response.content.decode(),
         re.S,
     )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    assert "Rp 0: Anda tidak membayar apa pun." in text(client.get(job_order_url(order)))
 
 
 def test_a_job_order_not_yet_published_or_not_verified_says_so(
@@ -395,6 +400,8 @@ def test_every_check_page_is_light_and_loads_no_script(client, planted):
         assert _first_load_bytes(client, response.request["PATH_INFO"]) < 100_000, url
 
 
-def test_the_job_order_check_runs_a_fixed_number_of_queries(client, planted, django_assert_max_num_queries):
+def test_the_checks_run_a_fixed_number_of_queries(client, planted, django_assert_max_num_queries):
     with django_assert_max_num_queries(20):
         client.get(job_order_url(planted["order"]) + "?kabupaten=52.03")
+    with django_assert_max_num_queries(12):
+        client.get(company_url(planted["order"].agency))
