@@ -208,14 +208,18 @@ JOB_ORDERS_SQL = f"""
 WITH published AS (
     SELECT * FROM {_names(JobOrder)} WHERE status = %(published)s
 ), used AS (
-    SELECT p.job_order_id,
-           count(*) FILTER (WHERE p.stage <> %(cancelled)s) AS used,
-           count(*) FILTER (WHERE p.stage <> %(cancelled)s AND w.sex = 'F') AS used_female,
-           count(*) FILTER (WHERE p.stage <> %(cancelled)s AND w.sex = 'M') AS used_male,
-           max(p.updated_at) AS newest
+    SELECT p.job_order_id, count(*) FILTER (WHERE p.stage <> %(cancelled)s) AS used, max(p.updated_at) AS newest
     FROM {_names(Placement)} p
     JOIN published j ON j.id = p.job_order_id
+    GROUP BY p.job_order_id
+), used_by_sex AS (  -- only job orders with positions by sex need the workers' sex
+    SELECT p.job_order_id,
+           count(*) FILTER (WHERE w.sex = 'F') AS used_female,
+           count(*) FILTER (WHERE w.sex = 'M') AS used_male
+    FROM {_names(Placement)} p
+    JOIN published j ON j.id = p.job_order_id AND (j.quota_female IS NOT NULL OR j.quota_male IS NOT NULL)
     JOIN {_names(Worker)} w ON w.id = p.worker_id
+    WHERE p.stage <> %(cancelled)s
     GROUP BY p.job_order_id
 ), reach AS (
     SELECT pm.job_order_id, array_agg(DISTINCT pr.regency_id ORDER BY pr.regency_id) AS codes,
@@ -229,7 +233,7 @@ WITH published AS (
 SELECT j.id, j.reference, a.id, a.name, a.licence_number, j.country_id, c.name, j.sector, o.code, o.name,
        o.zero_cost, j.salary, j.currency, j.contract_months, j.worker_costs, j.valid_from, j.valid_until,
        j.mission_verified_on, j.quota, j.quota_female, j.quota_male,
-       COALESCE(u.used, 0), COALESCE(u.used_female, 0), COALESCE(u.used_male, 0),
+       COALESCE(u.used, 0), COALESCE(s.used_female, 0), COALESCE(s.used_male, 0),
        COALESCE(reach.codes, ARRAY[]::varchar[]), reach.valid_until,
        greatest(j.updated_at, a.updated_at, u.newest, reach.newest)
 FROM published j
@@ -237,6 +241,7 @@ JOIN {_names(Agency)} a ON a.id = j.agency_id
 JOIN {_names(Country)} c ON c.code = j.country_id
 JOIN {_names(Occupation)} o ON o.code = j.occupation_id
 LEFT JOIN used u ON u.job_order_id = j.id
+LEFT JOIN used_by_sex s ON s.job_order_id = j.id
 LEFT JOIN reach ON reach.job_order_id = j.id
 ORDER BY j.id
 """
@@ -289,17 +294,19 @@ FIGURE_COLUMNS = (
     Column("returned", "integer", "Placements whose worker came home that month."),
 )
 
+# One pass over the placements: three groupings (GROUPING() tells which), months as dates (cheap to
+# group), spelled YYYY-MM only for the few rows that come out.
 FIGURES_SQL = f"""
-SELECT left(w.village_id, 2) AS province, v.month, v.kind, count(*)
-FROM {_names(Placement)} p
+SELECT left(w.village_id, 2), GROUPING(p.registered), GROUPING(p.departed),
+       COALESCE(p.registered, p.departed, p.returned), count(*)
+FROM (
+    SELECT worker_id, date_trunc('month', created_at AT TIME ZONE %(tz)s)::date AS registered,
+           date_trunc('month', departed_on)::date AS departed, date_trunc('month', returned_on)::date AS returned
+    FROM {_names(Placement)}
+) p
 JOIN {_names(Worker)} w ON w.id = p.worker_id
-CROSS JOIN LATERAL (VALUES
-    ('registered', to_char(p.created_at AT TIME ZONE %(tz)s, 'YYYY-MM')),
-    ('departed', to_char(p.departed_on, 'YYYY-MM')),
-    ('returned', to_char(p.returned_on, 'YYYY-MM'))
-) AS v(kind, month)
-WHERE v.month IS NOT NULL
-GROUP BY 1, 2, 3
+GROUP BY GROUPING SETS ((1, p.registered), (1, p.departed), (1, p.returned))
+HAVING COALESCE(p.registered, p.departed, p.returned) IS NOT NULL
 """
 
 FIGURE_KINDS = ("registered", "departed", "returned")
@@ -307,8 +314,9 @@ FIGURE_KINDS = ("registered", "departed", "returned")
 
 def _figures() -> tuple[list[tuple], datetime | None]:
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for province, month, kind, count in _fetch(FIGURES_SQL, {"tz": settings.TIME_ZONE}):
-        counts.setdefault((province, month), {})[kind] = count
+    for province, not_registered, not_departed, month, count in _fetch(FIGURES_SQL, {"tz": settings.TIME_ZONE}):
+        kind = "registered" if not not_registered else "departed" if not not_departed else "returned"
+        counts.setdefault((province, month.strftime("%Y-%m")), {})[kind] = count
     names = dict(Province.objects.values_list("code", "name"))
     rows = [
         (province, names.get(province, ""), month, *(by_kind.get(kind, 0) for kind in FIGURE_KINDS))

@@ -306,3 +306,9 @@ def test_the_partner_api_schema_does_not_describe_the_registers(client, ministry
     client.force_login(ministry_official)
     schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").content.decode()
     assert "/data/v1" not in schema and "placement-figures" not in schema
+
+
+def test_without_positions_by_sex_either_sex_may_take_any_place_left(client, journey, factory_job_order):
+    row = job_order_row(client, factory_job_order)
+    assert (row["quota_female"], row["quota_male"]) == (None, None)
+    assert (row["quota_left"], row["quota_left_female"], row["quota_left_male"]) == (9, 9, 9)
