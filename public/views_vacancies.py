@@ -26,7 +26,7 @@ from core.forms import form_add_refusal
 from .forms_vacancies import ReportForm, VacancyFilterForm
 from .guard import HONEYPOT_FIELD, client_address, filing_budget, make_stamp, stamp_problem
 from .safe_migration import safe_migration_facts
-from .vacancies import fill_rates, open_vacancies, regions_of
+from .vacancies import fill_rates, job_orders_for_page, open_vacancies, regions_of
 from .views import FILED_KEY, _too_many
 
 VACANCIES_PER_PAGE = 20
@@ -53,9 +53,9 @@ def _how_to_apply(job_order, regions, area_code: str) -> dict:
     return {"home": None, "branches": [branch for branch in branches if branch.regency.code in region_codes]}
 
 
-def _vacancy_rows(page, area_code: str) -> list[dict]:
+def _vacancy_rows(job_orders, area_code: str) -> list[dict]:
     rows = []
-    for job_order in page:
+    for job_order in job_orders:
         regions = regions_of(job_order)
         rows.append(
             {
@@ -88,7 +88,7 @@ def vacancy_board(request):
     context = {
         "form": form,
         "page": page,
-        "rows": _vacancy_rows(page, area_code),
+        "rows": _vacancy_rows(job_orders_for_page(page.object_list, on=today), area_code),
         "querystring": params.urlencode(),
         "is_filtered": any(value for key, value in request.GET.items() if key not in ("page", "sort")),
         "national": national,

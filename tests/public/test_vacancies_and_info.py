@@ -251,8 +251,9 @@ def test_a_page_costs_a_fixed_number_of_queries(client, board, agency_a_staff, m
                                                 django_assert_num_queries):  # fmt: skip
     query = {"area": "52.03", "sex": "M", "sort": "salary"}
     cache.clear()
-    # count, page, permits, their regions, branches, fill rates, the choices of area, country, occupation
-    with django_assert_num_queries(9):
+    # the candidates, their placements counted, the page's job orders, their permits, the permits' regions,
+    # the branches, the fill rates, the choices of area, country and occupation
+    with django_assert_num_queries(10):
         client.get(BOARD, query)
     before = _count_queries(client, query)
     for number in range(3):
@@ -266,7 +267,7 @@ def test_a_page_costs_a_fixed_number_of_queries(client, board, agency_a_staff, m
         Branch.objects.get_or_create(agency=licensed_agency, regency_id=f"52.0{number + 1}")
         assert extra.pk in shown(client.get(BOARD, query))
     assert _count_queries(client, query) == before
-    with django_assert_num_queries(8):  # the fill rates come from the cache
+    with django_assert_num_queries(9):  # the fill rates come from the cache
         client.get(BOARD, query)
 
 
