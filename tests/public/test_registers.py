@@ -312,3 +312,16 @@ def test_without_positions_by_sex_either_sex_may_take_any_place_left(client, jou
     row = job_order_row(client, factory_job_order)
     assert (row["quota_female"], row["quota_male"]) == (None, None)
     assert (row["quota_left"], row["quota_left_female"], row["quota_left_male"]) == (9, 9, 9)
+
+
+def test_a_register_goes_gzipped_to_who_accepts_it_and_its_weak_etag_still_answers_304(client, company):
+    import gzip
+
+    response = client.get(register_url("companies.csv"), HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert gzip.decompress(response.content).decode() == client.get(register_url("companies.csv")).content.decode()
+    etag = response["ETag"]
+    assert etag.startswith('W/"')
+    again = client.get(register_url("companies.csv"), HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
