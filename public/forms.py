@@ -42,7 +42,19 @@ class CountryChoiceField(forms.ModelChoiceField):
         return country.name
 
 
-class ComplaintForm(forms.Form):
+class GuardedForm(forms.Form):
+    """A public form's bot checks (public/guard.py): the honeypot and the signed time stamp."""
+
+    # Hidden from people (public.css, aria-hidden, out of the tab order): only a script fills it.
+    website = forms.CharField(  # guard.HONEYPOT_FIELD
+        label=_("Leave this empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class ComplaintForm(GuardedForm):
     category = forms.ChoiceField(
         label=_("What is the complaint about?"),
         choices=[("", _("Choose one")), *Category.choices],
@@ -122,13 +134,6 @@ class ComplaintForm(forms.Form):
     attachment_1 = forms.FileField(label=_("File 1"), required=False, widget=_file())
     attachment_2 = forms.FileField(label=_("File 2"), required=False, widget=_file())
     attachment_3 = forms.FileField(label=_("File 3"), required=False, widget=_file())
-    # Hidden from people (public.css, aria-hidden, out of the tab order): only a script fills it.
-    website = forms.CharField(  # guard.HONEYPOT_FIELD
-        label=_("Leave this empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

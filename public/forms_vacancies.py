@@ -17,7 +17,7 @@ from recruitment.choices import Sex
 from recruitment.models import Country, Occupation
 from villages.models import Regency
 
-from .forms import CountryChoiceField, regency_choices
+from .forms import CountryChoiceField, GuardedForm, regency_choices
 from .vacancies import DEFAULT_SORT
 
 SORT_CHOICES = (
@@ -137,7 +137,7 @@ def _text(**attrs):
     return forms.TextInput(attrs={"class": "form-control", **attrs})
 
 
-class ReportForm(forms.Form):
+class ReportForm(GuardedForm):
     kind = forms.ChoiceField(
         label=_("What do you report?"),
         choices=[(key, label) for key, label, _category in REPORT_KINDS],
@@ -218,13 +218,6 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"}),
     )
-    # Hidden from people (public.css, aria-hidden, out of the tab order): only a script fills it.
-    website = forms.CharField(  # guard.HONEYPOT_FIELD
-        label=_("Leave this empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-    )
-    stamp = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
