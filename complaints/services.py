@@ -76,11 +76,12 @@ def _when(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%d-%m-%Y %H:%M}"
 
 
-def secret_digest(secret: str) -> str:
+def secret_digest(secret: str, *, key: str | None = None) -> str:
     """A keyed hash of the secret: a high-entropy secret needs no slow hash, and the key keeps a
     stolen table useless."""
     normalised = secret.strip().upper().replace("-", "").replace(" ", "")
-    return hmac.new(settings.SECRET_KEY.encode(), normalised.encode(), hashlib.sha256).hexdigest()
+    key = settings.SECRET_KEY if key is None else key
+    return hmac.new(key.encode(), normalised.encode(), hashlib.sha256).hexdigest()
 
 
 def deadlines_for(priority: str) -> dict:
@@ -384,7 +385,11 @@ def complaint_for_code(code: str, secret: str) -> Complaint | None:
     code = (code or "").strip().upper()
     complaint = Complaint.objects.filter(tracking_code=code).first() if code else None
     expected = complaint.secret_hash if complaint else secret_digest("-")
-    matches = hmac.compare_digest(expected, secret_digest(secret or ""))
+    # A secret given before the SECRET_KEY was rotated still opens its complaint (SECRET_KEY_FALLBACKS).
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    matches = False
+    for key in keys:
+        matches |= hmac.compare_digest(expected, secret_digest(secret or "", key=key))
     return complaint if complaint is not None and matches else None
 
 

@@ -200,3 +200,13 @@ def test_an_acknowledged_complaint_escalates_only_when_its_resolve_deadline_pass
     complaint.refresh_from_db()
     assert complaint.level == "ministry"
     assert timezone.now() < complaint.resolve_due_at + timedelta(days=2)
+
+
+def test_a_secret_still_opens_its_complaint_after_the_secret_key_is_rotated(settings):
+    complaint, secret = file_public()
+    old_key = settings.SECRET_KEY
+
+    settings.SECRET_KEY = "a-new-key-" + "x" * 50
+    assert complaint_for_code(complaint.tracking_code, secret) is None
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    assert complaint_for_code(complaint.tracking_code, secret) == complaint
