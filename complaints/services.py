@@ -25,7 +25,7 @@ from core.errors import DomainError, InvalidInput
 from core.events import record_event
 from core.files import sniff_upload
 from core.models import OutboundMessage
-from core.outbox import queue_message
+from core.outbox import queue_message, queue_messages
 from core.permissions import (
     is_agency_user,
     is_village_officer,
@@ -152,11 +152,29 @@ def _officials_of(complaint: Complaint, level: str):
     return users.filter(role__in=[Role.MINISTRY_OFFICIAL, Role.COMPLAINT_OFFICER], province__isnull=True)
 
 
-def _notify_officials(complaint: Complaint, level: str, text: str) -> None:
-    about = f"complaint:{complaint.pk}"
+def _official_notices(complaint: Complaint, level: str, text: str, *, known: dict | None = None) -> list[dict]:
+    """The e-mails to the officials of ``level`` in the complaint's area; ``known`` remembers each
+    area's recipients across many complaints (the escalation job), so each area is read once."""
+    parts = complaint.area_code.split(".")
+    area = {Level.REGENCY: ".".join(parts[:2]), Level.PROVINCE: parts[0]}.get(level, "")
+    known = {} if known is None else known
+    if (level, area) not in known:
+        known[(level, area)] = list(_officials_of(complaint, level).exclude(email="").values_list("email", flat=True))
     subject = f"[SISKOP2MI] {complaint.tracking_code}: {complaint.get_priority_display()}"
-    for email in _officials_of(complaint, level).exclude(email="").values_list("email", flat=True):
-        queue_message(channel=OutboundMessage.Channel.EMAIL, recipient=email, subject=subject, body=text, about=about)
+    return [
+        {
+            "channel": OutboundMessage.Channel.EMAIL,
+            "recipient": email,
+            "subject": subject,
+            "body": text,
+            "about": f"complaint:{complaint.pk}",
+        }
+        for email in known[(level, area)]
+    ]
+
+
+def _notify_officials(complaint: Complaint, level: str, text: str) -> None:
+    queue_messages(_official_notices(complaint, level, text))
 
 
 def _link_from_nik(worker_nik: str):
@@ -736,16 +754,17 @@ def complaints_escalate_overdue(*, now: datetime | None = None) -> int:
             cursor.execute(ESCALATE, {"now": now})
             raised = cursor.fetchall()
         by_id = Complaint.objects.in_bulk([row[0] for row in raised]) if len(raised) <= 1000 else {}
+        notices, known = [], {}
         for complaint_id, level in raised:
             complaint = by_id.get(complaint_id)
             if complaint is None:
                 continue  # a mass escalation (a backlog) notifies through the queue's figures instead
-            _notify_officials(
-                complaint,
-                level,
-                _("Complaint %(code)s is overdue and now handled at the %(level)s level.")
-                % {"code": complaint.tracking_code, "level": Level(level).label},
-            )
+            text = _("Complaint %(code)s is overdue and now handled at the %(level)s level.") % {
+                "code": complaint.tracking_code,
+                "level": Level(level).label,
+            }
+            notices += _official_notices(complaint, level, text, known=known)
+        queue_messages(notices)
     return len(raised)
 
 

@@ -210,3 +210,19 @@ def test_a_secret_still_opens_its_complaint_after_the_secret_key_is_rotated(sett
     assert complaint_for_code(complaint.tracking_code, secret) is None
     settings.SECRET_KEY_FALLBACKS = [old_key]
     assert complaint_for_code(complaint.tracking_code, secret) == complaint
+
+
+def test_escalation_tells_the_officials_of_the_new_level_reading_each_area_once(
+    ntb_province_official, complaint_officer, django_assert_max_num_queries
+):
+    ntb_province_official.email = "prov.ntb@example.id"
+    ntb_province_official.save(update_fields=["email"])
+    first, _secret = file_public(category="violence", complainant_phone="", complainant_email="a@example.id")
+    second, _secret = file_public(category="violence", complainant_phone="", complainant_email="b@example.id")
+    OutboundMessage.objects.all().delete()
+
+    with django_assert_max_num_queries(8):  # the statement, the complaints, one area's officials, the notices
+        assert complaints_escalate_overdue(now=first.filed_at + timedelta(hours=25)) == 2
+
+    told = OutboundMessage.objects.filter(recipient="prov.ntb@example.id")
+    assert sorted(told.values_list("about", flat=True)) == sorted([f"complaint:{first.pk}", f"complaint:{second.pk}"])
