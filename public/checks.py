@@ -26,7 +26,7 @@ from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import VERIFIED_STATUSES, JobOrderEventKind, JobOrderStatus, PermitStatus
 from recruitment.models import JobOrder, JobOrderEvent, Mission, RecruitmentPermit
-from recruitment.selectors import moratorium_applies
+from recruitment.selectors import moratorium_applies, places_left
 from villages.models import Regency
 
 SEARCH_LIMIT = 20  # a search lists at most this many; a longer fragment narrows it
@@ -195,7 +195,7 @@ def published_job_orders(agency_id: int):
     )
     orders = list(with_places_left(orders))
     for order in orders:
-        order.places_left = max(0, order.quota - order.places_taken)
+        order.places_left = places_left(order.quota, None, order.places_taken, 0)
     return orders
 
 
@@ -285,11 +285,10 @@ def places_by_sex(job_order: JobOrder) -> list[dict]:
     if job_order.quota_male is not None:
         rows.append({"key": "male", "label": _("For men"), "quota": job_order.quota_male, "taken": counts["male"]})
     for row in rows:
-        row["left"] = max(0, row["quota"] - row["taken"])
-    # The total cannot have more left than the split allows, nor the split more than the total.
-    if len(rows) > 1:
-        for row in rows[1:]:
-            row["left"] = min(row["left"], rows[0]["left"])
+        if row["key"] == "all":
+            row["left"] = places_left(job_order.quota, None, counts["total"], 0)
+        else:
+            row["left"] = places_left(job_order.quota, row["quota"], counts["total"], row["taken"])
     return rows
 
 

@@ -30,6 +30,7 @@ from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus, PermitStatus
 from recruitment.models import Country, JobOrder, Occupation, RecruitmentPermit, Worker
+from recruitment.selectors import places_left
 from villages.models import Province, Regency
 
 VERSION = "v1"
@@ -247,14 +248,6 @@ ORDER BY j.id
 """
 
 
-def quota_left(quota: int, quota_for_sex: int | None, used: int, used_for_sex: int) -> tuple[int, int]:
-    """(left in all, left for one sex): a sex without its own quota may take any place left."""
-    left = max(quota - used, 0)
-    if quota_for_sex is None:
-        return left, left
-    return left, max(min(left, quota_for_sex - used_for_sex), 0)
-
-
 def _job_orders() -> tuple[list[tuple], datetime | None]:
     params = {"published": JobOrderStatus.PUBLISHED, "cancelled": int(Stage.CANCELLED), "issued": PermitStatus.ISSUED}
     raw = _fetch(JOB_ORDERS_SQL, params)
@@ -264,8 +257,9 @@ def _job_orders() -> tuple[list[tuple], datetime | None]:
     rows, newest = [], None
     for row in raw:
         quota, quota_female, quota_male, used, used_female, used_male = row[18:24]
-        left, left_female = quota_left(quota, quota_female, used, used_female)
-        _, left_male = quota_left(quota, quota_male, used, used_male)
+        left = places_left(quota, None, used, 0)
+        left_female = places_left(quota, quota_female, used, used_female)
+        left_male = places_left(quota, quota_male, used, used_male)
         codes = tuple(row[24])
         rows.append(
             (

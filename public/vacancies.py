@@ -31,6 +31,7 @@ from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus, PermitStatus, Sex
 from recruitment.models import JobOrder, Moratorium, RecruitmentPermit
+from recruitment.selectors import places_left
 from villages.models import Province, Regency
 
 # The board's sort orders: key -> ORDER BY (a unique tiebreaker keeps pages stable).
@@ -62,10 +63,6 @@ class Vacancy:
     places_left: int
     places_left_female: int
     places_left_male: int
-
-
-def _places_left(quota: int, quota_for_sex: int | None, left: int, taken_by_sex: int) -> int:
-    return left if quota_for_sex is None else min(left, quota_for_sex - taken_by_sex)
 
 
 def open_vacancies(
@@ -126,14 +123,14 @@ def open_vacancies(
     vacancies = []
     for pk, quota, quota_female, quota_male, salary, currency in rows:
         total, female = taken.get(pk, (0, 0))
-        left = quota - total
+        left = places_left(quota, None, total, 0)
         vacancy = Vacancy(
             pk=pk,
             salary=salary,
             currency=currency,
             places_left=left,
-            places_left_female=_places_left(quota, quota_female, left, female),
-            places_left_male=_places_left(quota, quota_male, left, total - female),
+            places_left_female=places_left(quota, quota_female, total, female),
+            places_left_male=places_left(quota, quota_male, total, total - female),
         )
         if left <= 0 or (sex == Sex.FEMALE and vacancy.places_left_female <= 0):
             continue

@@ -41,6 +41,16 @@ def registering_companies(user) -> Subquery:
     return Subquery(names, output_field=CharField())
 
 
+def places_left(quota: int, quota_for_sex: int | None, taken: int, taken_for_sex: int) -> int:
+    """Places a job order has left for one sex: what is left in all, and no more than that sex's own
+    positions left when the job order splits them (placement registration refuses beyond either);
+    with ``quota_for_sex`` None, the places left in all."""
+    left = max(quota - taken, 0)
+    if quota_for_sex is None:
+        return left
+    return max(min(left, quota_for_sex - taken_for_sex), 0)
+
+
 def moratorium_applies(country_code: str, sector: str, on: date) -> bool:
     """Whether placements to this country and sector are stopped on that day (Kepmenaker 260/2015)."""
     return (
