@@ -9,7 +9,11 @@ from siskop2mi.paths import BASE_DIR
 
 
 def run_manage(*args, **env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "DEBUG", "DJANGO_SETTINGS_MODULE"}
+    }
     environment.update(DJANGO_SETTINGS_MODULE="siskop2mi.settings.production", **env)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=environment, capture_output=True, text=True
@@ -32,3 +36,29 @@ def test_production_passes_the_deploy_checks_without_warnings():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", SECRET_KEY=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_a_long_secret_key_of_one_repeated_letter():
+    result = run_manage("check", SECRET_KEY="a" * 60)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_production_refuses_a_generated_development_key():
+    result = run_manage("check", SECRET_KEY="django-insecure-" + secrets.token_urlsafe(50))
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a random value" in result.stderr
+
+
+def test_production_refuses_a_weak_key_among_the_fallbacks():
+    fallbacks = f"{secrets.token_urlsafe(50)},{'ab' * 30}"
+    result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(50), SECRET_KEY_FALLBACKS=fallbacks)
+    assert result.returncode != 0
+    assert "SECRET_KEY_FALLBACKS" in result.stderr
+    assert "entry 2 is not" in result.stderr
+
+
+def test_production_accepts_random_fallback_keys():
+    fallbacks = f"{secrets.token_urlsafe(50)},{secrets.token_urlsafe(50)}"
+    result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(50), SECRET_KEY_FALLBACKS=fallbacks)
+    assert result.returncode == 0, result.stdout + result.stderr

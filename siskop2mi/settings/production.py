@@ -3,10 +3,26 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, env_bool
+from .base import DEBUG, SECRET_KEY, SECRET_KEY_FALLBACKS, env_bool
 
-if not SECRET_KEY or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
+
+def _is_weak_secret_key(key: str) -> bool:
+    # The rule of Django's own check security.W009: long, varied and not the generated dev key.
+    return len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-")
+
+
+if not SECRET_KEY or _is_weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters with at least 5 different "
+        "characters, not starting with 'django-insecure-' (e.g. python -c \"import secrets; "
+        'print(secrets.token_urlsafe(50))").'
+    )
+_weak_fallbacks = [position for position, key in enumerate(SECRET_KEY_FALLBACKS, 1) if _is_weak_secret_key(key)]
+if _weak_fallbacks:
+    raise ImproperlyConfigured(
+        "SECRET_KEY_FALLBACKS entries must be random values of at least 50 characters with at least 5 different "
+        f"characters, not starting with 'django-insecure-': entry {', '.join(map(str, _weak_fallbacks))} is not."
+    )
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 
