@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ExportFormat, ExportKind, ExportStatus
@@ -37,9 +38,16 @@ class ExportJob(models.Model):
     file_path = models.CharField(_("file"), max_length=255, blank=True)
     full_numbers = models.BooleanField(_("personal numbers in full"), default=False)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    # When the job was last sent to a worker (the sweeper may send it again).
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The Celery task that owns the job: only a delivery of this task id claims it, so a
+    # redelivery after a worker died restarts the job and a stray duplicate does nothing.
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, db_index=True)
+    # How often the sweeper sent a stuck job again under a new task id (at most once).
+    requeues = models.PositiveSmallIntegerField(_("times re-queued"), default=0)
 
     objects = ExportJobQuerySet.as_manager()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.services import audit_record
 from core.errors import DomainError, InvalidInput
+from core.locks import advisory_lock, advisory_lock_held
 from core.personal_data import mask_number, may_see_full_nik
 
 from . import writers
@@ -28,9 +30,18 @@ logger = logging.getLogger(__name__)
 
 # Parameters of a list page that are not filters of the rows an export holds.
 PAGE_PARAMS = ("page", "per_page")
-# A job still "running" this long after it started lost its worker (the task's hard
-# time limit is shorter): a redelivered message may claim it again.
-STALE_AFTER = timedelta(seconds=2000)
+# The export task's time limits (exports/tasks.py reads them): past the hard limit plus a
+# margin, a job still "running" lost its worker and no redelivery came to restart it.
+EXPORT_SOFT_TIME_LIMIT = 1800
+EXPORT_TIME_LIMIT = 1900
+STUCK_MARGIN = timedelta(minutes=5)
+# A job queued this long was never picked up (its message was lost): the sweeper sends it again.
+QUEUED_TOO_LONG = timedelta(hours=1)
+# Advisory lock class of export jobs (object: the job id), held while a worker writes the file.
+EXPORT_LOCK = 72_616_002
+# A redelivery waits this long for the lock: the session of a worker killed a moment ago may
+# still be ending.
+LOCK_WAIT = 15
 
 
 def export_spec(kind: str) -> ExportSpec | None:
@@ -106,8 +117,11 @@ def export_job_create(*, actor, kind: str, fmt: str, query: str, language: str) 
     if not spec.allowed(actor):
         raise DomainError("forbidden", _("You may not export this list."))
     export_queryset(spec=spec, user=actor, query=query)  # refuse invalid filters before queueing
-    job = ExportJob.objects.create(owner=actor, kind=spec.kind, format=fmt, query=query, language=language)
-    transaction.on_commit(lambda: run_export.delay(job.pk))
+    # The task id is chosen here so only deliveries of this very task claim the job.
+    job = ExportJob.objects.create(
+        owner=actor, kind=spec.kind, format=fmt, query=query, language=language, task_id=str(uuid.uuid4())
+    )
+    transaction.on_commit(lambda: run_export.apply_async((job.pk,), task_id=job.task_id))
     return job
 
 
@@ -117,22 +131,43 @@ def export_dir() -> Path:
     return directory
 
 
-def _claim(job_id: int) -> bool:
-    """Take the job for this worker with one conditional UPDATE, so a rerun or a second
-    worker does nothing; a job whose worker died long ago may be taken again."""
-    now = timezone.now()
-    claimable = Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+def _claim(job_id: int, task_id: str) -> bool:
+    """Take the job for this delivery of its task with one conditional UPDATE.
+
+    Called while holding the job's advisory lock, so nobody else is writing it. A queued
+    job is taken by its own task id (or any, for a job queued without one); a job
+    "running" under this same task id is restarted: Celery redelivers a message with the
+    same id after the worker died mid-file. A finished job, or one another task id owns,
+    is left alone.
+    """
+    claimable = (Q(status=ExportStatus.QUEUED) & (Q(task_id="") | Q(task_id=task_id))) | Q(
+        status=ExportStatus.RUNNING, task_id=task_id
+    )
     return bool(
         ExportJob.objects.filter(claimable, pk=job_id).update(
-            status=ExportStatus.RUNNING, started_at=now, rows_done=0, rows_total=None, error=""
-        )
+            status=ExportStatus.RUNNING,
+            task_id=task_id,
+            started_at=timezone.now(),
+            rows_done=0,
+            rows_total=None,
+            error="",
+        )  # fmt: skip
     )
 
 
-def export_job_run(*, job_id: int) -> ExportJob | None:
-    """Write a queued export's file, recording progress; None when the job was not ours to run."""
-    if not _claim(job_id):
-        return None
+def export_job_run(*, job_id: int, task_id: str = "") -> ExportJob | None:
+    """Write a queued export's file, recording progress; None when the job was not ours to run.
+
+    ``task_id`` is the Celery task's id: a redelivery of the same task (its worker died)
+    writes the file again from the start.
+    """
+    with advisory_lock(EXPORT_LOCK, job_id, wait=LOCK_WAIT) as nobody_else:
+        if not nobody_else or not _claim(job_id, task_id):
+            return None
+        return _write(job_id)
+
+
+def _write(job_id: int) -> ExportJob:
     job = ExportJob.objects.select_related("owner").get(pk=job_id)
     spec = export_spec(job.kind)
     final = export_dir() / f"{job.pk}.{job.format}"
@@ -200,3 +235,41 @@ def export_jobs_purge(*, now=None) -> int:
         purged += 1
     old.delete()
     return purged
+
+
+@transaction.atomic
+def export_jobs_sweep(*, now=None) -> dict[str, int]:
+    """Jobs whose worker was lost for good: sent once more under a new task id, then failed.
+
+    Stuck means "running" past the task's hard time limit (plus a margin) with nobody
+    holding its lock, or "queued" for longer than QUEUED_TOO_LONG. Each change is a
+    conditional UPDATE on the state read, so a sweep running twice changes nothing more.
+    """
+    from .tasks import run_export
+
+    now = now or timezone.now()
+    run_deadline = now - timedelta(seconds=EXPORT_TIME_LIMIT) - STUCK_MARGIN
+    stuck = Q(status=ExportStatus.RUNNING, started_at__lt=run_deadline) | Q(
+        status=ExportStatus.QUEUED, queued_at__lt=now - QUEUED_TOO_LONG
+    )
+    counts = {"requeued": 0, "failed": 0}
+    for job in ExportJob.objects.filter(stuck).only("pk", "status", "task_id", "requeues", "language", "format"):
+        if job.status == ExportStatus.RUNNING and advisory_lock_held(EXPORT_LOCK, job.pk):
+            continue  # a worker is still on it
+        same = ExportJob.objects.filter(pk=job.pk, status=job.status, task_id=job.task_id)
+        if job.requeues == 0:
+            task_id = str(uuid.uuid4())
+            if same.update(
+                status=ExportStatus.QUEUED, task_id=task_id, queued_at=now, requeues=1, started_at=None, rows_done=0
+            ):
+                transaction.on_commit(lambda pk=job.pk, task_id=task_id: run_export.apply_async((pk,), task_id=task_id))
+                counts["requeued"] += 1
+            continue
+        with translation.override(job.language):
+            reason = _("The export stopped because no worker could finish it. Please start it again.")
+        if same.update(status=ExportStatus.FAILED, finished_at=now, error=str(reason)):
+            (export_dir() / f"{job.pk}.{job.format}.part").unlink(missing_ok=True)
+            counts["failed"] += 1
+    if any(counts.values()):
+        logger.warning("export sweep: %s", counts)
+    return counts

@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.locks import advisory_lock
 from placement.choices import DOCUMENT_PARAMETERS, STAGE_PARAMETERS
 
 from .choices import ScanStatus, Severity
@@ -27,6 +28,13 @@ from .rules import RULES, Rule
 logger = logging.getLogger(__name__)
 
 FULL_SCAN_LOCK = 72_616_001  # pg advisory lock key: one full scan at a time, across workers
+# The full scan task's time limits (oversight/tasks.py); the sweeper calls a scan still
+# "running" past the hard one (plus a margin) lost.
+SCAN_SOFT_TIME_LIMIT = 1800
+SCAN_TIME_LIMIT = 2000
+# How long a scan waits for the lock before deciding another scan is at work: long enough for
+# the database session of a worker killed a moment ago to end and let its redelivery in.
+SCAN_LOCK_WAIT = 15
 
 
 class ScanAlreadyRunning(Exception):
@@ -116,35 +124,48 @@ def _merged(earlier: dict | None, counts: dict) -> dict:
     return {key: round(value + earlier.get(key, 0), 4) for key, value in counts.items()}
 
 
-def full_scan(*, requested_by=None) -> ScanRun:
-    """Run every enabled rule over whole tables; one at a time (advisory lock)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [FULL_SCAN_LOCK])
-        if not cursor.fetchone()[0]:
+def full_scan(*, requested_by=None, task_id: str = "") -> ScanRun:
+    """Run every enabled rule over whole tables; one at a time (advisory lock).
+
+    ``task_id`` is the Celery task's id. A redelivery of the same task after its worker
+    died restarts that task's scan run (every rule again: the rules are idempotent, so it
+    ends with the flags of an uninterrupted scan); a delivery of a task whose scan
+    completed returns that scan untouched.
+    """
+    with advisory_lock(FULL_SCAN_LOCK, wait=SCAN_LOCK_WAIT) as ours:
+        if not ours:
             raise ScanAlreadyRunning
+        return _scan(requested_by=requested_by, task_id=task_id)
+
+
+def _scan(*, requested_by, task_id: str) -> ScanRun:
+    own = ScanRun.objects.filter(task_id=task_id).first() if task_id else None
+    if own is not None and own.status == ScanStatus.COMPLETED:
+        return own
+    # Holding the lock, any other scan still marked running was killed: say so.
+    ScanRun.objects.filter(status=ScanStatus.RUNNING).exclude(pk=own.pk if own else None).update(
+        status=ScanStatus.FAILED, error="interrupted", finished_at=timezone.now()
+    )
+    if own is not None:
+        own.status, own.results, own.error, own.finished_at = ScanStatus.RUNNING, {}, "", None
+        own.save(update_fields=["status", "results", "error", "finished_at"])
+        scan = own
+    else:
+        scan = ScanRun.objects.create(started_at=timezone.now(), requested_by=requested_by, task_id=task_id)
+    rules, settings_by_code = enabled_rules()
     try:
-        # Holding the lock, any scan still marked running was killed: say so.
-        ScanRun.objects.filter(status=ScanStatus.RUNNING).update(
-            status=ScanStatus.FAILED, error="interrupted", finished_at=timezone.now()
-        )
-        scan = ScanRun.objects.create(started_at=timezone.now(), requested_by=requested_by)
-        rules, settings_by_code = enabled_rules()
-        try:
-            for rule in rules:
-                counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
-                # A rule over two subjects (COMPLAINT_HOTSPOT) reports its two runs as one.
-                scan.results[rule.code] = _merged(scan.results.get(rule.code), counts)
-                scan.save(update_fields=["results"])
-        except Exception as error:
-            scan.status, scan.error, scan.finished_at = ScanStatus.FAILED, repr(error), timezone.now()
-            scan.save(update_fields=["status", "error", "finished_at"])
-            raise
-        scan.status, scan.finished_at = ScanStatus.COMPLETED, timezone.now()
-        scan.save(update_fields=["status", "finished_at"])
-        return scan
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [FULL_SCAN_LOCK])
+        for rule in rules:
+            counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
+            # A rule over two subjects (COMPLAINT_HOTSPOT) reports its two runs as one.
+            scan.results[rule.code] = _merged(scan.results.get(rule.code), counts)
+            scan.save(update_fields=["results"])
+    except Exception as error:
+        scan.status, scan.error, scan.finished_at = ScanStatus.FAILED, repr(error), timezone.now()
+        scan.save(update_fields=["status", "error", "finished_at"])
+        raise
+    scan.status, scan.finished_at = ScanStatus.COMPLETED, timezone.now()
+    scan.save(update_fields=["status", "finished_at"])
+    return scan
 
 
 def recheck(subjects: dict[str, list[int]]) -> dict:

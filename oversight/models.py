@@ -111,6 +111,8 @@ class ScanRun(models.Model):
     # {rule code: {"seconds": s, "new": n, "still_open": n, "resolved": n}}
     results = models.JSONField(_("results"), default=dict)
     error = models.TextField(_("error"), blank=True)
+    # The Celery task running the scan: its redelivery after a worker died restarts this run.
+    task_id = models.CharField(_("task id"), max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-started_at"]

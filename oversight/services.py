@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, InvalidInput
+from core.locks import advisory_lock_held
 
-from .choices import FlagStatus
-from .models import Flag, FlagEvent
+from .choices import FlagStatus, ScanStatus
+from .engine import FULL_SCAN_LOCK, SCAN_TIME_LIMIT
+from .models import Flag, FlagEvent, ScanRun
+
+STUCK_MARGIN = timedelta(minutes=5)
 
 TRIAGE_MOVES = {
     FlagStatus.IN_REVIEW: (FlagStatus.OPEN,),
@@ -70,3 +76,24 @@ def flag_decide(*, actor, flag_id: int, to_status: str, reason: str = "") -> Fla
     flag.save(update_fields=["status", "decision_reason", "assigned_to"])
     _record(flag, actor=actor, from_status=from_status, note=reason.strip())
     return flag
+
+
+@transaction.atomic
+def scan_runs_sweep(*, now=None) -> int:
+    """Mark scans still "running" past the task's hard time limit (plus a margin), while no
+    scan holds the scan lock, as failed with the reason; returns how many.
+
+    Their worker died and no redelivery restarted them. They are not queued again: the
+    nightly scan (or an official's "scan now") runs every rule anew.
+    """
+    now = now or timezone.now()
+    if advisory_lock_held(FULL_SCAN_LOCK):
+        return 0  # a scan is at work; it marks any dead run itself when it starts
+    stuck = ScanRun.objects.filter(
+        status=ScanStatus.RUNNING, started_at__lt=now - timedelta(seconds=SCAN_TIME_LIMIT) - STUCK_MARGIN
+    )
+    return stuck.update(
+        status=ScanStatus.FAILED,
+        finished_at=now,
+        error=_("The scan stopped because its worker was lost; the next scan checks every rule again."),
+    )

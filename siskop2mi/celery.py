@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import beat_init
 
 from dashboard.schedule import REFRESH_MINUTES as DASHBOARD_REFRESH_MINUTES
 
@@ -48,4 +49,16 @@ app.conf.beat_schedule = {
         "task": "exports.purge",
         "schedule": crontab(hour=2, minute=15),
     },
+    "sweep-stuck-jobs": {
+        "task": "siskop2mi.tasks.sweep_stuck_jobs",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
+    },
 }
+
+
+@beat_init.connect
+def first_heartbeat(sender, **kwargs):
+    """Beat's first interval tick comes only 30 s after it starts: send one heartbeat at once,
+    so /healthz turns healthy as soon as beat and a worker of the interactive queue are up."""
+    sender.app.send_task("siskop2mi.tasks.beat_heartbeat", expires=25)

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.db import connection
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -43,7 +43,7 @@ def export_dir(settings, tmp_path):
 def no_broker(monkeypatch):
     """Jobs are queued, not sent to a worker: the tests run the task themselves."""
     queued = []
-    monkeypatch.setattr("exports.tasks.run_export.delay", lambda job_id: queued.append(job_id))
+    monkeypatch.setattr("exports.tasks.run_export.apply_async", lambda args, task_id: queued.append((args[0], task_id)))
     return queued
 
 
@@ -64,6 +64,11 @@ def workers(agency_a_staff, agency_b_staff, agency_a, agency_b):
 
 def export(client, kind, fmt="csv", query="", **extra):
     return client.post(reverse("exports:start", args=[kind]), {"format": fmt, "query": query}, **extra)
+
+
+def deliver(job, task_id):
+    """What a worker does with a delivery of the job's task under ``task_id``."""
+    return run_export.apply((job.pk,), task_id=task_id).get()
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -267,14 +272,14 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
         response = export(client, "workers", "xlsx", query="area=52&sort=full_name&page=3")
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("exports:detail", args=[job.pk])
-    assert no_broker == [job.pk] and job.status == ExportStatus.QUEUED and job.language == "en"
+    assert no_broker == [(job.pk, job.task_id)] and job.status == ExportStatus.QUEUED and job.language == "en"
 
     page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
     assert 'hx-get="{}"'.format(reverse("exports:progress", args=[job.pk])) in page
     assert 'aria-valuenow="0"' in page and "Waiting" in page
     assert "Area of domicile: Nusa Tenggara Barat" in page and "Sorted by: Full name" in page
 
-    assert run_export(job.pk) == ExportStatus.DONE
+    assert run_export.apply((job.pk,), task_id=job.task_id).get() == ExportStatus.DONE
     job.refresh_from_db()
     assert (job.rows_done, job.rows_total, job.full_numbers) == (2, 2, True)
     assert AuditEntry.objects.get(action=AUDIT_PERSONAL_DATA_EXPORTED).detail["job_id"] == job.pk
@@ -298,17 +303,47 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
 
 def test_a_job_runs_once_however_often_its_task_is_delivered(ministry_official, workers, export_dir):
     job = ExportJob.objects.create(owner=ministry_official, kind="workers", format="csv", query="", language="en")
-    assert run_export(job.pk) == ExportStatus.DONE
+    assert deliver(job, "task-1") == ExportStatus.DONE
     path = services.export_file(ExportJob.objects.get(pk=job.pk))
     written = path.stat().st_mtime_ns
-    assert run_export(job.pk) is None
+    assert deliver(job, "task-1") is None
     assert path.stat().st_mtime_ns == written
     assert AuditEntry.objects.filter(action=AUDIT_PERSONAL_DATA_EXPORTED).count() == 1
-    # A job whose worker died long ago is taken again by the redelivered message.
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, started_at=timezone.now() - timedelta(hours=2)
+
+
+def test_a_redelivery_after_the_worker_died_writes_the_file_again_and_a_stray_task_does_nothing(
+    ministry_official, workers, export_dir
+):
+    job = ExportJob.objects.create(
+        owner=ministry_official, kind="workers", format="csv", query="", language="en", task_id="task-1"
     )
-    assert run_export(job.pk) == ExportStatus.DONE
+    # The worker died half-way: the job is "running" under its task, with half a file.
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, started_at=timezone.now(), rows_done=1)
+    services.export_dir().joinpath(f"{job.pk}.csv.part").write_text("half a file")
+
+    assert deliver(job, "another-task") is None
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.RUNNING
+
+    assert deliver(job, "task-1") == ExportStatus.DONE
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total, job.task_id) == (3, 3, "task-1")
+    lines = services.export_file(job).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 4 and "half a file" not in lines  # the header and every worker, once
+
+
+def test_a_task_does_nothing_while_another_session_writes_the_job(ministry_official, workers, export_dir, monkeypatch):
+    job = ExportJob.objects.create(
+        owner=ministry_official, kind="workers", format="csv", query="", language="en", task_id="task-1"
+    )
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:  # a live worker holds the job's lock
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [services.EXPORT_LOCK, job.pk])
+        monkeypatch.setattr(services, "LOCK_WAIT", 0.2)
+        assert deliver(job, "task-1") is None
+    finally:
+        other.close()
+    assert ExportJob.objects.get(pk=job.pk).status == ExportStatus.QUEUED
 
 
 def test_a_job_that_cannot_be_written_fails_with_a_message(ministry_official, export_dir):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
 from django.db import connections
 from django.utils import timezone, translation
@@ -12,7 +13,8 @@ from oversight import engine
 from oversight.choices import FlagStatus
 from oversight.engine import FULL_SCAN_LOCK, ScanAlreadyRunning, full_scan
 from oversight.models import Flag, FlagEvent, Notification, ScanRun
-from oversight.services import flag_assign, flag_decide
+from oversight.services import flag_assign, flag_decide, scan_runs_sweep
+from oversight.tasks import SCAN_RETRY_SECONDS, scan_all
 from siskop2mi.celery import app
 from villages.models import Village
 from villages.services import village_report_create
@@ -54,7 +56,8 @@ def test_a_flag_resolves_itself_when_the_condition_no_longer_holds(unmatched_dep
     assert scan.results["VILLAGE_DEPARTURE_UNMATCHED"]["resolved"] == 1
 
 
-def test_only_one_full_scan_at_a_time(unmatched_departure):
+def test_only_one_full_scan_at_a_time(unmatched_departure, monkeypatch):
+    monkeypatch.setattr(engine, "SCAN_LOCK_WAIT", 0.2)
     other = connections.create_connection("default")
     try:
         with other.cursor() as cursor:
@@ -91,6 +94,74 @@ def test_a_scan_failing_half_way_then_rerun_ends_with_the_flags_of_an_uninterrup
 
     full_scan()
     assert flags() == uninterrupted
+
+
+def test_a_redelivered_scan_task_restarts_its_own_run_and_ends_with_the_flags_of_an_uninterrupted_scan(
+    unmatched_departure,
+):
+    full_scan()
+    uninterrupted = flags()
+    Flag.objects.all().delete()
+    ScanRun.objects.all().delete()
+    # Its worker was killed after a few rules: the run stays "running" under the task's id.
+    killed = ScanRun.objects.create(started_at=timezone.now(), task_id="scan-task", results={"DEPART_INCOMPLETE": {}})
+    other = ScanRun.objects.create(started_at=timezone.now() - timedelta(days=1), task_id="old-task")
+
+    assert scan_all.apply(task_id="scan-task").get() == killed.pk
+
+    killed.refresh_from_db()
+    other.refresh_from_db()
+    assert killed.status == "completed" and set(killed.results) == {rule.code for rule in engine.enabled_rules()[0]}
+    assert (other.status, other.error) == ("failed", "interrupted")
+    assert flags() == uninterrupted and ScanRun.objects.count() == 2
+    # Delivered once more (say the worker died before acknowledging): nothing runs again.
+    finished_at = killed.finished_at
+    assert scan_all.apply(task_id="scan-task").get() == killed.pk
+    assert ScanRun.objects.get(pk=killed.pk).finished_at == finished_at
+
+
+def test_a_scan_finding_another_at_work_tries_again_later(unmatched_departure, monkeypatch):
+    monkeypatch.setattr(engine, "SCAN_LOCK_WAIT", 0.2)
+    retried = []
+
+    def retry(countdown, exc):
+        retried.append((countdown, type(exc)))
+        return Retry("busy", when=countdown)
+
+    monkeypatch.setattr(scan_all, "retry", retry)
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [FULL_SCAN_LOCK])
+        with pytest.raises(Retry):
+            scan_all.apply(task_id="second", throw=True)
+    finally:
+        other.close()
+    assert retried == [(SCAN_RETRY_SECONDS, ScanAlreadyRunning)]
+    assert not ScanRun.objects.filter(task_id="second").exists()
+
+
+def test_the_sweeper_fails_a_scan_left_running_by_a_lost_worker_and_only_that(unmatched_departure):
+    now = timezone.now()
+    lost = ScanRun.objects.create(started_at=now - timedelta(seconds=engine.SCAN_TIME_LIMIT + 600), task_id="lost")
+    recent = ScanRun.objects.create(started_at=now - timedelta(seconds=60), task_id="recent")
+
+    with translation.override("en"):
+        assert scan_runs_sweep(now=now) == 1
+        assert scan_runs_sweep(now=now) == 0  # idempotent
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "worker was lost" in lost.error
+    assert ScanRun.objects.get(pk=recent.pk).status == "running"
+
+    # While a scan holds the lock, nothing is called lost: that scan sorts out dead runs itself.
+    ScanRun.objects.filter(pk=lost.pk).update(status="running")
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [FULL_SCAN_LOCK])
+        assert scan_runs_sweep(now=now) == 0
+    finally:
+        other.close()
 
 
 def test_a_write_rechecks_its_subject_within_the_same_request(
