@@ -1,7 +1,8 @@
 # syntax=docker/dockerfile:1
 # Production image of SISKOP2MI: one image for web (gunicorn), the Celery worker,
 # Celery beat and the one-shot migrate job (see docker-compose.yml).
-FROM python:3.11-slim
+# Bookworm, pinned: it is the Debian release whose PostgreSQL client is 15, the compose file's server.
+FROM python:3.11-slim-bookworm
 
 # DJANGO_SETTINGS_MODULE is baked in because celery.py falls back to the dev
 # settings; the image must never run with those.
@@ -22,6 +23,12 @@ RUN groupadd --system app \
     && useradd --system --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
 
 WORKDIR /app
+
+# pg_dump / pg_restore of the server's own major version: `manage.py restore` needs them (a newer
+# pg_restore sends settings PostgreSQL 15 does not know; siskop2mi/backup.py, docs/operations.md).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client-15 \
+    && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, so a code change does not reinstall them.
 COPY requirements.txt .

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints
+.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,9 +29,21 @@ lint: $(STAMP)
 check-migrations: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python manage.py makemigrations --check --dry-run
 
-## Remove all local state (database, Redis, logs, demo logins). Stop `make run` first.
+## Remove all local state (database, Redis, logs, demo logins, uploads) but the backups in var/backups/.
+## Stop `make run` first.
 clean-var:
-	rm -rf var
+	@test ! -d var || find var -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} +
+
+## Back up the database and the uploaded files into var/backups/siskop2mi-<UTC time>/ (docs/operations.md):
+## the embedded PostgreSQL, or the one DATABASE_URL names. BACKUP_ARGS: e.g. --output /mnt/backups.
+backup: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python manage.py backup $(BACKUP_ARGS)
+
+## Restore one and verify every row count and file: make restore BACKUP=var/backups/siskop2mi-...
+## Only into an empty database and media root; RESTORE_ARGS="--force" replaces what is there.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=var/backups/siskop2mi-<time> [RESTORE_ARGS=--force]"; exit 2; }
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python manage.py restore "$(BACKUP)" $(RESTORE_ARGS)
 
 ## Benchmarks (bench/README.md), on the embedded stack in a database of their own (siskop2mi_bench).
 ## BENCH_WORKERS sets the data set size (default 1000000). Each ends with one line of JSON.

@@ -19,6 +19,7 @@ LOG_DIR = VAR_DIR / "log"
 DEMO_DIR = VAR_DIR / "demo"
 MEDIA_DIR = VAR_DIR / "media"
 EXPORT_DIR = VAR_DIR / "exports"
+BACKUP_DIR = VAR_DIR / "backups"  # `make backup`; `make clean-var` leaves it alone
 STATIC_ROOT = VAR_DIR / "staticfiles"
 RUNTIME_DIRS = (VAR_DIR, LOG_DIR, DEMO_DIR, MEDIA_DIR, EXPORT_DIR, STATIC_ROOT)
 
