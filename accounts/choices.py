@@ -8,6 +8,12 @@ from core.roles import AGENCY_ROLES, NATIONAL_ROLES, OFFICIAL_ROLES, Role  # noq
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGIN_LOCKED_OUT = "login_locked_out", _("Login locked after too many failures")
+    LOGIN_UNLOCKED = "login_unlocked", _("Login lock lifted")
+    SECOND_FACTOR_ENROLLED = "second_factor_enrolled", _("Second factor set up")
+    SECOND_FACTOR_VERIFIED = "second_factor_verified", _("Second factor verified")
+    SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong second-factor code")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
     LOGOUT = "logout", _("Logged out")
     PASSWORD_CHANGED = "password_changed", _("Password changed")
     USER_CREATED = "user_created", _("User created")

@@ -1,9 +1,11 @@
 """Account events go to the audit trail. Wired in AccountsConfig.ready()."""
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from .choices import AuditAction
+from .lockout import on_user_locked_out
 from .services import audit_record
 
 
@@ -27,3 +29,8 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     audit_record(
         action=AuditAction.LOGIN_FAILED, actor=None, ip_address=_ip(request), username=credentials.get("username", "")
     )
+
+
+@receiver(user_locked_out)
+def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
+    on_user_locked_out(sender, request, username, ip_address)

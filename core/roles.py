@@ -24,3 +24,24 @@ NATIONAL_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.AUDITOR, Role.SYSTEM_AD
 AGENCY_ROLES = frozenset({Role.AGENCY_ADMIN, Role.AGENCY_STAFF})
 # Officials of the ministry, a province or a regency: they act on the cases of their jurisdiction.
 OFFICIAL_ROLES = frozenset({Role.MINISTRY_OFFICIAL, Role.PROVINCE_OFFICIAL, Role.REGENCY_OFFICIAL})
+# Roles that must confirm a login with a second factor (a TOTP code or a recovery code): those who
+# see the personal data of whole areas or run the system. Any staff or superuser account too (see
+# needs_second_factor). Village officers and company users are not asked; API keys never are.
+SECOND_FACTOR_ROLES = frozenset(
+    {
+        Role.MINISTRY_OFFICIAL,
+        Role.PROVINCE_OFFICIAL,
+        Role.REGENCY_OFFICIAL,
+        Role.MISSION_OFFICER,
+        Role.COMPLAINT_OFFICER,
+        Role.AUDITOR,
+        Role.SYSTEM_ADMIN,
+    }
+)
+
+
+def needs_second_factor(user) -> bool:
+    """Whether this logged-in user must confirm the login with a second factor."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.is_staff or getattr(user, "role", None) in SECOND_FACTOR_ROLES)

@@ -4,12 +4,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core import permissions
-from core.roles import Role
+from core.roles import Role, needs_second_factor
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
+        return {"nav_items": [], "caps": {}}
+    if needs_second_factor(user) and not getattr(user, "is_verified", lambda: True)():  # waits for the 2nd factor
         return {"nav_items": [], "caps": {}}
     caps = permissions.capabilities_of(user)
     agency_user = permissions.is_agency_user(user)

@@ -43,6 +43,53 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+# --- The second factor in tests ---------------------------------------------------------------
+# Officials, mission/complaint officers, auditors, system administrators and any staff account must
+# confirm a login with a second factor (core.roles.needs_second_factor); every page sends them to
+# that step until they did. ``client.force_login(user)`` (Django's Client and DRF's APIClient) logs
+# such a user in WITH the second factor verified, through a confirmed TOTP device named "test", so a
+# test about a page need not walk the 2FA step. Mark a test ``@pytest.mark.without_second_factor``
+# to get Django's plain force_login (a session that still has to pass the second factor).
+SECOND_FACTOR_TEST_DEVICE = "test"
+
+
+def second_factor_device(user):
+    """The user's confirmed TOTP device for tests (made once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=SECOND_FACTOR_TEST_DEVICE, confirmed=True)
+    return device
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark the client's logged-in session as verified with the user's second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+    session.save()
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_on_force_login(request, monkeypatch):
+    if request.node.get_closest_marker("without_second_factor"):
+        return
+    from django.test import Client
+
+    from core.roles import needs_second_factor
+
+    plain_force_login = Client.force_login
+
+    def force_login(self, user, backend=None):
+        plain_force_login(self, user, backend)
+        if needs_second_factor(user):
+            verify_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 # Personas (ARCHITECTURE rule 11). Codes are real: 52 NTB, 52.03 Lombok Timur,
 # 53.01 Kupang (NTT), 52.03.01.2001 Tanjung Luar village in Lombok Timur.
 @pytest.fixture

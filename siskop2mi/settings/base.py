@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "core",
     "siskop2mi",
     "portal",
@@ -75,9 +79,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who verified the login with a second factor, then: officials who did not are sent to that step.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "siskop2mi.urls"
@@ -116,6 +125,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
@@ -273,6 +287,30 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "SISKOP2MI <noreply@localhost>")
+
+# Login protection (django-axes) on every login door (portal, admin): the wrong password that brings
+# an account, or an address, to LOGIN_FAILURE_LIMIT failures within the cool-off locks it for
+# AXES_COOLOFF_MINUTES; the right password is refused until then. System administrators get one
+# notice per lock; they unlock in the admin ("Access attempts") or with manage.py axes_reset_username.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "6"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own: an account, and an address
+# A success does not wipe the count: it would wipe the address's, and so other accounts' failures from there.
+AXES_RESET_ON_SUCCESS = False
+# Attempts made while locked do not push the end of the lock further.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail already (accounts.AuditEntry)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]  # never in axes' log lines
+# Second factor (django-otp, TOTP + recovery codes) for the roles in core.roles.SECOND_FACTOR_ROLES and
+# every staff account: the issuer name authenticator apps show; SECOND_FACTOR_FAILURE_LIMIT wrong codes
+# in a row end the login (logged out, audited) and lock it like wrong passwords do.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SISKOP2MI")
+# django-otp's own growing delays are off: wrong codes are counted and locked out like passwords.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+SECOND_FACTOR_FAILURE_LIMIT = int(os.environ.get("SECOND_FACTOR_FAILURE_LIMIT", "5"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))

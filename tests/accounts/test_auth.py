@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from accounts.choices import AuditAction
 from accounts.models import AuditEntry
+from tests.conftest import verify_second_factor
 from tests.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +23,7 @@ def test_login_lands_on_the_role_home_page(english, lotim_regency_official):
     client = english
     response = login(client, "kab.lotim")
     assert response.status_code == 302 and response.url == reverse("portal:home")
+    verify_second_factor(client, lotim_regency_official)  # an official confirms the login (test_two_factor.py)
     home = client.get(reverse("portal:home"))
     assert "Kabupaten Lombok Timur" in home.content.decode()
     assert "Regency official" in home.content.decode()

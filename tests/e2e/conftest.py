@@ -234,16 +234,35 @@ def shot(page, request):
     return lambda step: save_screenshot(page, request, step)
 
 
+def current_totp_code(device) -> str:
+    """The 6-digit code the user's authenticator app shows now for this TOTP device."""
+    from django_otp.oath import totp
+
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
+
+
 @pytest.fixture
 def log_in(page):
-    """Log in through the login form, as a user would."""
+    """Log in through the login form, as a user would; a user who must use a second factor then
+    types the code of their authenticator app (a confirmed TOTP device, made here if they have none)."""
+    from core.roles import needs_second_factor
+    from tests.conftest import second_factor_device
 
     def _log_in(user, password: str = TEST_PASSWORD):
+        device = second_factor_device(user) if needs_second_factor(user) else None
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if device is not None:
+            # A code is accepted once: a second log-in within the same 30 s may use it again here.
+            type(device).objects.filter(pk=device.pk).update(last_t=-1)
+            device.refresh_from_db()
+            page.wait_for_url(lambda url: "/accounts/two-factor/" in url)
+            page.locator("input[name=otp_token]").fill(current_totp_code(device))
+            page.get_by_role("button", name="Verify").click()
+            page.wait_for_url(lambda url: "/accounts/two-factor/" not in url)
 
     return _log_in
 
