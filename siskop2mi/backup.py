@@ -102,15 +102,20 @@ class Database:
         return f'database "{self.name}" on {where}' + (f" as {self.user}" if self.user else "")
 
     def connect(self, name: str | None = None):
+        """A psycopg2 connection; a refused one is a BackupError naming the server, not the password."""
         extra = {key: value for key, value in self.options.items() if key in _LIBPQ_OPTIONS}
-        return psycopg2.connect(
-            dbname=name or self.name,
-            user=self.user or None,
-            password=self.password or None,
-            host=self.host or None,
-            port=self.port or None,
-            **extra,
-        )
+        try:
+            return psycopg2.connect(
+                dbname=name or self.name,
+                user=self.user or None,
+                password=self.password or None,
+                host=self.host or None,
+                port=self.port or None,
+                **extra,
+            )
+        except psycopg2.OperationalError as error:
+            target = self.with_name(name) if name else self
+            raise BackupError(f"Cannot connect to {target.describe()}: {str(error).strip()}") from None
 
     def client_env(self) -> dict[str, str]:
         """The environment for pg_dump / pg_restore: our connection, none of the caller's PG* settings."""
@@ -337,6 +342,8 @@ def make_backup(
 ) -> BackupResult:
     database = database or default_database()
     media_root = media_root or default_media_root()
+    if output_dir.resolve().is_relative_to(media_root.resolve()):
+        raise BackupError(f"The backups cannot go inside the media root ({media_root}): they would back up themselves.")
     created_at = datetime.now(UTC)
     output_dir.mkdir(parents=True, exist_ok=True)
     name = f"siskop2mi-{created_at:%Y%m%dT%H%M%SZ}"
@@ -447,14 +454,16 @@ def _ensure_database_exists(database: Database) -> None:
     try:
         database.connect().close()
         return
-    except psycopg2.OperationalError as error:
-        if "does not exist" not in str(error):  # psycopg2 gives no SQLSTATE for a refused connection
-            raise BackupError(f"Cannot connect to {database.describe()}: {str(error).strip()}") from None
+    except BackupError as error:
+        if f'database "{database.name}" does not exist' not in str(error):
+            raise
     connection = database.connect("postgres")
     connection.autocommit = True
     try:
         with connection.cursor() as cursor:
             cursor.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database.name)))
+    except psycopg2.Error as error:
+        raise BackupError(f"Cannot create {database.describe()}: {str(error).strip()}") from None
     finally:
         connection.close()
 
