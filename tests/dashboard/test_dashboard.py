@@ -276,8 +276,9 @@ def test_the_page_runs_the_same_queries_whatever_the_data(
     client.force_login(user)
     dashboard_refresh()
     # session, user, snapshot, area names (not for the country), child areas (none below a village),
-    # figures, country names; and the menu's jurisdiction (base.html) for a regency or village user
-    expected = {"ministry_official": 6, "lotim_regency_official": 8, "village_officer": 7}[persona]
+    # figures, country names; and the menu's jurisdiction (base.html) for a regency or village user;
+    # and an official's second-factor device
+    expected = {"ministry_official": 7, "lotim_regency_official": 9, "village_officer": 7}[persona]
     with django_assert_num_queries(expected):
         assert client.get(URL).status_code == 200
     for serial in range(10, 40):

@@ -106,13 +106,14 @@ def test_the_queue_costs_the_same_queries_for_one_flag_or_thirty(
 ):
     client.force_login(lotim_regency_official)
     make_flag("STALLED")
-    # session, user, count, the page (subjects and area names come in the same SELECT),
-    # the user's regency in the page header, and the districts and villages its area filter offers
-    with django_assert_num_queries(7):
+    # session, user, the user's second-factor device, count, the page (subjects and area names come
+    # in the same SELECT), the user's regency in the page header, and the districts and villages its
+    # area filter offers
+    with django_assert_num_queries(8):
         assert queue(client, "per_page=50").status_code == 200
     for rule in ("WRONG_VISA", "NO_ARRIVAL_REPORT", "UNOFFICIAL_EXIT") * 10:
         make_flag(rule, assigned_to=lotim_regency_official)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         page = queue(client, "per_page=50").content.decode()
     assert page.count('name="flags"') == 31
 

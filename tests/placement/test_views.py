@@ -22,9 +22,10 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 PLACEMENTS = reverse("placement:placement_list")
 
-# Session, user, COUNT, page (worker, village, company, job order joined), and the country and
-# company selects of the filter form, and the two levels of areas its area filter offers by name.
-PLACEMENT_LIST_QUERIES = 8
+# Session, user, the official's second-factor device, COUNT, page (worker, village, company, job
+# order joined), and the country and company selects of the filter form, and the two levels of areas
+# its area filter offers by name.
+PLACEMENT_LIST_QUERIES = 9
 
 
 def _rows(response) -> list:

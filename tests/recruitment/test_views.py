@@ -15,11 +15,12 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 WORKERS = reverse("portal:worker_list")
 JOB_ORDERS = reverse("portal:job_order_list")
 
-# Session, user, COUNT, page, the company select of the filter form, and the two levels of areas
-# its area filter offers by name.
-WORKER_LIST_QUERIES = 7
-# Session, user, COUNT, page, permits of the page, and the country, occupation and company selects.
-JOB_ORDER_LIST_QUERIES = 8
+# Session, user, the official's second-factor device, COUNT, page, the company select of the filter
+# form, and the two levels of areas its area filter offers by name.
+WORKER_LIST_QUERIES = 8
+# Session, user, second-factor device, COUNT, page, permits of the page, and the country, occupation
+# and company selects.
+JOB_ORDER_LIST_QUERIES = 9
 
 
 def _rows(response) -> list:
