@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
 
     name = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from . import text
+
+        text.install()  # every form's and serializer's text fields drop invisible characters
