@@ -187,8 +187,12 @@ def test_a_changed_backup_or_a_target_that_holds_data_is_refused(portal_with_upl
         _restore(backup, database=fresh_database_name, media_root=restored_media)
 
 
-def test_a_restore_that_does_not_match_its_manifest_fails(portal_with_uploads, elsewhere, fresh_database_name):
-    backup = _back_up(elsewhere)
+def test_a_restore_that_does_not_match_its_manifest_fails(
+    portal_with_uploads, elsewhere, fresh_database_name, settings
+):
+    settings.BACKUP_DIR = str(elsewhere / "nightly")  # where `make backup` writes without --output
+    call_command("backup", verbosity=0)
+    (backup,) = (elsewhere / "nightly").iterdir()
     manifest = json.loads((backup / "manifest.json").read_text())
     manifest["database"]["tables"]["public.placement_placement"] += 1  # as if a row had been lost on the way
     (backup / "manifest.json").write_text(json.dumps(manifest))
