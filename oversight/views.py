@@ -18,6 +18,7 @@ from villages.models import area_for_code
 from .choices import SEVERITY_ORDER, FlagStatus
 from .evidence import area_name_expression, describe_evidence, describe_subject, subject_label_expression, subject_url
 from .filtersets import FlagFilterSet
+from .forms import DecisionReasonForm
 from .models import Flag, ScanRun
 from .rules import RULES_BY_CODE
 from .selectors import open_flags
@@ -142,8 +143,12 @@ def flag_decision(request, pk: int):
     _require_triage(request.user)
     flag = get_object_or_404(Flag.objects.visible_to(request.user), pk=pk)
     to_status = request.POST.get("to_status", "")
+    reason_form = DecisionReasonForm(request.POST)
+    if not reason_form.is_valid():
+        messages.error(request, reason_form.first_error())
+        return redirect("oversight:flag_detail", pk=flag.pk)
     try:
-        flag_decide(actor=request.user, flag_id=flag.pk, to_status=to_status, reason=request.POST.get("reason", ""))
+        flag_decide(actor=request.user, flag_id=flag.pk, to_status=to_status, reason=reason_form.cleaned_data["reason"])
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -164,7 +169,11 @@ def bulk(request):
     _require_triage(request.user)
     back = _back_to_queue(request)
     action = request.POST.get("action", "")
-    reason = request.POST.get("reason", "").strip()
+    reason_form = DecisionReasonForm(request.POST)
+    if not reason_form.is_valid():
+        messages.error(request, reason_form.first_error())
+        return redirect(back)
+    reason = reason_form.cleaned_data["reason"]
     try:
         flag_ids = sorted({int(value) for value in request.POST.getlist("flags")})
     except ValueError:

@@ -224,6 +224,25 @@ def test_confirm_and_dismiss_with_a_reason(client, lotim_regency_official):
     assert "Work visa found, scanned late" in page.content.decode()
 
 
+def test_a_reason_is_stored_without_invisible_characters_and_a_nul_is_refused(client, lotim_regency_official):
+    flag, other = make_flag(), make_flag()
+    client.force_login(lotim_regency_official)
+    client.post(
+        reverse("oversight:flag_decision", args=[flag.pk]),
+        {"to_status": "dismissed", "reason": "Visa kerja\u200b ada,\r\n\u202eterlambat dipindai"},
+    )
+    flag.refresh_from_db()
+    assert flag.status == FlagStatus.DISMISSED and flag.decision_reason == "Visa kerja ada,\nterlambat dipindai"
+    response = client.post(
+        reverse("oversight:flag_decision", args=[other.pk]), {"to_status": "dismissed", "reason": "found\x00"}
+    )
+    assert "Null characters are not allowed." in messages_of(response)
+    refused = bulk(client, [other], "dismiss", "found\x00")
+    assert "Null characters are not allowed." in messages_of(refused)
+    other.refresh_from_db()
+    assert other.status == FlagStatus.OPEN and not other.events.exists()
+
+
 def test_readers_may_look_but_not_decide(client):
     auditor = UserFactory(username="auditor", role=Role.AUDITOR)
     flag = make_flag()
