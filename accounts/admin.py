@@ -1,7 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .lockout import login_unlock
 from .models import AuditEntry, User
 
 
@@ -11,6 +12,7 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active")
     search_fields = ("username", "full_name", "email")
     ordering = ("username",)
+    actions = ["lift_login_lock"]
     autocomplete_fields = ("province", "regency", "village", "agency")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -29,6 +31,18 @@ class UserAdmin(BaseUserAdmin):
         ),
         (None, {"fields": ("password1", "password2")}),
     )
+
+    @admin.action(description=_("Lift the login lock"))
+    def lift_login_lock(self, request, queryset):
+        """The failed logins counted against these accounts are forgotten: they may log in again now
+        (an address locked on its own is lifted in "Access attempts")."""
+        for user in queryset:
+            login_unlock(actor=request.user, username=user.username)
+        self.message_user(
+            request,
+            _("Login lock lifted for: %(usernames)s.") % {"usernames": ", ".join(u.username for u in queryset)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(AuditEntry)

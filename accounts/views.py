@@ -173,9 +173,8 @@ def two_factor_setup(request):
         )
         if confirmed is not None:
             otp_login(request, confirmed)
-            response = render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
-            response["Cache-Control"] = "no-store"  # the codes are secrets: no browser or proxy copy
-            return response
+            # The codes are secrets: never_cache keeps the page out of every cache (no-store).
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": next_url})
         if second_factor.failure_limit_reached(failures):
             return _too_many_wrong_codes(request)
         form.add_error("otp_token", _("That code is not right. Type the 6 digits your app shows now."))
@@ -185,6 +184,4 @@ def two_factor_setup(request):
         "qr_svg": second_factor.qr_svg(device),
         "secret": second_factor.secret_for_typing(device),
     }
-    response = render(request, "accounts/two_factor_setup.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render(request, "accounts/two_factor_setup.html", context)
