@@ -7,11 +7,16 @@ from celery.schedules import crontab
 from celery.signals import beat_init
 
 from dashboard.schedule import REFRESH_MINUTES as DASHBOARD_REFRESH_MINUTES
+from siskop2mi import queues
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")
 
 app = Celery("siskop2mi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Which task goes to which queue (siskop2mi/queues.py): the heartbeat and what people wait
+# for never queue behind bulk work; a task routed nowhere lands in "bulk".
+app.conf.task_default_queue = queues.DEFAULT_QUEUE
+app.conf.task_routes = queues.ROUTES
 app.autodiscover_tasks()
 
 # The one place periodic jobs are declared. django-celery-beat's DatabaseScheduler

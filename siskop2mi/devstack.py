@@ -14,6 +14,7 @@ user and would otherwise outlive us.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -26,6 +27,7 @@ import warnings
 from pathlib import Path
 
 from siskop2mi import paths
+from siskop2mi.queues import WORKER_GROUPS
 
 OWNER_FILE = paths.VAR_DIR / "stack.owner"
 PG_SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root.
@@ -174,7 +176,10 @@ class EmbeddedRedis:
                 "--dir", str(self.data_dir),
                 "--pidfile", str(self.data_dir / "redis.pid"),
                 "--save", "300 1",
-                "--appendonly", "no",
+                # Every write is appended to var/redis/ and fsynced at once (a dev machine's load
+                # is small), so queued messages survive Redis being stopped or killed.
+                "--appendonly", "yes",
+                "--appendfsync", "always",
                 "--logfile", str(paths.LOG_DIR / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
@@ -268,26 +273,42 @@ class Stack:
 
 
 class Portal:
-    """Web, worker and beat as child processes, each in its own process group."""
+    """Web, workers and beat as child processes, each in its own process group, supervised:
+    a child that exits unexpectedly is logged and started again after a growing pause."""
 
-    def __init__(self, env: dict, port: int):
+    # A child that ran this long before exiting starts again at once; quicker deaths wait
+    # 1, 2, 4 ... seconds, at most MAX_BACKOFF, so a crash loop does not spin.
+    STABLE_AFTER = 60.0
+    MAX_BACKOFF = 60.0
+
+    def __init__(self, env: dict, port: int, clock=time.monotonic):
         self.env = {**env, "DJANGO_SETTINGS_MODULE": env.get("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")}
         self.port = port
+        self.clock = clock
         self.children: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, tuple[str, ...]] = {}
+        self.started_at: dict[str, float] = {}
+        self.quick_deaths: dict[str, int] = {}
+        self.restart_at: dict[str, float] = {}
+        self.stopped = False
 
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=paths.BASE_DIR, env=self.env, check=True)
 
     def spawn(self, name: str, *argv: str) -> None:
+        self.commands[name] = argv
         logfile = open(paths.LOG_DIR / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
         self.children[name] = subprocess.Popen(
             argv, cwd=paths.BASE_DIR, env=self.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True
         )
+        logfile.close()  # the child has its own copy
+        self.started_at[name] = self.clock()
 
     def start(self) -> None:
         celery = str(Path(sys.executable).with_name("celery"))
         self.spawn("web", sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload")
-        self.spawn("worker", celery, "-A", "siskop2mi", "worker", "-l", "INFO", "--concurrency", "2", "-n", "worker@%h")
+        for name, argv in worker_commands(celery).items():
+            self.spawn(name, *argv)
         self.spawn("beat", celery, "-A", "siskop2mi", "beat", "-l", "INFO", "--pidfile=")
         deadline = time.monotonic() + 60
         while not _port_open(self.port):
@@ -295,12 +316,47 @@ class Portal:
                 raise RuntimeError(f"the web server did not start; see {paths.LOG_DIR / 'web.log'}")
             time.sleep(0.2)
 
-    def first_exited(self) -> str | None:
-        return next((name for name, child in self.children.items() if child.poll() is not None), None)
+    def supervise(self) -> None:
+        """One round: note children that exited and start again those whose pause is over."""
+        if self.stopped:
+            return
+        now = self.clock()
+        for name, child in self.children.items():
+            if name in self.restart_at or child.poll() is None:
+                continue
+            # Whatever it left behind in its process group (a dead worker's pool processes) goes too.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(child.pid, signal.SIGKILL)
+            ran = now - self.started_at[name]
+            self.quick_deaths[name] = 0 if ran >= self.STABLE_AFTER else self.quick_deaths.get(name, 0) + 1
+            pause = min(self.MAX_BACKOFF, 2 ** (self.quick_deaths[name] - 1)) if self.quick_deaths[name] else 0.0
+            self.restart_at[name] = now + pause
+            log(
+                f"{name} exited unexpectedly (code {child.returncode}) after {ran:.0f}s; "
+                f"starting it again in {pause:.0f}s; see {paths.LOG_DIR / (name + '.log')}"
+            )
+        for name, when in list(self.restart_at.items()):
+            if now >= when:
+                del self.restart_at[name]
+                self.spawn(name, *self.commands[name])
+                log(f"{name} started again")
 
     def stop(self) -> None:
+        self.stopped = True
         for name, child in reversed(list(self.children.items())):
             _terminate(child, name)
+
+
+def worker_commands(celery: str) -> dict[str, tuple[str, ...]]:
+    """A Celery worker per group of queues (siskop2mi/queues.py), so the heartbeat and
+    people's exports never wait behind a flood of re-checks or a full scan."""
+    commands = {}
+    for group, queues in WORKER_GROUPS.items():
+        commands[f"worker-{group}"] = (
+            celery, "-A", "siskop2mi", "worker", "-l", "INFO", "--concurrency", "2",
+            "-Q", ",".join(queues), "-n", f"{group}@%h",
+        )  # fmt: skip
+    return commands
 
 
 def _port_open(port: int) -> bool:
@@ -319,6 +375,9 @@ def _print_banner(port: int) -> None:
         print("Demo logins (username / password):")
         for account in credentials.get("accounts", []):
             print(f"  {account['role_label']:<28} {account['username']:<22} {account['password']}")
+        if any(account.get("second_factor") for account in credentials.get("accounts", [])):
+            # They confirm each login with a second factor: the demo authenticator's code, printed here.
+            print("  Officials, officers, auditor and admin then type: .venv/bin/python manage.py otp_code <user>")
         for key in credentials.get("api_keys", []):
             print(f"  API key for {key['agency']}: {key['key']}")
         print(f"(also in {credentials_file})")
@@ -352,10 +411,9 @@ def run(port: int) -> int:
         portal.start()
         log(f"ready in {time.monotonic() - started:.1f}s")
         _print_banner(port)
-        while (exited := portal.first_exited()) is None:
+        while True:  # until Ctrl-C (or SIGTERM/SIGHUP)
+            portal.supervise()
             time.sleep(0.5)
-        log(f"{exited} exited unexpectedly; see {paths.LOG_DIR / (exited + '.log')}")
-        return 1
     except _Stop:
         log("stopping")
         return 0
