@@ -10,11 +10,13 @@ them lock the login like too many wrong passwords (accounts.lockout.login_lock).
 
 from __future__ import annotations
 
+import time
 from base64 import b32encode
 
 import segno
 from django.conf import settings
 from django.db import transaction
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -26,6 +28,9 @@ from .services import audit_record
 
 AUTHENTICATOR_DEVICE = "authenticator"
 RECOVERY_DEVICE = "recovery"
+# The demo accounts' authenticator (seed_demo): its code is printed by `manage.py otp_code <username>`;
+# no other device's code ever is.
+DEMO_DEVICE = "demo"
 RECOVERY_CODE_COUNT = 10
 
 
@@ -133,3 +138,23 @@ def second_factor_failures_reset(*, user: User) -> None:
     """After a lock for wrong codes: the next login starts counting again."""
     for device in TOTPDevice.objects.select_for_update().filter(user=user):
         device.throttle_reset()
+
+
+@transaction.atomic
+def second_factor_demo_device(*, user: User) -> TOTPDevice | None:
+    """A demo account that must use a second factor gets a confirmed authenticator named "demo"
+    (unless it set one up itself), so `make run` logins work with `manage.py otp_code`."""
+    if not needs_second_factor(user):
+        return None
+    existing = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    return existing or TOTPDevice.objects.create(user=user, name=DEMO_DEVICE, confirmed=True)
+
+
+def current_code(device: TOTPDevice) -> tuple[str, int, bool]:
+    """The code the device's app shows now, the seconds it has left, and whether it was used already
+    (a code is accepted once: then the next one must be awaited)."""
+    now = time.time()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = now
+    seconds_left = int(device.step - ((now - device.t0) % device.step))
+    return f"{totp.token():0{device.digits}d}", seconds_left, totp.t() <= device.last_t

@@ -235,3 +235,35 @@ def test_the_demo_leaves_work_in_the_queues_of_the_mission_and_the_permit_issuer
     assert {logins[name] for name in ("kbri.kl", "kdei.taipei", "kjri.hk")} == {"mission_officer"}
     assert logins["prov.ntb"] == logins["prov.ntt"] == "province_official"
     assert logins["kementerian"] == "ministry_official"
+
+
+def test_demo_officials_log_in_with_the_code_otp_code_prints(seeded, client):
+    """Issue 16: the demo accounts that must use a second factor have a demo authenticator; `make run`
+    tells to read its code with `manage.py otp_code <username>`, and that code opens the portal."""
+    import re
+    from io import StringIO
+
+    asked = {row["username"] for row in seeded["accounts"] if row["second_factor"]}
+    assert {"kementerian", "prov.ntb", "kab.lotim", "kbri.kl", "pengaduan", "auditor", "admin"} <= asked
+    assert not asked & {"desa.tanjungluar", "p3mi.admin", "p3mi.staf"}
+    out = StringIO()
+    call_command("otp_code", "kementerian", stdout=out)
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    password = {row["username"]: row["password"] for row in seeded["accounts"]}["kementerian"]
+    client.post(reverse("accounts:login"), {"username": "kementerian", "password": password})
+    assert client.post(reverse("accounts:two_factor"), {"otp_token": code, "next": "/"}).url == "/"
+    assert client.get("/").status_code == 200
+
+
+def test_otp_code_prints_no_code_but_a_demo_authenticators(db):
+    from django.core.management.base import CommandError
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import UserFactory
+
+    official = UserFactory(username="pejabat.nyata")
+    TOTPDevice.objects.create(user=official, name="authenticator", confirmed=True)
+    for username in ("pejabat.nyata", "tidak.ada"):
+        with pytest.raises(CommandError, match="no demo authenticator"):
+            call_command("otp_code", username)

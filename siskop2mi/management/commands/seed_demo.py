@@ -17,6 +17,7 @@ from django.db import transaction
 
 from accounts.choices import Role
 from accounts.models import ApiKey, ApiKeyScope, User
+from accounts.second_factor import second_factor_demo_device
 from accounts.services import api_key_create, api_key_hash, user_create
 from agencies.models import Agency
 from dashboard.models import Snapshot
@@ -88,6 +89,8 @@ class Command(BaseCommand):
                     password = secrets.token_urlsafe(9)
                     user.set_password(password)
                     user.save(update_fields=["password"])
+                # Officials and the like confirm each login with a code: `manage.py otp_code <username>`.
+                second_factor = second_factor_demo_device(user=user) is not None
                 accounts.append(
                     {
                         "username": username,
@@ -95,6 +98,7 @@ class Command(BaseCommand):
                         "role": role.value,
                         "role_label": str(role.label),
                         "jurisdiction": str(user.jurisdiction or "Indonesia"),
+                        "second_factor": second_factor,
                     }
                 )
             api_keys = self._api_keys(self._read_keys(credentials_path))
