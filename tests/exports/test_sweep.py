@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from celery.schedules import crontab
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils import timezone
 from exports import services
 from exports.choices import ExportStatus
 from exports.models import ExportJob
+from siskop2mi.celery import app
+from siskop2mi.tasks import sweep_stuck_jobs
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +80,14 @@ def test_a_long_job_whose_worker_still_holds_it_is_left_alone(ministry_official,
     finally:
         other.close()
     assert ExportJob.objects.get(pk=busy.pk).status == ExportStatus.RUNNING and not sent
+
+
+def test_beat_runs_the_sweeper_every_five_minutes_over_exports_and_scans(
+    ministry_official, sent, django_capture_on_commit_callbacks
+):
+    entry = next(entry for entry in app.conf.beat_schedule.values() if entry["task"] == sweep_stuck_jobs.name)
+    assert entry["schedule"] == crontab(minute="*/5")
+    job(ministry_official, status=ExportStatus.RUNNING, started_at=timezone.now() - LONG_AGO)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep_stuck_jobs() == {"exports": {"requeued": 1, "failed": 0}, "scans_failed": 0}
+    assert len(sent) == 1
