@@ -19,6 +19,22 @@ def audit_record(*, action: str, actor: User | None, ip_address: str | None = No
     return AuditEntry.objects.create(action=action, actor=actor, ip_address=ip_address, detail=detail)
 
 
+def personal_numbers_viewed_record(
+    *, actor: User, ip_address: str | None, door: str, path: str, records: list[dict]
+) -> AuditEntry:
+    """The one audit row for the full NIK and passport numbers one response showed, whatever its door
+    (``page`` or ``api``; exports write PERSONAL_DATA_EXPORTED, the admin shows none): who, from
+    where, when, and which records (``[{"model", "ids", "fields"}]``), never the numbers themselves."""
+    return audit_record(
+        action=AuditAction.PERSONAL_DATA_VIEWED,
+        actor=actor,
+        ip_address=ip_address,
+        door=door,
+        path=path,
+        records=records,
+    )
+
+
 @transaction.atomic
 def user_create(
     *,

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceOwnedAdmin, service_form_view
+from core.personal_data import mask_number
 
 from . import services
 from .models import Agency, Branch, Employer, FieldRecruiter, Sanction
@@ -87,8 +88,20 @@ class EmployerAdmin(ServiceOwnedAdmin):
 class FieldRecruiterAdmin(admin.ModelAdmin):
     list_display = ("full_name", "agency", "village", "registered_on")
     list_filter = ("agency",)
-    search_fields = ("full_name",)
+    search_fields = ("full_name",)  # not by NIK: see recruitment's WorkerAdmin
     raw_id_fields = ("village",)
+    readonly_fields = ("masked_nik",)
+
+    def get_exclude(self, request, obj=None):
+        # The NIK is typed when the recruiter is added; afterwards the admin shows it masked only.
+        return ("nik",) if obj is not None else ()
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ()
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, recruiter) -> str:
+        return mask_number(recruiter.nik)
 
 
 @admin.register(Sanction)

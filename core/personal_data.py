@@ -43,3 +43,31 @@ def shown_document_number(user, number: str | None, *, agency_id=OWN_RECORDS) ->
     if may_see_full_nik(user, agency_id=agency_id):
         return number or ""
     return mask_number(number, DOCUMENT_VISIBLE_DIGITS)
+
+
+# Full numbers a request has shown, noted where they are rendered and written to the audit trail
+# once per request (accounts.personal_number_audit): a list of fifty people is
+# one audit row naming the fifty, and a number shown masked is never noted.
+_SHOWN = "_full_personal_numbers_shown"
+
+
+def note_full_numbers_shown(request, *, model_label: str, ids, field: str) -> None:
+    """Record that ``request``'s response shows, in full, ``field`` of the ``model_label`` records ``ids``.
+
+    ``request`` is a Django request or a DRF one (its Django request holds the note)."""
+    if request is None:
+        return
+    request = getattr(request, "_request", request)
+    shown = request.__dict__.setdefault(_SHOWN, {})
+    record = shown.setdefault(model_label, {"ids": {}, "fields": {}})
+    record["ids"].update(dict.fromkeys(ids))
+    record["fields"][field] = None
+
+
+def full_numbers_shown(request) -> list[dict]:
+    """What :func:`note_full_numbers_shown` noted: ``[{"model", "ids", "fields"}]``, in the order shown."""
+    shown = getattr(getattr(request, "_request", request), _SHOWN, {})
+    return [
+        {"model": label, "ids": list(record["ids"]), "fields": list(record["fields"])}
+        for label, record in shown.items()
+    ]

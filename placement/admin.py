@@ -31,7 +31,7 @@ class PlacementAdmin(admin.ModelAdmin):
 
     list_display = ("id", "worker", "agency", "job_order", "stage", "stage_changed_at", "departed_on")
     list_filter = ("stage", "job_order__country")
-    search_fields = ("worker__full_name", "=worker__nik")
+    search_fields = ("worker__full_name",)  # not by NIK: see WorkerAdmin
     list_select_related = ("worker", "agency", "job_order__occupation", "job_order__employer")
     inlines = [DocumentInline, EventInline]
 

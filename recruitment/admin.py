@@ -156,11 +156,13 @@ class WorkerAdmin(ServiceOwnedAdmin):
     shown masked); only contact details may be corrected."""
 
     list_display = ("full_name", "masked_nik", "sex", "birth_date", "village", "agency")
-    exclude = ("nik",)
+    exclude = ("nik", "nik_hash")
     readonly_fields = ("masked_nik",)
     editable_fields = ("phone", "next_of_kin_name", "next_of_kin_phone", "next_of_kin_relation")
     list_filter = ("sex",)
-    search_fields = ("full_name", "=nik")
+    # Not by NIK: the admin's search is a GET, so the number would land in the address and the access
+    # log. Find a person by NIK on the portal's worker list (sent by POST).
+    search_fields = ("full_name",)
     list_select_related = ("village", "agency")
     raw_id_fields = ("village", "agency")
 

@@ -310,3 +310,52 @@ def test_every_admin_page_opens_for_the_system_administrator(admin_client, journ
         if model_admin.has_add_permission(changelist.wsgi_request):
             add = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add"))
             assert add.status_code == 200, opts.label
+
+
+# --- The admin never shows a full NIK or passport number ------------------------------------------
+
+
+def test_no_admin_page_shows_a_full_nik_or_passport_number(admin_client, journey, village_officer, agency_a):
+    """Reading a full number is audited on the pages and the API; the admin has no reason to read
+    one, so it shows every number masked: lists, change pages, inlines, and its search finds no
+    one by NIK (the search is a GET: the number would be in the address and the access log)."""
+    from agencies.models import FieldRecruiter
+    from placement.choices import DocumentKind
+    from tests.api.test_village_reports import ROHANI_NIK, URL, _phone, departure
+
+    worker = journey.placement.worker
+    recruiter_nik = "5203011708950077"
+    recruiter = FieldRecruiter.objects.create(agency=agency_a, full_name="Pak Sponsor", nik=recruiter_nik)
+    assert _phone(village_officer).post(URL, departure(), format="json").status_code == 201
+    passport = journey.add_document(DocumentKind.PASSPORT, number="C7654321", file=None)
+    full_numbers = [worker.nik, recruiter_nik, ROHANI_NIK, passport.number]
+
+    pages = []
+    for model, model_admin in admin.site._registry.items():
+        opts = model._meta
+        changelist = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+        pages.append(changelist)
+        for obj in model_admin.get_queryset(changelist.wsgi_request)[:5]:
+            pages.append(admin_client.get(_url(obj)))
+    pages.append(admin_client.get(_url(recruiter)))
+    for page in pages:
+        assert page.status_code == 200
+        body = page.content.decode()
+        for number in full_numbers:
+            assert number not in body, (page.wsgi_request.path, number)
+    assert worker.masked_nik in admin_client.get(_url(worker)).content.decode()
+
+    for name in ("recruitment_worker", "placement_placement", "villages_villagereport", "agencies_fieldrecruiter"):
+        found = admin_client.get(reverse(f"admin:{name}_changelist"), {"q": worker.nik})
+        assert found.context["cl"].result_count == 0, name
+    assert not AuditEntry.objects.filter(action=AuditAction.PERSONAL_DATA_VIEWED).exists()
+
+
+def test_a_field_recruiters_nik_is_typed_once_then_shown_masked(admin_client, agency_a):
+    from agencies.models import FieldRecruiter
+
+    add = admin_client.get(reverse("admin:agencies_fieldrecruiter_add"))
+    assert 'name="nik"' in add.content.decode()
+    recruiter = FieldRecruiter.objects.create(agency=agency_a, full_name="Pak Sponsor", nik="5203011708950077")
+    change = admin_client.get(_url(recruiter)).content.decode()
+    assert 'name="nik"' not in change and "5203011708950077" not in change and "0077" in change

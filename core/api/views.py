@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from .filters import FilterSetBackend, FilterSetOrdering
+from .filters import SEARCH_ACTION, FilterSetBackend, FilterSetOrdering, search_body_serializer
 from .idempotency import IdempotentPostMixin
+
+# The actions that answer with a page of the list.
+LIST_ACTIONS = ("list", SEARCH_ACTION)
 
 
 class PartnerViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
@@ -36,3 +41,28 @@ class PartnerViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     def output(self, instance, *, status_code=status.HTTP_200_OK, headers=None) -> Response:
         data = self.serializer_class(instance, context=self.get_serializer_context()).data
         return Response(data, status=status_code, headers=headers)
+
+
+class SearchInBodyMixin:
+    """``POST <list>/search/``: the list's filters (the exact NIK among them) in a JSON body, so a
+    personal number never travels in a URL; answered like the list (same scoping, serializer and
+    cursor pagination: POST the same body to the ``next`` link for the next page). The list itself
+    refuses a NIK in its query string (core.api.filters.FilterSetBackend)."""
+
+    @action(detail=False, methods=["post"], url_path=SEARCH_ACTION)
+    def search(self, request):
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+
+def search_schema(list_serializer, filterset_class):
+    """The OpenAPI description of a viewset's search (use with ``extend_schema_view(search=...)``)."""
+    return extend_schema(
+        summary="Search with the filters in the body",
+        description="The list's filters as a JSON object, the exact `nik` among them (a NIK is refused "
+        "in a query string). Answered like the list; for the next page POST the same body to `next`.",
+        request=search_body_serializer(filterset_class),
+        responses=list_serializer(many=True),
+    )

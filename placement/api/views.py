@@ -6,14 +6,14 @@ A placement's ``ETag`` is its version; an action sent with ``If-Match`` is refus
 """
 
 from django.db import transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from core.api.exceptions import PreconditionFailed
-from core.api.views import PartnerViewSet
+from core.api.views import LIST_ACTIONS, PartnerViewSet, SearchInBodyMixin, search_schema
 
 from .. import services
 from ..choices import ADVANCEABLE_STAGES
@@ -43,7 +43,8 @@ def _if_match_allows(header: str, current: str) -> bool:
     return "*" in candidates or current in (c.removeprefix("W/") for c in candidates)
 
 
-class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+@extend_schema_view(search=search_schema(s.PlacementSerializer, PlacementFilterSet))
+class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SearchInBodyMixin, PartnerViewSet):
     """Your company's placements, one worker on one job order, from registration to return."""
 
     model = Placement
@@ -67,13 +68,13 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partner
 
     def get_queryset(self):
         queryset = super().get_queryset().select_related("worker", "job_order")
-        if self.action == "list":
+        if self.action in LIST_ACTIONS:
             # A list shows only these columns of the worker and the job order.
             return queryset.only(*PLACEMENT_COLUMNS, "worker__full_name", "worker__nik", "job_order__country")
         return queryset
 
     def get_serializer_class(self):
-        if self.action == "list":
+        if self.action in LIST_ACTIONS:
             return s.PlacementSerializer
         return super().get_serializer_class()
 

@@ -16,7 +16,7 @@ import re
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
@@ -25,7 +25,7 @@ from complaints.models import Complaint
 from complaints.services import complaint_file
 from core.api.exceptions import PROBLEM_CONTENT_TYPE
 from core.api.fields import ScopedPrimaryKeyRelatedField
-from core.api.views import PartnerViewSet
+from core.api.views import PartnerViewSet, SearchInBodyMixin, search_schema
 from core.permissions import is_village_officer, may_see_village_reports
 from core.personal_data import mask_number
 from recruitment.choices import ConsentRelation, Education, MaritalStatus, Sex
@@ -219,7 +219,8 @@ class VillageEntryEditSerializer(VillageEntryFieldsSerializer):
 PROBLEM = OpenApiResponse(description=_("A problem+json body: code, detail and, for input, errors per field."))
 
 
-class VillageReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+@extend_schema_view(search=search_schema(VillageReportSerializer, VillageReportFilterSet))
+class VillageReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SearchInBodyMixin, PartnerViewSet):
     """Village reports: a village officer sends what the village saw (from the phone's outbox,
     one entry per request) and edits it; officials read those of their jurisdiction."""
 

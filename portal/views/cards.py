@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from core import permissions
-from core.personal_data import shown_document_number
+from core.personal_data import may_see_full_nik, note_full_numbers_shown, shown_document_number
 from placement.choices import DocumentKind
 from placement.epmi_card import PRINTABLE_STAGES, card_token, link_max_age, may_print_card
 from placement.models import Placement
@@ -52,6 +52,8 @@ def placement_card(request, pk: int):
     now = timezone.now()
     link = request.build_absolute_uri(reverse("public:epmi_card_check", args=[card_token(placement.pk)]))
     epmi = placement.documents.filter(kind=DocumentKind.EPMI).order_by("-issued_on", "-id").first()
+    if epmi is not None and may_see_full_nik(user, agency_id=placement.agency_id):
+        note_full_numbers_shown(request, model_label=epmi._meta.label_lower, ids=[epmi.pk], field="number")
     context.update(
         {
             "link": link,

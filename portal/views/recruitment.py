@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.services import audit_record
 from core.listing import list_page
 from core.permissions import may_register_people, may_supervise_companies
+from core.personal_data import note_full_numbers_shown
 from oversight.selectors import flags_on
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Document, Placement, PlacementEvent
@@ -29,7 +29,7 @@ from portal.views import missions, permits
 from recruitment.choices import PermitStatus
 from recruitment.filtersets import JobOrderFilterSet, WorkerFilterSet
 from recruitment.models import Application, Enrolment, JobOrder, RecruitmentPermit, Registration, Worker
-from recruitment.selectors import PERSONAL_NUMBER_VIEWED, can_see_full_nik, registering_companies
+from recruitment.selectors import can_see_full_nik, registering_companies
 from villages.models import VillageReport
 
 DETAIL_ROWS = 25  # placements shown per page on a job order
@@ -149,14 +149,8 @@ def worker_nik(request, pk: int):
     worker = get_object_or_404(Worker.objects.visible_to(request.user), pk=pk)
     if not can_see_full_nik(request.user, worker):
         raise PermissionDenied
-    audit_record(
-        action=PERSONAL_NUMBER_VIEWED,
-        actor=request.user,
-        ip_address=request.META.get("REMOTE_ADDR"),
-        model="recruitment.worker",
-        object_id=worker.pk,
-        field="nik",
-    )
+    # Audited once the page is sent (accounts.personal_number_audit).
+    note_full_numbers_shown(request, model_label=Worker._meta.label_lower, ids=[worker.pk], field="nik")
     if request.htmx:
         return render(request, "portal/_worker_nik.html", {"worker": worker, "revealed": True})
     context = _worker_context(request, pk)

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from agencies.models import Employer, FieldRecruiter
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.personal_data import note_full_numbers_shown
 from villages.models import Village
 
 from ..choices import Education, JobOrderDocumentKind, MaritalStatus, Sex, TrainingKind, TrainingResult
@@ -182,9 +183,17 @@ class WorkerSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, worker):
+        # A company reaches only the people it registered, so it sees their NIK in full; the
+        # viewing is audited (one row per response, however many people it holds).
+        note_full_numbers_shown(
+            self.context.get("request"), model_label=Worker._meta.label_lower, ids=[worker.pk], field="nik"
+        )
+        return super().to_representation(worker)
+
 
 class WorkerListSerializer(serializers.ModelSerializer):
-    """A worker in a list: the NIK masked (search by exact ``nik=`` to find one)."""
+    """A worker in a list: the NIK masked (find one by its exact NIK with ``POST /workers/search/``)."""
 
     nik = serializers.CharField(source="masked_nik", read_only=True)
     agency = RegisteringCompanyField()

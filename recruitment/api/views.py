@@ -1,12 +1,12 @@
 """Partner API for recruitment. Every write calls the service the portal calls."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from core.api.views import PartnerViewSet
+from core.api.views import LIST_ACTIONS, PartnerViewSet, SearchInBodyMixin, search_schema
 
 from .. import services
 from ..filtersets import ApplicationFilterSet, EnrolmentFilterSet, JobOrderFilterSet, WorkerFilterSet
@@ -97,8 +97,10 @@ class JobOrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerV
         return self.output(services.job_order_cancel(actor=request.user, job_order_id=job_order.pk, reason=reason))
 
 
-class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
-    """Your company's candidates. Lists mask the NIK; search one by its exact ``nik``."""
+@extend_schema_view(search=search_schema(s.WorkerListSerializer, WorkerFilterSet))
+class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SearchInBodyMixin, PartnerViewSet):
+    """Your company's candidates. Lists mask the NIK; find one by its exact NIK with
+    ``POST /workers/search/`` (never in the query string). Reading one shows its NIK, and is audited."""
 
     model = Worker
     serializer_class = s.WorkerSerializer
@@ -106,7 +108,7 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerVie
     input_serializers = {"create": s.WorkerRegisterSerializer}
 
     def get_serializer_class(self):
-        return s.WorkerListSerializer if self.action == "list" else super().get_serializer_class()
+        return s.WorkerListSerializer if self.action in LIST_ACTIONS else super().get_serializer_class()
 
     @extend_schema(request=s.WorkerRegisterSerializer, responses={201: s.WorkerSerializer})
     def create(self, request):
@@ -114,7 +116,8 @@ class WorkerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerVie
         return self.output(worker, status_code=status.HTTP_201_CREATED)
 
 
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+@extend_schema_view(search=search_schema(s.ApplicationSerializer, ApplicationFilterSet))
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SearchInBodyMixin, PartnerViewSet):
     """Applications of your candidates to your job orders, and the selection decision."""
 
     model = Application
@@ -138,7 +141,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Partn
         return self.output(decided)
 
 
-class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PartnerViewSet):
+@extend_schema_view(search=search_schema(s.EnrolmentSerializer, EnrolmentFilterSet))
+class EnrolmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SearchInBodyMixin, PartnerViewSet):
     """Training enrolments (skills, language) of your candidates."""
 
     model = Enrolment

@@ -85,6 +85,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Personal data: "Cache-Control: no-store" on what may carry it, one audit row per response
+    # that shows full NIK or passport numbers (core/middleware.py, accounts/personal_number_audit.py).
+    "core.middleware.NoStoreMiddleware",
+    "accounts.personal_number_audit.PersonalNumberAuditMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page (accounts/lockout.py).
     "axes.middleware.AxesMiddleware",
 ]

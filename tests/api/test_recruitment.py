@@ -148,10 +148,9 @@ class TestWorkers:
         assert api_a.get(f"/api/v1/workers/{worker['id']}/").json()["nik"] == nik
 
     def test_search_by_exact_nik_only(self, api_a, lombok_worker):
-        assert [w["id"] for w in api_a.get(f"/api/v1/workers/?nik={lombok_worker.nik}").json()["results"]] == [
-            lombok_worker.pk
-        ]
-        fragment = api_a.get(f"/api/v1/workers/?nik={lombok_worker.nik[:8]}")
+        found = api_a.post("/api/v1/workers/search/", {"nik": lombok_worker.nik}, format="json")
+        assert [w["id"] for w in found.json()["results"]] == [lombok_worker.pk]
+        fragment = api_a.post("/api/v1/workers/search/", {"nik": lombok_worker.nik[:8]}, format="json")
         assert fragment.status_code == 400 and "nik" in fragment.json()["errors"]
 
     def test_a_registered_nik_with_another_name_is_refused_without_saying_why(self, api_a, licensed_agency):
@@ -171,7 +170,7 @@ class TestWorkers:
 
     def test_another_company_cannot_read_or_find_them(self, api_b, lombok_worker):
         assert api_b.get(f"/api/v1/workers/{lombok_worker.pk}/").status_code == 404
-        assert api_b.get(f"/api/v1/workers/?nik={lombok_worker.nik}").json()["results"] == []
+        assert api_b.post("/api/v1/workers/search/", {"nik": lombok_worker.nik}, format="json").json()["results"] == []
 
 
 class TestApplicationsAndEnrolments:

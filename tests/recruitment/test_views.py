@@ -150,13 +150,18 @@ def test_an_official_may_reveal_the_nik_and_the_viewing_is_recorded(client, loti
     detail = _get(client, reverse("portal:worker_detail", args=[lombok_worker.pk])).content.decode()
     assert "Show full NIK" in detail
     url = reverse("portal:worker_nik", args=[lombok_worker.pk])
-    response = client.post(url)
+    assert not AuditEntry.objects.filter(action=PERSONAL_NUMBER_VIEWED).exists()  # masked until asked for
+    response = client.post(url, REMOTE_ADDR="192.0.2.44")
     assert response.status_code == 200
     assert lombok_worker.nik in response.content.decode()
     assert response["Cache-Control"] == "private, no-store"
     entry = AuditEntry.objects.get(action=PERSONAL_NUMBER_VIEWED)
-    assert entry.actor == lotim_regency_official
-    assert entry.detail == {"model": "recruitment.worker", "object_id": lombok_worker.pk, "field": "nik"}
+    assert (entry.actor, entry.ip_address) == (lotim_regency_official, "192.0.2.44")
+    assert entry.detail == {
+        "door": "page",
+        "path": url,
+        "records": [{"model": "recruitment.worker", "ids": [lombok_worker.pk], "fields": ["nik"]}],
+    }
     fragment = client.post(url, HTTP_HX_REQUEST="true").content.decode()  # HTMX swaps only the number
     assert lombok_worker.nik in fragment and "<html" not in fragment
     assert AuditEntry.objects.filter(action=PERSONAL_NUMBER_VIEWED).count() == 2
