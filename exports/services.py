@@ -93,11 +93,22 @@ def _query_for_audit(query: str) -> str:
     return params.urlencode()
 
 
-def export_audit(*, actor, spec: ExportSpec, fmt: str, query: str, rows: int, job_id: int | None = None) -> None:
-    """Record that ``actor`` took personal numbers in full out of the portal."""
+def export_audit(
+    *,
+    actor,
+    spec: ExportSpec,
+    fmt: str,
+    query: str,
+    rows: int,
+    job_id: int | None = None,
+    ip_address: str | None = None,
+) -> None:
+    """Record that ``actor`` took personal numbers in full out of the portal (from ``ip_address`` when
+    a request does it; a background job's file is recorded again, with the address, when downloaded)."""
     audit_record(
         action=AUDIT_PERSONAL_DATA_EXPORTED,
         actor=actor,
+        ip_address=ip_address,
         kind=str(spec.kind),
         format=fmt,
         query=_query_for_audit(query),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
 from core.filtering import AreaCodeFilter
+from core.personal_data import note_full_numbers_shown
 from villages.models import area_for_code
 
 from . import services, writers
@@ -77,7 +78,9 @@ def export_start(request, kind):
         return redirect("exports:detail", pk=job.pk)
 
     if services.reveals_full_numbers(spec, request.user):
-        services.export_audit(actor=request.user, spec=spec, fmt=fmt, query=query, rows=rows)
+        services.export_audit(
+            actor=request.user, spec=spec, fmt=fmt, query=query, rows=rows, ip_address=request.META.get("REMOTE_ADDR")
+        )
     filename = f"{spec.kind}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == ExportFormat.CSV:
         response = StreamingHttpResponse(
@@ -158,6 +161,9 @@ def export_download(request, pk) -> HttpResponse:
     path = services.export_file(job)
     if path is None:
         raise Http404
+    if job.full_numbers:
+        # Each download of a file with full numbers is a reading, audited with its address.
+        note_full_numbers_shown(request, model_label=job._meta.label_lower, ids=[job.pk], field="file")
     return FileResponse(
         open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
         as_attachment=True,

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import AuditAction
 from accounts.models import AuditEntry
 from core.personal_data import may_see_full_nik
 from exports import services
@@ -116,10 +117,10 @@ def test_a_village_officer_sees_numbers_masked_and_a_regency_official_in_full(
     assert not AuditEntry.objects.filter(action=AUDIT_PERSONAL_DATA_EXPORTED).exists()
 
     client.force_login(lotim_regency_official)
-    rohani = by_name(csv_rows(export(client, "workers", query="sex=F")))["Baiq Rohani"]
+    rohani = by_name(csv_rows(export(client, "workers", query="sex=F", REMOTE_ADDR="192.0.2.15")))["Baiq Rohani"]
     assert rohani["NIK"] == nik
     entry = AuditEntry.objects.get(action=AUDIT_PERSONAL_DATA_EXPORTED)
-    assert entry.actor == lotim_regency_official
+    assert (entry.actor, entry.ip_address) == (lotim_regency_official, "192.0.2.15")
     assert entry.detail["kind"] == "workers" and entry.detail["rows"] == 1 and entry.detail["query"] == "sex=F"
 
 
@@ -291,8 +292,11 @@ def test_a_large_export_runs_as_a_job_with_progress_and_a_download(
     page = client.get(reverse("exports:detail", args=[job.pk])).content.decode()
     assert "hx-get" not in page and "Download XLSX" in page
 
-    download = client.get(reverse("exports:download", args=[job.pk]))
+    download = client.get(reverse("exports:download", args=[job.pk]), REMOTE_ADDR="192.0.2.16")
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    read = AuditEntry.objects.get(action=AuditAction.PERSONAL_DATA_VIEWED)  # each download is a reading
+    assert (read.actor, read.ip_address) == (ministry_official, "192.0.2.16")
+    assert read.detail["records"] == [{"model": "exports.exportjob", "ids": [job.pk], "fields": ["file"]}]
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content))).active
     names = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["Baiq Rohani", "Lalu Hadi"]
