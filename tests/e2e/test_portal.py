@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import open_filters
+from tests.conftest import second_factor_device
+from tests.e2e.conftest import current_totp_code, open_filters
 from tests.e2e.world import build_world
 from tests.factories import TEST_PASSWORD
 
@@ -29,6 +30,7 @@ def menu(page, name):
 
 
 def test_log_in(page, world, shot):
+    device = second_factor_device(world.lotim_official)  # set up on an earlier login
     page.goto("/")
     page.wait_for_url(re.compile(r"/accounts/login/"))
     shot("login-form")
@@ -39,7 +41,12 @@ def test_log_in(page, world, shot):
     page.get_by_label("Username").fill("kab.lotim")
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    # An official confirms the login with the code of their authenticator app.
+    page.get_by_role("heading", name="Confirm it is you").wait_for()
+    shot("second-factor")
+    page.get_by_label("The 6-digit code your app shows").fill(current_totp_code(device))
+    page.get_by_role("button", name="Verify").click()
+    page.wait_for_url(lambda url: "/accounts/" not in url)
     assert menu(page, "Red flags").is_visible()
     shot("logged-in")
 
