@@ -66,7 +66,7 @@ GROUPS = {
 
 # Values of keyword arguments that are no record of the world (codes, slugs, names).
 WORLD_CONSTANTS = {
-    "area": "52.03",
+    "area": "52.03.01.2001",  # Tanjung Luar: a village's page lists its people and reports
     "village_form": "keberangkatan",
     "export_kind": "placements",
     "register": "companies",
@@ -87,6 +87,7 @@ class Row:
     overrides: tuple[tuple[str, Status], ...] = ()
     bug: str = ""
     skip: str = ""
+    personas: tuple[str, ...] = PERSONAS  # who requests it (every persona, but for the admin's model pages)
 
     def expect(self, default: Status | None, **overrides: Status) -> Row:
         unknown = set(overrides) - set(PERSONAS) - set(GROUPS)
@@ -102,7 +103,7 @@ class Row:
         for key, status in self.overrides:
             for persona in GROUPS.get(key, (key,)):
                 result[persona] = status
-        return result
+        return {persona: result[persona] for persona in self.personas}
 
 
 def GET(**kwargs: str) -> Row:  # noqa: N802 - reads like the method
@@ -120,15 +121,17 @@ def SKIP(reason: str) -> Row:  # noqa: N802
 def suggest(seen: dict[str, Status]) -> str:
     """``expect(...)`` declaring ``seen`` compactly: the commonest status, then groups, then personas."""
     default = Counter(seen.values()).most_common(1)[0][0]
-    current = dict.fromkeys(PERSONAS, default)
+    current = dict.fromkeys(seen, default)
     parts = [repr(default)]
     for group, members in GROUPS.items():
+        if not set(members) <= set(seen):
+            continue
         statuses = {seen[persona] for persona in members}
         if len(statuses) == 1 and sum(current[persona] != seen[persona] for persona in members) >= 2:
             status = statuses.pop()
             parts.append(f"{group}={status!r}")
             current.update(dict.fromkeys(members, status))
-    parts += [f"{persona}={seen[persona]!r}" for persona in PERSONAS if current[persona] != seen[persona]]
+    parts += [f"{persona}={seen[persona]!r}" for persona in seen if current[persona] != seen[persona]]
     return "expect(" + ", ".join(parts).replace("'login'", "LOGIN") + ")"
 
 
@@ -138,6 +141,10 @@ ROWS: dict[str, Row] = {
     "accounts:login": GET().expect(302, anon=200),
     "accounts:logout": POST().expect(LOGIN),
     "accounts:password_change": GET().expect(200, anon=LOGIN),
+    # The second factor: the logged-in users who need none, or have it verified (every persona
+    # here), are sent on to the page they came for.
+    "accounts:two_factor": GET().expect(302, anon=LOGIN),
+    "accounts:two_factor_setup": GET().expect(302, anon=LOGIN),
     "api_keys:list": GET().expect(403, anon=LOGIN, a_admin=200, b_admin=200),
     "api_keys:revoke": POST(pk="api_key").expect(403, anon=LOGIN, a_admin=302, b_admin=404),
     # --- portal: home, areas, people, job orders --------------------------------------------
@@ -385,6 +392,16 @@ ROWS: dict[str, Row] = {
     ),  # a placement has no page of its own in the admin's sense (no get_absolute_url)
     "admin:agencies_employer_blacklist": GET(object_id="employer").expect(LOGIN, sysadmin=200),
     "admin:recruitment_moratorium_end": GET(object_id="moratorium").expect(LOGIN, sysadmin=200),
+    # BUG: these two pages show the secret of anyone's authenticator (the key, and its QR code) to the
+    # system administrator, who could then make the codes of any official's second factor without
+    # them noticing. OTP_ADMIN_HIDE_SENSITIVE_DATA = True in the settings makes them 403 (a lost
+    # device is replaced by deleting it: the user enrols again at the next login).
+    "admin:otp_totp_totpdevice_config": GET(pk="totp_device")
+    .expect(LOGIN, sysadmin=403)
+    .xfail("BUG: the admin shows any user's TOTP secret; set OTP_ADMIN_HIDE_SENSITIVE_DATA = True"),
+    "admin:otp_totp_totpdevice_qrcode": GET(pk="totp_device")
+    .expect(LOGIN, sysadmin=403)
+    .xfail("BUG: the admin shows any user's TOTP secret as a QR code; set OTP_ADMIN_HIDE_SENSITIVE_DATA = True"),
 }
 
 # The models of the admin site and what its system administrator may do there besides listing,
@@ -394,6 +411,11 @@ ADMIN_MODELS = {
     "accounts_user": "add delete",
     "accounts_auditentry": "",
     "auth_group": "add delete",
+    "axes_accessattempt": "delete",  # deleting an attempt lifts its lock
+    "axes_accessfailurelog": "delete",
+    "axes_accesslog": "delete",
+    "otp_static_staticdevice": "add delete",  # a lost device is deleted: its user enrols again
+    "otp_totp_totpdevice": "add delete",
     "agencies_agency": "",
     "agencies_employer": "add",
     "agencies_fieldrecruiter": "add delete",
@@ -430,17 +452,23 @@ ADMIN_MODELS = {
 }
 
 
+# A model's admin pages all pass one gate first (AdminSite.admin_view: an active staff account), so
+# they are requested by fewer personas: anonymous, two logged-in users who are no staff, and the
+# system administrator. The admin's own and custom pages above are requested by everyone.
+ADMIN_MODEL_PERSONAS = ("anon", "auditor", "a_admin", "sysadmin")
+
+
 def _admin_rows() -> dict[str, Row]:
     rows = {}
     for model, rights in ADMIN_MODELS.items():
         may = rights.split()
-        rows[f"admin:{model}_changelist"] = GET().expect(LOGIN, sysadmin=200)
-        rows[f"admin:{model}_add"] = GET().expect(LOGIN, sysadmin=200 if "add" in may else 403)
-        rows[f"admin:{model}_change"] = GET(object_id="admin_object").expect(LOGIN, sysadmin=200)
-        rows[f"admin:{model}_history"] = GET(object_id="admin_object").expect(LOGIN, sysadmin=200)
-        rows[f"admin:{model}_delete"] = GET(object_id="admin_object").expect(
-            LOGIN, sysadmin=200 if "delete" in may else 403
-        )
+        page = replace(GET(), personas=ADMIN_MODEL_PERSONAS)
+        record = replace(GET(object_id="admin_object"), personas=ADMIN_MODEL_PERSONAS)
+        rows[f"admin:{model}_changelist"] = page.expect(LOGIN, sysadmin=200)
+        rows[f"admin:{model}_add"] = page.expect(LOGIN, sysadmin=200 if "add" in may else 403)
+        rows[f"admin:{model}_change"] = record.expect(LOGIN, sysadmin=200)
+        rows[f"admin:{model}_history"] = record.expect(LOGIN, sysadmin=200)
+        rows[f"admin:{model}_delete"] = record.expect(LOGIN, sysadmin=200 if "delete" in may else 403)
     return rows
 
 
