@@ -6,7 +6,7 @@ new page or endpoint is never reachable by more people than someone decided.
 
 Declaring a row, one per URL name (``namespace:name``)::
 
-    "portal:placement_detail": GET(pk="placement").expect(404, anon=LOGIN, LOMBOK=200, COMPANY_A=200),
+    "portal:worker_nik": POST(pk="worker").expect(403, anon=LOGIN, LOMBOK=200, COMPANY_A=200, b_admin=404),
 
 - ``GET(...)`` or ``POST(...)``: the method (POST-only views are POSTed, empty: a refused persona
   gets 403/404, an allowed one its form again, 400 or a redirect; nothing is kept) and which record
@@ -19,6 +19,8 @@ Declaring a row, one per URL name (``namespace:name``)::
   ``.xfail("BUG: ...")`` and a ``# BUG:`` comment; the test fails as soon as it is fixed (strict),
   and the mark is removed then.
 - ``SKIP("why")`` for a URL that cannot be requested as a page (rare: say why).
+- A model registered in the admin site: a line in ``ADMIN_MODELS`` (what the system administrator
+  may add or delete there) declares the rows of its five pages.
 
 The failure message of a mismatch prints what every persona got as an ``expect(...)`` ready to
 paste, once you have checked that it is what each persona should get.
