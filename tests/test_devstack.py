@@ -37,14 +37,30 @@ def wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def log_in(base_url: str, username: str, password: str) -> str:
+def log_in(base_url: str, username: str, password: str, env: dict) -> str:
+    """Log in as the banner says: the password, then for those who must use a second factor the code
+    `manage.py otp_code <username>` prints."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base_url}/accounts/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    data = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
-    request = urllib.request.Request(f"{base_url}/accounts/login/", data=data.encode(), headers={"Referer": base_url})
-    return opener.open(request).geturl()
+
+    def post(url: str, fields: dict) -> str:
+        page = opener.open(url).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": token})
+        return opener.open(urllib.request.Request(url, data=data.encode(), headers={"Referer": base_url})).geturl()
+
+    landed = post(f"{base_url}/accounts/login/", {"username": username, "password": password})
+    if "/accounts/two-factor/" in landed:
+        code = subprocess.run(
+            [sys.executable, "manage.py", "otp_code", username],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        landed = post(landed, {"otp_token": code})
+    return landed
 
 
 def processes_using(var_dir) -> list[psutil.Process]:
@@ -90,9 +106,10 @@ def test_make_run_serves_every_demo_login_and_ctrl_c_leaves_nothing_behind(tmp_p
         credentials = json.loads((var_dir / "demo" / "credentials.json").read_text())
         roles = {account["role"] for account in credentials["accounts"]}
         assert roles == set(Role.values)  # an account for every role (some roles have several)
+        assert "manage.py otp_code <user>" in log  # how officials get their second-factor code
         for account in credentials["accounts"]:
             assert account["password"] in log
-            landed = log_in(base_url, account["username"], account["password"])
+            landed = log_in(base_url, account["username"], account["password"], env)
             # A village officer's home is their village's page (/desa/), which "/" sends them to.
             home = f"{base_url}/desa/" if account["role"] == Role.VILLAGE_OFFICER else f"{base_url}/"
             assert landed == home, f"{account['username']} could not log in"

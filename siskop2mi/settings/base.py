@@ -314,6 +314,9 @@ OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "SISKOP2MI")
 # django-otp's own growing delays are off: wrong codes are counted and locked out like passwords.
 OTP_TOTP_THROTTLE_FACTOR = 0
 OTP_STATIC_THROTTLE_FACTOR = 0
+# The admin never shows an authenticator's secret (its key, its QR code) nor the recovery codes: whoever
+# saw them could make anyone's codes. A lost device is deleted there; its owner enrols again.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 SECOND_FACTOR_FAILURE_LIMIT = int(os.environ.get("SECOND_FACTOR_FAILURE_LIMIT", "5"))
 
 SESSION_COOKIE_HTTPONLY = True
