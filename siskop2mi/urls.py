@@ -30,3 +30,6 @@ if settings.DEBUG:
 # elsewhere the portal's pages.
 handler404 = "core.api.exceptions.not_found_view"
 handler400 = "core.api.exceptions.bad_request_view"
+# A failure: the friendly page (problem+json under /api/), a 503 with Retry-After when the
+# database does not answer.
+handler500 = "core.api.exceptions.server_error_view"

@@ -31,6 +31,13 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 # Earlier keys, still accepted while a new SECRET_KEY rolls in (sessions, signed E-PMI card links,
 # complaint secrets): comma-separated, newest first; drop them once nothing signed with them matters.
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+# NIK and passport numbers are encrypted at rest (core.crypto, docs/data-protection.md): comma-separated
+# "id:base64key" entries of 32-byte keys, the first encrypts and every one decrypts (a key is rotated by
+# putting the new one first and running `manage.py rotate_personal_data_key`). The hash key (base64, at
+# least 32 bytes) makes exact NIK searches, duplicates and joins work without decrypting. Dev and test
+# derive throwaway ones from their SECRET_KEY; production refuses to start without both.
+PERSONAL_DATA_KEYS = env_list("PERSONAL_DATA_KEYS")
+PERSONAL_DATA_HASH_KEY = os.environ.get("PERSONAL_DATA_HASH_KEY", "")
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -50,6 +57,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "axes",
     "django_otp",
@@ -72,10 +80,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer, error pages included
     "siskop2mi.compression.PageGZipMiddleware",  # HTML pages only; why and BREACH: see the module
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "siskop2mi.i18n.LocaleMiddleware",  # pages: the switcher's choice or Indonesian; API: Accept-Language
+    # Before anything reads the body or queries with the address: an oversized body (by its
+    # Content-Length, unread) is a 413 and a NUL character in the address or a filter a 400.
+    "core.request_limits.RequestBodyLimitMiddleware",
+    "core.request_limits.NulCharacterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -188,6 +201,12 @@ CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A message a worker took but never acknowledged (the whole worker was killed) goes back to
+# its queue after this many seconds. Longer than any task's hard time limit (the longest,
+# a full scan, is 2,000 s), so a task still at work is never handed to a second worker. A
+# worker's child killed mid-task is different: its parent puts the message back at once.
+# (Queues and routes: siskop2mi/queues.py, wired in siskop2mi/celery.py.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "2400"))}
 # Django's cache (API throttling) lives in Redis, so every web worker counts the same budget.
 CACHES = {
     "default": {
@@ -218,6 +237,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# A POST's Idempotency-Key stays claimed while its request runs; a claim older than this was left
+# by a process that died mid-request, and the next retry takes it over. Longer than any request
+# may run (gunicorn kills a worker after 30 s).
+IDEMPOTENCY_CLAIM_EXPIRES_SECONDS = int(os.environ.get("IDEMPOTENCY_CLAIM_EXPIRES_SECONDS", "60"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "SISKOP2MI partner API",
     "DESCRIPTION": "For licensed placement companies (P3MI): job orders, candidates, applications, training, "
@@ -253,11 +276,23 @@ SPECTACULAR_SETTINGS = {
 
 # Re-check a subject's red-flag rules after each relevant write (a Celery task on commit).
 OVERSIGHT_RECHECK_ON_WRITE = env_bool("OVERSIGHT_RECHECK_ON_WRITE", True)
+# Uploads: one document at most DOCUMENT_MAX_UPLOAD_BYTES (core/files.py). A request body larger
+# than MAX_REQUEST_BODY_BYTES (default: the public complaint form's three files and a margin) is
+# refused from its Content-Length before it is read (core/request_limits.py); a body that is not a
+# multipart upload (the API's JSON, a plain form) is held to Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+DOCUMENT_MAX_UPLOAD_BYTES = int(os.environ.get("DOCUMENT_MAX_UPLOAD_BYTES", str(5 * 1024 * 1024)))
+MAX_REQUEST_BODY_BYTES = int(os.environ.get("MAX_REQUEST_BODY_BYTES", str(3 * DOCUMENT_MAX_UPLOAD_BYTES + 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2621440)))
 # Exports of lists: up to this many rows stream at once, more run as a Celery job writing
 # a file under EXPORT_DIR, which is deleted EXPORT_KEEP_DAYS after it was made.
 EXPORT_SYNC_LIMIT = int(os.environ.get("EXPORT_SYNC_LIMIT", "2000"))
 EXPORT_DIR = os.environ.get("EXPORT_DIR", str(paths.EXPORT_DIR))
 EXPORT_KEEP_DAYS = int(os.environ.get("EXPORT_KEEP_DAYS", "7"))
+
+# Backups (`manage.py backup` / `restore`, siskop2mi/backup.py): where they are written, and the directory of
+# the PostgreSQL client programs to use (empty: the installed one matching the server, else the newest).
+BACKUP_DIR = os.environ.get("BACKUP_DIR", str(paths.BACKUP_DIR))
+PG_CLIENT_BIN_DIR = os.environ.get("PG_CLIENT_BIN_DIR", "")
 # A departure may be recorded at most this many days after the day it happened (never in the future).
 DEPARTURE_BACKDATE_DAYS = int(os.environ.get("DEPARTURE_BACKDATE_DAYS", "30"))
 # The public complaint form and tracking page (public/): per client address, at most this many
@@ -323,6 +358,33 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie.
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): our own scripts, styles and connections only, no inline
+# script or style, never framed. Bootstrap's icons are data: images; the village app's service
+# worker is ours. The admin site and the API's Swagger UI (drf-spectacular's split view, its page
+# template in templates/drf_spectacular/) work under it unchanged. CSP_REPORT_ONLY=on sends it as
+# Content-Security-Policy-Report-Only (nothing blocked, violations reported to CSP_REPORT_URI if
+# set, else only in the browser's console).
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:", "blob:"],  # blob: the village app shrinks a photo before queueing it
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if os.environ.get("CSP_REPORT_URI"):
+    _CSP_DIRECTIVES["report-uri"] = [os.environ["CSP_REPORT_URI"]]
+if env_bool("CSP_REPORT_ONLY", False):
+    CONTENT_SECURITY_POLICY = None
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 

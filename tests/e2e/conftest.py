@@ -9,7 +9,9 @@ pytest-django's live_server, and saves screenshots under var/e2e-screenshots/
 (E2E_SCREENSHOTS overrides). Every page a test opens, by goto, click or redirect, is
 checked when it has loaded (PAGE_CHECKS below): nothing drawn before the navigation bar,
 nothing but head elements in <head>, no horizontal overflow at any width, and at desktop
-width no table that has to scroll sideways. A page that fails fails the test at its end.
+width no table that has to scroll sideways, and no Content-Security-Policy violation (the
+browser's console says "Refused to ... Content Security Policy", whenever it happens: on load,
+after an HTMX swap, in a script). A page that fails fails the test at its end.
 
 The live server needs a transactional database, whose flush after each
 test empties every table, areas included: the ``e2e_db`` fixture reloads the areas
@@ -186,8 +188,10 @@ def page(browser, live_server, viewport, e2e_db, request):
     context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
     context.add_init_script(PAGE_CHECKS)
     context.set_default_timeout(15_000)
+    csp_violations = record_csp_violations(context)
     tab = context.new_page()
     tab.viewport_name = viewport.name
+    tab.csp_violations = csp_violations
     screenshot_path(request, viewport.name, "FAILED").unlink(missing_ok=True)  # an earlier run's failure
     yield tab
     report = getattr(request.node, "report_call", None)
@@ -202,17 +206,40 @@ def page(browser, live_server, viewport, e2e_db, request):
         assert not failures, "Pages that do not read well:\n" + "\n".join(failures)
 
 
+def record_csp_violations(context) -> list[dict]:
+    """Every Content-Security-Policy violation the browser reports in this context's tabs, as
+    ``{"url", "width", "problems"}`` like PAGE_CHECKS' findings; filled as they happen."""
+    found: list[dict] = []
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            tab = message.page
+            found.append(
+                {
+                    "url": tab.url if tab else "?",
+                    "width": (tab.viewport_size or {}).get("width") if tab else None,
+                    "problems": [f"Content-Security-Policy violation: {message.text}"],
+                }
+            )
+
+    context.on("console", on_console)
+    return found
+
+
 def checked_pages(tab) -> list[dict]:
-    """What PAGE_CHECKS found on every page this tab loaded so far."""
+    """What PAGE_CHECKS found on every page this tab loaded so far, and the policy violations."""
+    violations = list(getattr(tab, "csp_violations", []))
     try:
-        return tab.evaluate("() => JSON.parse(sessionStorage.getItem('e2e-page-checks') || '[]')")
+        return tab.evaluate("() => JSON.parse(sessionStorage.getItem('e2e-page-checks') || '[]')") + violations
     except Exception:  # the tab is on a page of another origin, or closed
-        return []
+        return violations
 
 
 def check_page(tab) -> None:
-    """Check the page as it is now (after an HTMX swap, say), like PAGE_CHECKS does on load."""
+    """Check the page as it is now (after an HTMX swap, say), like PAGE_CHECKS does on load, and
+    that no Content-Security-Policy violation was reported so far."""
     problems = tab.evaluate("() => window.__e2eCheckPage()")
+    problems += [problem for found in getattr(tab, "csp_violations", []) for problem in found["problems"]]
     assert not problems, f"{tab.url}: " + "; ".join(problems)
 
 
