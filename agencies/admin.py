@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ServiceOwnedAdmin, service_form_view
+from core.crypto import keyed_hash
 from core.personal_data import mask_number
 
 from . import services
@@ -102,6 +103,11 @@ class FieldRecruiterAdmin(admin.ModelAdmin):
     @admin.display(description=_("NIK"))
     def masked_nik(self, recruiter) -> str:
         return mask_number(recruiter.nik)
+
+    def save_model(self, request, obj, form, change):
+        # The NIK is encrypted; its keyed hash beside it is what matching by NIK compares.
+        obj.nik_hash = keyed_hash(obj.nik)
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Sanction)

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.scoping import ScopedQuerySet, Scoping
 
@@ -136,7 +137,8 @@ class FieldRecruiter(models.Model):
         Agency, verbose_name=_("company"), on_delete=models.PROTECT, null=True, blank=True, related_name="recruiters"
     )
     full_name = models.CharField(_("full name"), max_length=150)
-    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    nik = EncryptedCharField(_("NIK"), max_length=16, blank=True)  # encrypted at rest (core.fields)
+    nik_hash = models.CharField(_("NIK keyed hash"), max_length=64, blank=True, editable=False, db_index=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     village = models.ForeignKey(
         "villages.Village", verbose_name=_("village"), on_delete=models.PROTECT, null=True, blank=True

@@ -15,7 +15,7 @@ FIELDS = [
     "id",
     "worker_id",
     "worker__full_name",
-    "worker__nik",
+    "worker__nik_last4",  # the list masks the NIK from its last digits, never decrypting
     "job_order_id",
     "application_id",
     "agency_id",

@@ -109,7 +109,8 @@ GENERATE = f"""
 INSERT INTO complaints_complaint (
     tracking_code, secret_hash, channel, category, priority, status, level, description, occurred_on,
     involves_minor, area_code, country_id, anonymous, complainant_name, complainant_phone, complainant_email,
-    complainant_relation, identity_shared_with_company, worker_name, worker_nik, acknowledge_due_at,
+    complainant_relation, identity_shared_with_company, worker_name, worker_nik, worker_nik_hash,
+    acknowledge_due_at,
     resolve_due_at, acknowledged_at, resolved_at, closed_at, escalated_at, outcome, rejection_reason,
     filed_at, updated_at)
 WITH base AS MATERIALIZED (
@@ -211,7 +212,7 @@ SELECT
     r_anon >= 0.15 AND r_name < 0.4,
     (ARRAY['Nurul Hidayah', 'Yuliana Tefa', 'Ahmad Zaini', 'Marselina Kase', 'Baiq Rohani', 'Rahmat Hidayat',
            'Agustina Lake', 'Lalu Sudirman'])[1 + (g %% 8)],
-    '',
+    '', '',  -- no NIK given, so no keyed hash either
     ack_due, resolve_due, ack_at, res_at, closed,
     CASE WHEN level = 'regency' THEN NULL
          WHEN target IS NULL THEN LEAST(COALESCE(closed, res_at, %(as_of)s - interval '1 minute'), ack_due)

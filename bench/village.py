@@ -534,6 +534,7 @@ def floor_rows(entries: list[dict], officer) -> list:
     """The rows the entries make, as model instances (built before the clock starts)."""
     from datetime import date, datetime
 
+    from core.crypto import keyed_hash
     from villages.models import VillageReport
     from villages.services import normalise_phone
 
@@ -553,6 +554,7 @@ def floor_rows(entries: list[dict], officer) -> list:
                 client_id=uuid.uuid4(),
                 reported_by=officer,
                 broker_phones=[normalise_phone(p) for p in entry.get("broker_phones", [])],
+                person_nik_hash=keyed_hash(facts.get("person_nik", "")),
                 **facts,
             )
         )

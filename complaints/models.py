@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.personal_data import mask_number
 from core.scoping import ScopedQuerySet, Scoping
@@ -87,7 +88,9 @@ class Complaint(models.Model):
     identity_shared_with_company = models.BooleanField(_("identity may be shown to the company"), default=False)
     # The worker it is about, as told, and the records it was linked to.
     worker_name = models.CharField(_("worker's name"), max_length=150, blank=True)
-    worker_nik = models.CharField(_("worker's NIK"), max_length=16, blank=True)
+    # Encrypted at rest (core.fields); the keyed hash finds the worker without decrypting.
+    worker_nik = EncryptedCharField(_("worker's NIK"), max_length=16, blank=True)
+    worker_nik_hash = models.CharField(_("NIK keyed hash"), max_length=64, blank=True, editable=False)
     worker = models.ForeignKey(
         "recruitment.Worker", verbose_name=_("worker"), on_delete=models.PROTECT, null=True, blank=True
     )
@@ -183,8 +186,8 @@ class Complaint(models.Model):
                 violation_error_message=_("A resolved or closed complaint needs its outcome."),
             ),
             models.CheckConstraint(
-                name="complaint_worker_nik_digits",
-                condition=Q(worker_nik="") | Q(worker_nik__regex=r"^[0-9]{16}$"),
+                name="complaint_worker_nik_hashed",
+                condition=Q(worker_nik="", worker_nik_hash="") | Q(worker_nik_hash__regex=r"^[0-9a-f]{64}$"),
                 violation_error_message=_("A NIK must be exactly 16 digits."),
             ),
         ]

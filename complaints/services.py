@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agencies.models import Agency, Employer, FieldRecruiter
 from core import clock
+from core.crypto import keyed_hash
 from core.errors import DomainError, InvalidInput
 from core.events import record_event
 from core.files import sniff_upload
@@ -179,7 +180,7 @@ def _notify_officials(complaint: Complaint, level: str, text: str) -> None:
 
 def _link_from_nik(worker_nik: str):
     """The registry's person with this NIK and their latest placement, if any."""
-    worker = Worker.objects.filter(nik=worker_nik).first() if worker_nik else None
+    worker = Worker.objects.filter(nik_hash=keyed_hash(worker_nik)).first() if worker_nik else None
     placement = None
     if worker is not None:
         placement = (
@@ -315,6 +316,7 @@ def complaint_file(
         identity_shared_with_company=identity_shared_with_company,
         worker_name=(worker_name or "").strip(),
         worker_nik=worker_nik,
+        worker_nik_hash=keyed_hash(worker_nik),
         worker=worker,
         placement=placement,
         agency=agency,

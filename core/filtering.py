@@ -19,9 +19,10 @@ from collections.abc import Callable
 
 import django_filters
 from django import forms
-from django.core.validators import RegexValidator
+from django.core.validators import EMPTY_VALUES, RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import keyed_hash
 from core.scoping import within_area
 
 area_code_validator = RegexValidator(
@@ -58,12 +59,20 @@ class AreaCodeFilter(django_filters.CharFilter):
 
 
 class NikFilter(django_filters.CharFilter):
-    """Exact NIK only: a personal number is never searched by fragment."""
+    """Exact NIK only: a personal number is never searched by fragment. The NIK is encrypted at
+    rest, so the filter compares its keyed hash with the ``<field>_hash`` column beside it
+    (``worker__nik`` -> ``worker__nik_hash``): an index lookup, nothing decrypted."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [nik_validator])
         kwargs.setdefault("label", _("NIK"))
         super().__init__(*args, lookup_expr="exact", **kwargs)
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        qs = qs.filter(**{f"{self.field_name}_hash": keyed_hash(value)})
+        return qs.distinct() if self.distinct else qs
 
 
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):

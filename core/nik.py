@@ -49,3 +49,23 @@ def compose_nik(*, district_code: str, birth_date: date, sex: str, serial: int) 
         raise ValueError(f"a NIK serial has four digits, not {serial}")
     day = birth_date.day + (FEMALE_DAY_OFFSET if sex == FEMALE else 0)
     return f"{district}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"
+
+
+def personal_number_columns(nik: str, *, prefix: str = "nik", today: date | None = None) -> dict:
+    """What a row keeps beside an encrypted NIK, computed here only (ARCHITECTURE rule 10): the
+    keyed hash (equality, duplicates, joins), and what set-based rules and masking read without
+    decrypting: the district of issue (6 digits), the birth date (None when the digits are no real
+    date) and sex the NIK encodes, its last four digits. ``prefix`` names the columns
+    (``nik_hash``...). The birth date's century is judged on ``today`` (default: the date of the write)."""
+    from .clock import today as clock_today
+    from .crypto import keyed_hash
+
+    nik = nik or ""
+    columns = {f"{prefix}_hash": keyed_hash(nik), f"{prefix}_last4": nik[-4:]}
+    if not NIK_PATTERN.fullmatch(nik):
+        return columns | {f"{prefix}_district": "", f"{prefix}_birth_date": None, f"{prefix}_sex": ""}
+    try:
+        birth_date, sex = birth_date_and_sex(nik, today or clock_today())
+    except ValueError:
+        birth_date, sex = None, (FEMALE if int(nik[6:8]) > FEMALE_DAY_OFFSET else MALE)
+    return columns | {f"{prefix}_district": nik[:6], f"{prefix}_birth_date": birth_date, f"{prefix}_sex": sex}

@@ -349,14 +349,14 @@ RULES: list[Rule] = [
         subject_column="w.id",
         sql="""
         SELECT w.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('birth_date', w.birth_date, 'nik_birth_date', nik_birth_date(w.nik, %(today)s::date),
+               jsonb_build_object('birth_date', w.birth_date, 'nik_birth_date', w.nik_birth_date,
                                   'placement', min(p.id), 'departed_on', min(p.departed_on),
                                   'registered_on', min(p.created_at)::date) AS evidence
         FROM recruitment_worker w
         JOIN placement_placement p ON p.worker_id = w.id AND p.stage <> %(stage_cancelled)s
         CROSS JOIN LATERAL (SELECT LEAST(p.departed_on, p.created_at::date) AS day) checked
         WHERE (age(checked.day, w.birth_date) < interval '18 years'
-               OR age(checked.day, nik_birth_date(w.nik, %(today)s::date)) < interval '18 years') {ids}
+               OR age(checked.day, w.nik_birth_date) < interval '18 years') {ids}
         GROUP BY w.id
         """,
     ),
@@ -372,12 +372,10 @@ RULES: list[Rule] = [
         subject_column="w.id",
         sql="""
         SELECT w.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('recorded_birth_date', w.birth_date, 'nik_birth_date', n.birth_date,
-                                  'recorded_sex', w.sex, 'nik_sex', n.sex) AS evidence
+               jsonb_build_object('recorded_birth_date', w.birth_date, 'nik_birth_date', w.nik_birth_date,
+                                  'recorded_sex', w.sex, 'nik_sex', w.nik_sex) AS evidence
         FROM recruitment_worker w
-        CROSS JOIN LATERAL (SELECT nik_birth_date(w.nik, %(today)s::date) AS birth_date,
-                                   CASE WHEN substr(w.nik, 7, 2)::int > 40 THEN 'F' ELSE 'M' END AS sex) n
-        WHERE (n.birth_date IS DISTINCT FROM w.birth_date OR n.sex <> w.sex) {ids}
+        WHERE (w.nik_birth_date IS DISTINCT FROM w.birth_date OR w.nik_sex <> w.sex) {ids}
         """,
     ),
     Rule(
@@ -398,7 +396,7 @@ RULES: list[Rule] = [
                    AS evidence
         FROM recruitment_worker w
         JOIN recruitment_worker o ON o.village_id = w.village_id AND o.birth_date = w.birth_date AND o.id <> w.id
-                                 AND o.nik <> w.nik
+                                 AND o.nik_hash <> w.nik_hash
         WHERE similarity(lower(w.full_name), lower(o.full_name)) >= %(name_similarity)s {ids}
         GROUP BY w.id
         """,
@@ -661,8 +659,8 @@ RULES: list[Rule] = [
               SELECT 1 FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
               WHERE p.departed_on BETWEEN vr.occurred_on - %(window_days)s::int
                                       AND vr.occurred_on + %(window_days)s::int
-                AND (w.nik = vr.person_nik
-                     OR (vr.person_nik = '' AND w.village_id = vr.village_id
+                AND (w.nik_hash = vr.person_nik_hash
+                     OR (vr.person_nik_hash = '' AND w.village_id = vr.village_id
                          AND lower(w.full_name) = lower(vr.person_name))))
         """,
         defaults={"window_days": 14, "grace_days": 7},

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.personal_data import DOCUMENT_VISIBLE_DIGITS, mask_number
 from core.scoping import ScopedQuerySet, Scoping
@@ -136,7 +137,11 @@ class Document(models.Model):
         Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="documents"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
-    number = models.CharField(_("number"), max_length=60)
+    # Encrypted at rest (core.fields): passport numbers above all. The keyed hash finds duplicates,
+    # the last three characters mask it in lists without decrypting.
+    number = EncryptedCharField(_("number"), max_length=60)
+    number_hash = models.CharField(_("number keyed hash"), max_length=64, editable=False, db_index=True)
+    number_last3 = models.CharField(_("last characters of the number"), max_length=3, editable=False)
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     issuer = models.CharField(_("issuer"), max_length=150)
@@ -182,7 +187,7 @@ class Document(models.Model):
 
     @property
     def masked_number(self) -> str:
-        return mask_number(self.number, DOCUMENT_VISIBLE_DIGITS)
+        return mask_number("*" * 6 + self.number_last3, DOCUMENT_VISIBLE_DIGITS)
 
     def is_valid_on(self, day) -> bool:
         return self.issued_on <= day and (self.expires_on is None or self.expires_on >= day)

@@ -13,6 +13,7 @@ from django.db.models import F, Sum
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.encrypted_columns import document_number_columns
 from core.errors import DomainError, InvalidInput
 from core.events import record_event
 from core.files import sniff_upload
@@ -278,6 +279,7 @@ def _document_create(placement: Placement, *, actor, kind, number, issued_on, is
         placement=placement,
         kind=kind,
         number=number,
+        **document_number_columns(number),
         issued_on=issued_on,
         expires_on=expires_on,
         issuer=issuer,

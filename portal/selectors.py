@@ -304,7 +304,7 @@ def village_report_outcomes(user, reports, *, registered: dict | None = None) ->
     ``outcome_url`` and ``outcome_detail``: closed by the officials (with their note), a seen
     departure matched to a procedural one, an intending person on the registry, flagged to the
     officials, checked by them, or only recorded. A fixed number of queries whatever the number of
-    reports. ``registered``: NIK -> worker id of the people already loaded, if the caller has them."""
+    reports. ``registered``: NIK keyed hash -> worker id of the people already loaded, if the caller has them."""
     from django.db.models.functions import Lower
     from django.urls import reverse
 
@@ -333,8 +333,9 @@ def village_report_outcomes(user, reports, *, registered: dict | None = None) ->
     matches: dict[int, int] = {}
     if departures:
         window = timedelta(days=_departure_window_days())
-        niks = {r.person_nik for r in departures if r.person_nik}
-        names = {(r.village_id, r.person_name.lower()) for r in departures if not r.person_nik}
+        # People are matched by the NIK's keyed hash: nothing decrypted.
+        niks = {r.person_nik_hash for r in departures if r.person_nik_hash}
+        names = {(r.village_id, r.person_name.lower()) for r in departures if not r.person_nik_hash}
         candidates = list(
             Placement.objects.visible_to(user)
             .filter(
@@ -343,27 +344,27 @@ def village_report_outcomes(user, reports, *, registered: dict | None = None) ->
             )
             .annotate(name_lower=Lower("worker__full_name"))
             .filter(
-                Q(worker__nik__in=niks)
+                Q(worker__nik_hash__in=niks)
                 | Q(worker__village_id__in={village for village, _name in names}, name_lower__in={n for _v, n in names})
             )
             .order_by("departed_on", "id")
-            .values_list("pk", "worker__nik", "worker__village_id", "name_lower", "departed_on")
+            .values_list("pk", "worker__nik_hash", "worker__village_id", "name_lower", "departed_on")
         )
         for report in departures:
             for pk, nik, village_id, name, departed_on in candidates:
                 same_person = (
-                    nik == report.person_nik
-                    if report.person_nik
+                    nik == report.person_nik_hash
+                    if report.person_nik_hash
                     else (village_id == report.village_id and name == report.person_name.lower())
                 )
                 if same_person and abs((departed_on - report.occurred_on).days) <= window.days:
                     matches[report.pk] = pk
                     break
 
-    intent_niks = {r.person_nik for r in reports if r.kind == VillageReportKind.INTENT and r.person_nik}
+    intent_niks = {r.person_nik_hash for r in reports if r.kind == VillageReportKind.INTENT and r.person_nik_hash}
     if registered is None:
         registered = (
-            dict(Worker.objects.visible_to(user).filter(nik__in=intent_niks).values_list("nik", "pk"))
+            dict(Worker.objects.visible_to(user).filter(nik_hash__in=intent_niks).values_list("nik_hash", "pk"))
             if intent_niks
             else {}
         )
@@ -377,9 +378,9 @@ def village_report_outcomes(user, reports, *, registered: dict | None = None) ->
         elif report.pk in matches:
             report.outcome, report.outcome_tone = _("Matched to a procedural departure"), "success"
             report.outcome_url = reverse("portal:placement_detail", args=[matches[report.pk]])
-        elif report.kind == VillageReportKind.INTENT and report.person_nik in registered:
+        elif report.kind == VillageReportKind.INTENT and report.person_nik_hash in registered:
             report.outcome, report.outcome_tone = _("In the national registry"), "success"
-            report.outcome_url = reverse("portal:worker_detail", args=[registered[report.person_nik]])
+            report.outcome_url = reverse("portal:worker_detail", args=[registered[report.person_nik_hash]])
         elif any(status in OPEN_FLAG_STATUSES for status in statuses):
             report.outcome, report.outcome_tone = _("Flagged to the officials"), "danger"
         elif any(status in (FlagStatus.RESOLVED, FlagStatus.DISMISSED) for status in statuses):
@@ -406,7 +407,7 @@ def village_at_glance(user, village_code: str) -> dict:
             latest_stage=Subquery(latest.values("stage")[:1]),
             has_application=Exists(Application.objects.filter(worker=OuterRef("pk"))),
         )
-        .only("id", "full_name", "nik", "village_id")
+        .only("id", "full_name", "nik_hash", "nik_last4", "village_id")
         .order_by("full_name", "id")
     )
     stages = {key: [] for key in ("intending", "in_process", "abroad", "returned")}
@@ -416,17 +417,17 @@ def village_at_glance(user, village_code: str) -> dict:
 
     in_village = VillageReport.objects.visible_to(user).filter(village_id=village_code)
     # Intent reports about someone not in the registry yet count as intending people too.
-    known_niks = {p.nik for p in people}
+    known_niks = {p.nik_hash for p in people}
     known_names = {p.full_name.lower() for p in people}
     reported_intending = set()
-    for nik, name in in_village.filter(kind=VillageReportKind.INTENT).values_list("person_nik", "person_name"):
+    for nik, name in in_village.filter(kind=VillageReportKind.INTENT).values_list("person_nik_hash", "person_name"):
         if nik in known_niks or (not nik and name.lower() in known_names):
             continue
         reported_intending.add(nik or name.lower())
 
     events = report_events(user, in_village).order_by("-occurred_on", "-id")
     shown = list(events[:VILLAGE_REPORTS_LISTED])
-    village_report_outcomes(user, shown, registered={p.nik: p.pk for p in people})
+    village_report_outcomes(user, shown, registered={p.nik_hash: p.pk for p in people})
     for report in shown:
         report.masked_nik = mask_number(report.person_nik)  # a page never shows a full NIK
         report.also_reported = report.source_count - 1  # by other officers: the same event, not another

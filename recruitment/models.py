@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.choices import Sector
+from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.personal_data import mask_number
 from core.scoping import ScopedQuerySet, Scoping
@@ -318,7 +319,14 @@ class Worker(models.Model):
     once placed, a migrant worker (PMI). Nobody's property: companies reach a person through
     their own registrations, applications and placements (``Registration``)."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    # Encrypted at rest (core.fields); beside it what lookups and set-based rules need, computed
+    # once by core.nik.personal_number_columns: never decrypt a million rows (ARCHITECTURE rule 10).
+    nik = EncryptedCharField(_("NIK"), max_length=16)
+    nik_hash = models.CharField(_("NIK keyed hash"), max_length=64, editable=False)
+    nik_district = models.CharField(_("district of issue in the NIK"), max_length=6, editable=False)
+    nik_birth_date = models.DateField(_("birth date in the NIK"), null=True, editable=False)
+    nik_sex = models.CharField(_("sex in the NIK"), max_length=1, editable=False)
+    nik_last4 = models.CharField(_("last four digits of the NIK"), max_length=4, editable=False)
     full_name = models.CharField(_("full name"), max_length=150)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
@@ -358,11 +366,20 @@ class Worker(models.Model):
         verbose_name = _("worker")
         verbose_name_plural = _("workers")
         constraints = [
+            models.UniqueConstraint(
+                fields=["nik_hash"],
+                name="worker_nik_unique",
+                violation_error_message=_("A person with this NIK is already registered."),
+            ),
+            # The columns beside the encrypted NIK are filled (personal_number_columns) or the row is refused.
             models.CheckConstraint(
-                name="worker_nik_sixteen_digits",
-                condition=Q(nik__regex=r"^[0-9]{16}$"),
+                name="worker_nik_columns_filled",
+                condition=Q(nik_hash__regex=r"^[0-9a-f]{64}$")
+                & Q(nik_district__regex=r"^[0-9]{6}$")
+                & Q(nik_last4__regex=r"^[0-9]{4}$")
+                & Q(nik_sex__in=["F", "M"]),
                 violation_error_message=_("A NIK must be exactly 16 digits."),
-            )
+            ),
         ]
         indexes = [
             models.Index(fields=["village", "birth_date"], name="worker_village_birth_idx"),
@@ -375,7 +392,8 @@ class Worker(models.Model):
 
     @property
     def masked_nik(self) -> str:
-        return mask_number(self.nik)
+        """************0001, from the last four digits kept in clear: a list decrypts nothing."""
+        return mask_number("*" * (16 - len(self.nik_last4)) + self.nik_last4)
 
 
 class FamilyConsent(models.Model):

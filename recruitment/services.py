@@ -16,6 +16,7 @@ from core import clock
 from core.errors import DomainError
 from core.events import record_event
 from core.files import sniff_upload
+from core.nik import personal_number_columns
 from core.permissions import (
     may_act_for_company,
     may_issue_permits,
@@ -570,6 +571,7 @@ def worker_register(
     facts = parse_nik(nik)
     candidate = Worker(
         nik=facts.nik,
+        **personal_number_columns(facts.nik),
         full_name=" ".join(full_name.split()),
         sex=sex,
         birth_date=birth_date,
@@ -584,17 +586,17 @@ def worker_register(
         family_consent_on=family_consent_on,
         agency=agency,
     )
-    candidate.full_clean(exclude=["nik"], validate_unique=False)
+    candidate.full_clean(exclude=["nik", "nik_hash"], validate_unique=False)
     if birth_date != facts.birth_date or sex != facts.sex:
         _identity_disagrees()
-    worker = Worker.objects.select_for_update().filter(nik=facts.nik).first()
+    worker = Worker.objects.select_for_update().filter(nik_hash=candidate.nik_hash).first()
     if worker is None:
         try:
             with transaction.atomic():
                 candidate.save()
             worker = candidate
         except IntegrityError:  # registered a moment ago by someone else: the same person, or not
-            worker = Worker.objects.select_for_update().get(nik=facts.nik)
+            worker = Worker.objects.select_for_update().get(nik_hash=candidate.nik_hash)
     if worker is not candidate:
         if (
             _normalised_name(worker.full_name) != _normalised_name(candidate.full_name)

@@ -35,7 +35,8 @@ from complaints.services import (
     referral_answer,
 )
 from core import clock
-from core.nik import compose_nik
+from core.encrypted_columns import document_number_columns
+from core.nik import compose_nik, personal_number_columns
 from oversight.choices import SubjectType
 from placement import services as placement_services
 from placement.choices import DocumentKind, EventKind, Stage, departure_document_kinds
@@ -986,6 +987,7 @@ def _imported_documents(placement, kinds, issued_on, actor):
             placement=placement,
             kind=kind,
             number=f"IMP-{kind[:3].upper()}-{placement.pk:05d}",
+            **document_number_columns(f"IMP-{kind[:3].upper()}-{placement.pk:05d}"),
             issued_on=issued_on,
             expires_on=issued_on + timedelta(days=5 * 365),
             issuer="Impor",
@@ -1082,8 +1084,10 @@ def _registered_twice(demo: Demo) -> Planted:
     builder = demo.builder
     first = builder.worker(demo.demo_agency, ["52.03"], name="Siti Aisyah", sex="F")
     builder.serial += 1
+    nik = _nik(first.village, first.birth_date, "F", builder.serial + 5000)
     second = Worker.objects.create(
-        nik=_nik(first.village, first.birth_date, "F", builder.serial + 5000),
+        nik=nik,
+        **personal_number_columns(nik),
         full_name="Siti Aisyah",
         sex="F",
         birth_date=first.birth_date,

@@ -84,3 +84,41 @@ class TrainingProviderFactory(DjangoModelFactory):
     name = "LPK Cahaya Lombok"
     kind = "lpk"
     regency_id = "52.03"
+
+
+# --- Rows with a personal number: the columns beside it come from the one function that computes them.
+
+
+class WorkerFactory(DjangoModelFactory):
+    """A person on the registry written directly (as an import would), its NIK's columns computed as the
+    services compute them (core.nik.personal_number_columns). Give ``nik`` and ``village``."""
+
+    class Meta:
+        model = "recruitment.Worker"
+
+    full_name = factory.Faker("name", locale="id_ID")
+    sex = "M"
+    birth_place = "Selong"
+    education = "sma"
+    marital_status = "single"
+    next_of_kin_name = "Inaq Saenah"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from core.nik import personal_number_columns
+
+        return super()._create(model_class, *args, **kwargs, **personal_number_columns(kwargs["nik"]))
+
+
+class DocumentFactory(DjangoModelFactory):
+    """A placement's document written directly, its number's hash and masking digits computed as the
+    service computes them (core.encrypted_columns.document_number_columns)."""
+
+    class Meta:
+        model = "placement.Document"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        from core.encrypted_columns import document_number_columns
+
+        return super()._create(model_class, *args, **kwargs, **document_number_columns(kwargs["number"]))

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.scoping import ScopedQuerySet, Scoping
 
@@ -123,7 +124,9 @@ class VillageReport(models.Model):
 
     village = models.ForeignKey(Village, verbose_name=_("village"), on_delete=models.PROTECT, related_name="reports")
     kind = models.CharField(_("kind"), max_length=24, choices=VillageReportKind.choices)
-    person_nik = models.CharField(_("person's NIK"), max_length=16, blank=True)
+    # Encrypted at rest (core.fields); the keyed hash matches reports to workers without decrypting.
+    person_nik = EncryptedCharField(_("person's NIK"), max_length=16, blank=True)
+    person_nik_hash = models.CharField(_("NIK keyed hash"), max_length=64, blank=True, editable=False)
     person_name = models.CharField(_("person's name"), max_length=150, blank=True)
     occurred_on = models.DateField(_("date"))
     details = models.TextField(_("details"), blank=True)
@@ -181,7 +184,9 @@ class VillageReport(models.Model):
         indexes = [
             models.Index(fields=["kind", "occurred_on"], name="village_report_kind_date_idx"),
             models.Index(fields=["village", "kind", "occurred_on"], name="village_report_village_idx"),
-            models.Index(fields=["person_nik"], name="village_report_nik_idx", condition=~Q(person_nik="")),
+            models.Index(
+                fields=["person_nik_hash"], name="village_report_nik_hash_idx", condition=~Q(person_nik_hash="")
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -190,8 +195,8 @@ class VillageReport(models.Model):
                 violation_error_message=_("Give the person's NIK or name."),
             ),
             models.CheckConstraint(
-                name="village_report_nik_digits",
-                condition=Q(person_nik="") | Q(person_nik__regex=r"^[0-9]{16}$"),
+                name="village_report_nik_hashed",
+                condition=Q(person_nik="", person_nik_hash="") | Q(person_nik_hash__regex=r"^[0-9a-f]{64}$"),
                 violation_error_message=_("A NIK must be exactly 16 digits."),
             ),
             models.CheckConstraint(

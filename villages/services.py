@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import clock
+from core.crypto import keyed_hash
 from core.errors import DomainError, InvalidInput
 from core.events import record_event
 from core.permissions import may_close_village_reports, may_report_for_village
@@ -123,10 +124,10 @@ def _first_report_of_same_event(report: VillageReport) -> VillageReport | None:
     """An earlier report by another officer of the same person's same movement, if any."""
     if report.kind not in PERSON_EVENT_KINDS:
         return None
-    if report.person_nik:
-        person = Q(person_nik=report.person_nik)
+    if report.person_nik_hash:
+        person = Q(person_nik_hash=report.person_nik_hash)
     else:
-        person = Q(village=report.village, person_nik="", person_name__iexact=report.person_name)
+        person = Q(village=report.village, person_nik_hash="", person_name__iexact=report.person_name)
     return (
         VillageReport.objects.filter(person, kind=report.kind, same_event_as__isnull=True)
         .filter(
@@ -201,6 +202,7 @@ def village_report_create(
         recorded_at=recorded_at or now,
         reported_by=actor,
         **values,
+        person_nik_hash=keyed_hash(values.get("person_nik", "")),
     )
     try:
         with transaction.atomic():
@@ -241,6 +243,13 @@ def report_snapshot(report: VillageReport) -> dict:
     return snapshot
 
 
+def _event_value(name: str, value):
+    """A changed fact as the timeline keeps it: the NIK masked (the event table is not encrypted)."""
+    if name == "person_nik":
+        return mask_number(value)
+    return value.isoformat() if isinstance(value, date) else value
+
+
 @transaction.atomic
 def village_report_update(*, actor, report_id: int, base_version: int, **changes) -> VillageReport:
     """Change a report's facts, made on the copy of ``base_version``. When someone changed it
@@ -270,8 +279,12 @@ def village_report_update(*, actor, report_id: int, base_version: int, **changes
         return report
     for name, value in changed.items():
         setattr(report, name, value)
+    hashed = []
+    if "person_nik" in changed:
+        report.person_nik_hash = keyed_hash(report.person_nik)
+        hashed = ["person_nik_hash"]
     report.version += 1
-    report.save(update_fields=[*changed, "version", "updated_at"])
+    report.save(update_fields=[*changed, *hashed, "version", "updated_at"])
     record_event(
         VillageReportEvent,
         report=report,
@@ -280,11 +293,7 @@ def village_report_update(*, actor, report_id: int, base_version: int, **changes
         data={
             "version": report.version,
             "fields": {
-                name: [
-                    current[name].isoformat() if isinstance(current[name], date) else current[name],
-                    value.isoformat() if isinstance(value, date) else value,
-                ]
-                for name, value in changed.items()
+                name: [_event_value(name, current[name]), _event_value(name, value)] for name, value in changed.items()
             },
         },
     )

@@ -70,7 +70,7 @@ class PlacementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SearchI
         queryset = super().get_queryset().select_related("worker", "job_order")
         if self.action in LIST_ACTIONS:
             # A list shows only these columns of the worker and the job order.
-            return queryset.only(*PLACEMENT_COLUMNS, "worker__full_name", "worker__nik", "job_order__country")
+            return queryset.only(*PLACEMENT_COLUMNS, "worker__full_name", "worker__nik_last4", "job_order__country")
         return queryset
 
     def get_serializer_class(self):

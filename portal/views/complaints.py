@@ -33,6 +33,7 @@ from complaints.choices import OPEN_STATUSES, TRANSITIONS, Channel, ComplaintEve
 from complaints.filtersets import NEXT_DUE, ComplaintFilterSet, overdue_condition
 from complaints.models import Complaint, ComplaintAttachment, ComplaintEvent, ComplaintReferral
 from core import clock
+from core.crypto import keyed_hash
 from core.errors import DomainError
 from core.forms import form_add_refusal
 from core.listing import list_page
@@ -355,9 +356,9 @@ def link_candidates(user, text: str) -> list[Found]:
     text = text.strip()
     found: list[Found] = []
     if NIK.match(text):
-        for worker in Worker.objects.visible_to(user).filter(nik=text)[:LINK_RESULTS]:
+        for worker in Worker.objects.visible_to(user).filter(nik_hash=keyed_hash(text))[:LINK_RESULTS]:
             found.append(Found("worker", _("Person"), worker.pk, f"{worker.full_name} · {worker.masked_nik}"))
-        for recruiter in FieldRecruiter.objects.visible_to(user).filter(nik=text)[:LINK_RESULTS]:
+        for recruiter in FieldRecruiter.objects.visible_to(user).filter(nik_hash=keyed_hash(text))[:LINK_RESULTS]:
             found.append(Found("recruiter", _("Field recruiter"), recruiter.pk, recruiter.full_name))
         return found
     if text.isdigit():

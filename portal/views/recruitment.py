@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.crypto import keyed_hash
 from core.listing import list_page
 from core.permissions import may_register_people, may_supervise_companies
 from core.personal_data import note_full_numbers_shown
@@ -58,7 +59,7 @@ def worker_find_by_nik(request):
     if not NIK_PATTERN.fullmatch(nik):
         messages.error(request, _("A NIK must be exactly 16 digits."))
         return redirect("portal:worker_list")
-    worker = Worker.objects.visible_to(request.user).filter(nik=nik).only("pk").first()
+    worker = Worker.objects.visible_to(request.user).filter(nik_hash=keyed_hash(nik)).only("pk").first()
     if worker is None:
         messages.error(request, _("No worker with this NIK in your jurisdiction."))
         return redirect("portal:worker_list")
@@ -113,7 +114,9 @@ def _worker_context(request, pk: int) -> dict:
     enrolments = list(Enrolment.objects.visible_to(user).filter(worker=worker).select_related("provider"))
     events = PlacementEvent.objects.filter(placement_id__in=placement_ids).select_related("actor")
     reports = (
-        VillageReport.objects.visible_to(user).filter(person_nik=worker.nik).select_related("village", "reported_by")
+        VillageReport.objects.visible_to(user)
+        .filter(person_nik_hash=worker.nik_hash)
+        .select_related("village", "reported_by")
     )
     return {
         "worker": worker,

@@ -296,7 +296,7 @@ class PersonEventForm(VillageEntryForm):
             Worker.objects.visible_to(self.officer)
             .filter(village_id=self.officer.village_id)
             .order_by("full_name")
-            .only("id", "nik", "full_name")
+            .only("id", "nik", "nik_last4", "full_name")
         )
         self.people = {str(worker.pk): (worker.nik, worker.full_name) for worker in people}
         self.id_of_nik = {worker.nik: str(worker.pk) for worker in people}
@@ -311,7 +311,7 @@ class PersonEventForm(VillageEntryForm):
         """The choice of the report's person on its edit form (its NIK is never on the page)."""
         if not report.person_nik:
             return ""
-        worker = Worker.objects.filter(nik=report.person_nik, village_id=report.village_id).only("id").first()
+        worker = Worker.objects.filter(nik_hash=report.person_nik_hash, village_id=report.village_id).only("id").first()
         return str(worker.pk) if worker is not None else cls.KEEP
 
     def person_value(self, nik: str) -> str:
@@ -503,7 +503,7 @@ class VillageComplaintForm(forms.Form):
             Worker.objects.visible_to(officer)
             .filter(village_id=officer.village_id)
             .order_by("full_name")
-            .only("id", "nik", "full_name")
+            .only("id", "nik", "nik_last4", "full_name")
         )
         # By registry id, never the NIK: the page is kept on the phone (as on the report forms).
         self.people = {str(worker.pk): worker for worker in people}

@@ -2,8 +2,17 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.crypto import PersonalDataKeyError, parse_hash_key, parse_keys
+
 from .base import *  # noqa: F403
-from .base import DEBUG, SECRET_KEY, SECRET_KEY_FALLBACKS, env_bool
+from .base import (
+    DEBUG,
+    PERSONAL_DATA_HASH_KEY,
+    PERSONAL_DATA_KEYS,
+    SECRET_KEY,
+    SECRET_KEY_FALLBACKS,
+    env_bool,
+)
 
 
 def _is_weak_secret_key(key: str) -> bool:
@@ -23,6 +32,17 @@ if _weak_fallbacks:
         "SECRET_KEY_FALLBACKS entries must be random values of at least 50 characters with at least 5 different "
         f"characters, not starting with 'django-insecure-': entry {', '.join(map(str, _weak_fallbacks))} is not."
     )
+# NIK and passport numbers are encrypted with these: without them nothing could be stored or read.
+try:
+    parse_keys(PERSONAL_DATA_KEYS)
+    parse_hash_key(PERSONAL_DATA_HASH_KEY)
+except PersonalDataKeyError as error:
+    raise ImproperlyConfigured(
+        f"{error} Set PERSONAL_DATA_KEYS to 'id:base64key' entries (e.g. python -c \"from core.crypto import "
+        "new_key_entry; print(new_key_entry('k1'))\") and PERSONAL_DATA_HASH_KEY to a base64 key of 32 bytes "
+        '(python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"); '
+        "see docs/data-protection.md."
+    ) from None
 if DEBUG:
     raise ImproperlyConfigured("DEBUG must be off in production.")
 

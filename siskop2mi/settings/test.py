@@ -1,9 +1,17 @@
 """Tests: real PostgreSQL and Redis (embedded unless DATABASE_URL / REDIS_URL are set)."""
 
+from core.crypto import derived_dev_keys
+
 from .base import *  # noqa: F403
+from .base import PERSONAL_DATA_HASH_KEY, PERSONAL_DATA_KEYS
 
 DEBUG = False
 SECRET_KEY = "test-only-insecure-key"  # noqa: S105 - tests only
+# Personal-data keys derived from the throwaway key above unless set: nothing to store or lose, the
+# same in every process of the stack (see core.crypto.derived_dev_keys).
+_derived_keys, _derived_hash_key = derived_dev_keys(SECRET_KEY)
+PERSONAL_DATA_KEYS = PERSONAL_DATA_KEYS or _derived_keys
+PERSONAL_DATA_HASH_KEY = PERSONAL_DATA_HASH_KEY or _derived_hash_key
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -14,7 +14,10 @@ Rows are produced as PostgreSQL COPY text (tab-separated, \\N for NULL; no value
 ever contains a tab, newline or backslash). Ids are explicit, given in id order.
 
 Determinism: the same seed, worker count and `today` give the same rows whatever
-the batch size, because the rows are drawn worker by worker from one sequence.
+the batch size, because the rows are drawn worker by worker from one sequence. The
+personal numbers (NIK, document numbers) are written encrypted (core.crypto) under
+a fresh random nonce each, so their tokens differ from run to run while the numbers,
+their keyed hashes and every other column stay the same.
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from array import array
 from dataclasses import dataclass, field
 from datetime import date
 
-from core.nik import compose_nik
+from core.crypto import keyring
+from core.nik import compose_nik, personal_number_columns
 
 from . import catalogue as cat
 
@@ -54,14 +58,15 @@ COLUMNS = {
     "agencies_branch": "id, agency_id, regency_id, address",
     "agencies_sanction": "id, agency_id, kind, reason, starts_on, ends_on, imposed_by_id, created_at",
     "agencies_employer": "id, name, country_id, sector, registration_number, address, blacklisted",
-    "agencies_fieldrecruiter": "id, agency_id, full_name, nik, phone, village_id, registered_on",
+    "agencies_fieldrecruiter": "id, agency_id, full_name, nik, nik_hash, phone, village_id, registered_on",
     "recruitment_trainingprovider": "id, name, kind, regency_id, accreditation_number",
     "recruitment_joborder": "id, agency_id, employer_id, country_id, sector, occupation_id, reference, quota, "
     "quota_female, quota_male, salary, currency, contract_months, worker_costs, valid_from, valid_until, status, "
     "mission_reference, mission_verified_on, rejection_reason, created_at, updated_at",
     "recruitment_recruitmentpermit": "id, job_order_id, status, number, quota, valid_from, valid_until, reason",
     "recruitment_recruitmentpermit_regions": "id, recruitmentpermit_id, regency_id",
-    "recruitment_worker": "id, nik, full_name, sex, birth_date, birth_place, village_id, phone, education, "
+    "recruitment_worker": "id, nik, nik_hash, nik_district, nik_birth_date, nik_sex, nik_last4, full_name, sex, "
+    "birth_date, birth_place, village_id, phone, education, "
     "marital_status, next_of_kin_name, next_of_kin_phone, next_of_kin_relation, family_consent_on, agency_id, "
     "created_at, updated_at",
     "recruitment_registration": "id, worker_id, channel, agency_id, consent_on, registered_by_id, created_at",
@@ -71,13 +76,15 @@ COLUMNS = {
     "planned_departure_on, agreement_signed_on, agreement_worker_costs, contract_signed_on, contract_salary, "
     "departed_on, embarkation_point_id, flight, arrived_on, arrival_reported_on, returned_on, return_reason, "
     "cancellation_reason, version, created_at, updated_at",
-    "placement_document": "id, placement_id, kind, number, issued_on, expires_on, issuer, file, content_type, size, "
+    "placement_document": "id, placement_id, kind, number, number_hash, number_last3, issued_on, expires_on, issuer, "
+    "file, content_type, size, "
     "verified_by_id, verified_at, uploaded_by_id, created_at",
     "placement_placementevent": "id, placement_id, at, actor_id, kind, from_stage, to_stage, reason, data",
     "placement_fee": "id, placement_id, amount_idr, description, paid_on, paid_to, recorded_by_id",
     "recruitment_enrolment": "id, worker_id, provider_id, programme, kind, hours, starts_on, completed_on, result, "
     "certificate_number, recorded_by_id, updated_at",
-    "villages_villagereport": "id, village_id, kind, person_nik, person_name, occurred_on, details, reported_by_id, "
+    "villages_villagereport": "id, village_id, kind, person_nik, person_nik_hash, person_name, occurred_on, details, "
+    "reported_by_id, "
     "created_at, destination_country, hoped_work, needs, contact_name, contact_phone, broker_name, broker_nickname, "
     "broker_phones, broker_vehicle, seen_at_place, approached, claimed_company, status, closing_note, version, "
     "recorded_at, updated_at",
@@ -152,6 +159,7 @@ class Generator:
         self.workers = workers
         self.seed = seed
         self.today = today.toordinal()
+        self._today_date = today
         self.areas = areas
         self.language_test = language_test
         self.cost_caps = cost_caps  # the most a worker may bear, by country (EXCESSIVE_FEES)
@@ -159,6 +167,7 @@ class Generator:
         self.rows = {table: 0 for table in GENERATED_TABLES}
         self.taken_agency_names = set(taken_agency_names)
         self.rng = random.Random(seed)
+        self.keys = keyring()  # personal numbers are written encrypted, with their keyed hashes
         self.serials: dict[tuple, int] = {}
         # (village, birth date) pairs taken: two people born the same day in one village with similar
         # names is what DUPLICATE_IDENTITY looks for, so the generator never makes such a pair.
@@ -328,8 +337,10 @@ class Generator:
             sex = "M" if rng.random() < 0.8 else "F"
             birth = date.fromordinal(today - rng.randint(25 * 365, 60 * 365))
             recruiter = self.take_ids("agencies_fieldrecruiter")
+            nik = self.nik(village, birth, sex)
             out["agencies_fieldrecruiter"].append(
-                f"{recruiter}\t{agency}\t{self.name(village[:2], sex)}\t{self.nik(village, birth, sex)}\t"
+                f"{recruiter}\t{agency}\t{self.name(village[:2], sex)}\t{self.keys.encrypt(nik)}\t"
+                f"{self.keys.keyed_hash(nik)}\t"
                 f"{self.phone()}\t{village}\t{self.day(today - rng.randint(200, 2000))}\n"
             )
             self.recruiters[agency].append(recruiter)
@@ -493,11 +504,12 @@ class Generator:
         birth = date.fromordinal(born)
         worker = self.take_ids("recruitment_worker")
         nik = self.nik(village, birth, sex)
+        nik_columns = personal_number_columns(nik, today=self._today_date)
         name = self.name(province, sex)
         education = rng.choices(*cat.EDUCATION)[0]
         marital = rng.choices(*cat.MARITAL)[0]
         registered = day - rng.randint(6, 15)
-        self.worker_context = (worker, nik, name, village, province)
+        self.worker_context = (worker, nik, nik_columns["nik_hash"], name, village, province)
         # The companies that registered this person (with their consent) before taking an application.
         self.worker_registered, self.registered_with = registered, set()
         last_change = registered
@@ -517,7 +529,9 @@ class Generator:
             self._report(village, "intent", day - rng.randint(5, 40), "Menanyakan syarat bekerja ke luar negeri.")
         regency = village[:5]
         out["recruitment_worker"].append(
-            f"{worker}\t{nik}\t{name}\t{sex}\t{birth.isoformat()}\t"
+            f"{worker}\t{self.keys.encrypt(nik)}\t{nik_columns['nik_hash']}\t{nik_columns['nik_district']}\t"
+            f"{nik_columns['nik_birth_date'] or NULL}\t{nik_columns['nik_sex']}\t{nik_columns['nik_last4']}\t"
+            f"{name}\t{sex}\t{birth.isoformat()}\t"
             f"{self.areas.regency_names[regency].replace('Kabupaten ', '').replace('Kota ', '')}\t{village}\t"
             f"{self.phone()}\t{education}\t{marital}\t{self.name(province, rng.choice('FM'))}\t{self.phone()}\t"
             f"{rng.choice(cat.KIN_RELATIONS[sex])}\t{self.day(registered - rng.randint(3, 30))}\t{job_order.agency}\t"
@@ -556,11 +570,12 @@ class Generator:
         officer = self.officers.get(village)
         if officer is None:
             return
-        worker, nik, name, *_ = self.worker_context
+        worker, nik, nik_hash, name, *_ = self.worker_context
         day = min(day, self.today)
         moment = self.moment(day, 900)
         self.out["villages_villagereport"].append(
-            f"{self.take_ids('villages_villagereport')}\t{village}\t{kind}\t{nik}\t{name}\t{self.day(day)}\t"
+            f"{self.take_ids('villages_villagereport')}\t{village}\t{kind}\t{self.keys.encrypt(nik)}\t{nik_hash}\t"
+            f"{name}\t{self.day(day)}\t"
             f"{details}\t{officer}\t{moment}\t"
             # The facts of other kinds stay empty; written down (recorded_at) as it was recorded, version 1.
             f"\t\t{{}}\t\t\t\t\t{{}}\t\t\t\t\topen\t\t1\t{moment}\t{moment}\n"
@@ -590,7 +605,7 @@ class Generator:
     def _placement(self, job_order: JobOrder, day: int, *, cancelled: bool, complete: bool = False) -> int:
         """One placement walked from registration to where its timeline stands today. Returns its last day."""
         rng, today, out = self.rng, self.today, self.out
-        worker, nik, name, village, province = self.worker_context
+        worker, nik, nik_hash, name, village, province = self.worker_context
         country, _, occupation, _, _, _, currency, months = job_order.job[:8]
         timeline = self._timeline(day, months, cancelled=cancelled, complete=complete)
         recruiter = NULL
@@ -619,7 +634,8 @@ class Generator:
             recorded = recorded or issued
             document_id = self.take_ids("placement_document")
             documents.append(
-                f"{document_id}\t{placement}\t{kind}\t{number}\t{self.day(issued)}\t"
+                f"{document_id}\t{placement}\t{kind}\t{self.keys.encrypt(number)}\t{self.keys.keyed_hash(number)}\t"
+                f"{number[-3:]}\t{self.day(issued)}\t"
                 f"{self.day(expires) if expires else NULL}\t{issuer}\t\t\t{NULL}\t{NULL}\t{NULL}\t{self.import_user}\t"
                 f"{self.moment(recorded, minute[0])}\n"
             )

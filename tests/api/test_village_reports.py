@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from core.crypto import keyed_hash
 from core.roles import Role
 from recruitment.models import FamilyConsent, Registration, Worker
 from tests.factories import UserFactory
@@ -117,7 +118,7 @@ def test_an_intent_puts_the_person_on_the_registry_with_the_familys_consent(phon
     response = phone.post(URL, intent(consent_letter=letter), format="json")
 
     assert response.status_code == 201, response.content
-    worker = Worker.objects.get(nik=ROHANI_NIK)
+    worker = Worker.objects.get(nik_hash=keyed_hash(ROHANI_NIK))
     assert worker.family_consent_on == TODAY - timedelta(days=1)
     assert Registration.objects.get(worker=worker).channel == "village"
     consent = FamilyConsent.objects.get(worker=worker)
@@ -237,7 +238,7 @@ def test_the_sync_api_is_in_the_openapi_schema(client):
 
 def test_a_person_of_the_village_is_chosen_by_id_and_never_by_a_nik_on_the_phone(phone, village_officer):
     in_village = phone.post(URL, intent(), format="json").json()
-    worker = Worker.objects.get(nik=ROHANI_NIK)
+    worker = Worker.objects.get(nik_hash=keyed_hash(ROHANI_NIK))
     entry = departure(person_nik="", person_name="", person=worker.pk)
 
     response = phone.post(URL, entry, format="json")

@@ -5,9 +5,11 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from agencies.models import Employer
+from core.encrypted_columns import document_number_columns
 from placement.choices import DocumentKind, Stage
 from placement.models import Document, Placement
-from recruitment.models import Country, JobOrder, Occupation, Worker
+from recruitment.models import Country, JobOrder, Occupation
+from tests.factories import WorkerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def stored_document(agency_a, ministry_official, settings, tmp_path):
         occupation=Occupation.objects.get(code="factory_operator"), quota=5, salary=1800, currency="MYR",
         contract_months=24, valid_from="2026-01-01", valid_until="2027-01-01",
     )  # fmt: skip
-    worker = Worker.objects.create(
+    worker = WorkerFactory(
         nik="5203011708950001", full_name="Ahmad Fauzi", sex="M", birth_date="1995-08-17", birth_place="Keruak",
         village_id="52.03.01.2001", education="sma", marital_status="single", next_of_kin_name="Siti", agency=agency_a,
     )  # fmt: skip
@@ -33,7 +35,8 @@ def stored_document(agency_a, ministry_official, settings, tmp_path):
         worker=worker, job_order=job_order, agency=agency_a, stage=Stage.DOCUMENTS, stage_changed_at="2026-06-01T00:00Z"
     )
     document = Document(
-        placement=placement, kind=DocumentKind.PASSPORT, number="C1234567", issued_on="2026-01-05",
+        placement=placement, kind=DocumentKind.PASSPORT, number="C1234567", **document_number_columns("C1234567"),
+        issued_on="2026-01-05",
         expires_on="2031-01-05", issuer="Kantor Imigrasi Mataram", content_type="application/pdf", size=12,
         uploaded_by=ministry_official,
     )  # fmt: skip

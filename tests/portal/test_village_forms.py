@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.crypto import keyed_hash
 from core.roles import Role
 from recruitment.choices import RegistrationChannel
 from recruitment.models import FamilyConsent, Registration, Worker
@@ -100,7 +101,7 @@ def test_the_intent_form_registers_the_person_with_the_family_consent(client, vi
 
     assert response.redirect_chain == [(reverse("portal:village_home"), 302)]
     assert "Saved: Intends to work abroad." in response.content.decode()
-    worker = Worker.objects.get(nik=SITI_NIK)
+    worker = Worker.objects.get(nik_hash=keyed_hash(SITI_NIK))
     assert (worker.full_name, worker.village_id, worker.phone) == ("Siti Aminah", TANJUNG_LUAR, "0819 1234 5678")
     assert worker.family_consent_on == TODAY() - timedelta(days=3)
     registration = Registration.objects.get(worker=worker)

@@ -46,6 +46,7 @@ PERSONAL_FIELDS: dict[type, dict[str, str]] = {
         "full_name": NAME,
         "nik": NIK,
         "birth_date": DATE,
+        "nik_birth_date": DATE,  # the birth date the encrypted NIK encodes, kept beside it for the rules
         "phone": PHONE,
         "next_of_kin_name": NAME,
         "next_of_kin_phone": PHONE,

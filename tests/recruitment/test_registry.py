@@ -18,7 +18,7 @@ from recruitment import services as recruitment
 from recruitment.choices import RegistrationChannel
 from recruitment.models import Application, Registration, Worker
 from tests.api.conftest import _client, _issue
-from tests.factories import EmployerFactory, UserFactory
+from tests.factories import EmployerFactory, UserFactory, WorkerFactory
 from tests.placement import journey as build
 from tests.placement.journey import TANJUNG_LUAR, nik_for
 from villages.models import Village
@@ -239,7 +239,7 @@ def test_a_company_sees_a_person_through_its_registration_only(agency_a, agency_
     today = timezone.localdate()
     birth = today.replace(year=today.year - 30)
     # As before the registry: the worker row names the company; the migration added its registration.
-    worker = Worker.objects.create(
+    worker = WorkerFactory(
         nik=nik_for(birth, "M", serial=60),
         full_name="Lalu Ahmad",
         sex="M",
