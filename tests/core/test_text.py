@@ -58,14 +58,16 @@ def test_letters_of_every_script_and_emoji_stay():
 # --- Every text field of every form and serializer of the portal ----------------------------
 
 
+def _our_app_configs():
+    """The portal's own apps: packages at the top of the repository (not the libraries in .venv)."""
+    return [config for config in apps.get_app_configs() if Path(config.path).parent == Path(settings.BASE_DIR)]
+
+
 def _our_modules():
     """Every module of the portal's own apps, imported, so their forms and serializers exist."""
-    for config in apps.get_app_configs():
-        path = Path(config.path)
-        if settings.BASE_DIR not in path.parents:
-            continue
+    for config in _our_app_configs():
         importlib.import_module(config.name)
-        for module in pkgutil.walk_packages([str(path)], prefix=f"{config.name}."):
+        for module in pkgutil.walk_packages([config.path], prefix=f"{config.name}."):
             parts = module.name.split(".")
             if not {"migrations", "management", "settings"} & set(parts) and parts[-1] not in {"wsgi", "asgi"}:
                 importlib.import_module(module.name)
@@ -78,8 +80,7 @@ def _subclasses(base):
 
 
 def _ours(cls) -> bool:
-    local = {config.name for config in apps.get_app_configs() if settings.BASE_DIR in Path(config.path).parents}
-    return cls.__module__.split(".")[0] in local
+    return cls.__module__.split(".")[0] in {config.name for config in _our_app_configs()}
 
 
 def _serializer_fields(field):
