@@ -309,7 +309,7 @@ def _params():
         row = matrix.row_for(name)
         if row is None or row.skip:
             continue
-        marks = [pytest.mark.xfail(reason=row.bug, strict=True)] if row.bug else []
+        marks = [pytest.mark.xfail(reason=row.bug, strict=True, raises=AssertionError)] if row.bug else []
         yield pytest.param(name, row, id=name, marks=marks)
 
 
