@@ -335,11 +335,14 @@ ROWS: dict[str, Row] = {
     "api:job-order-publish": POST(pk="job_order").expect(403, anon=401, COMPANY_A=409, b_admin=404),
     "api:job-order-submit": POST(pk="job_order").expect(403, anon=401, COMPANY_A=409, b_admin=404),
     "api:worker-list": GET().expect(403, anon=401, COMPANIES=200),
+    "api:worker-search": POST().expect(403, anon=401, COMPANIES=415),  # 415: the filters go in a JSON body
     "api:worker-detail": GET(pk="worker").expect(403, anon=401, COMPANY_A=200, b_admin=404),
     "api:application-list": GET().expect(403, anon=401, COMPANIES=200),
+    "api:application-search": POST().expect(403, anon=401, COMPANIES=415),
     "api:application-detail": GET(pk="application").expect(403, anon=401, COMPANY_A=200, b_admin=404),
     "api:application-decide": POST(pk="application").expect(403, anon=401, COMPANY_A=415, b_admin=404),
     "api:placement-list": GET().expect(403, anon=401, COMPANIES=200),
+    "api:placement-search": POST().expect(403, anon=401, COMPANIES=200),  # this API also takes form bodies
     "api:placement-detail": GET(pk="placement").expect(403, anon=401, COMPANY_A=200, b_admin=404),
     "api:placement-advance": POST(pk="placement").expect(403, anon=401, COMPANIES=400),
     "api:placement-advance-furthest": POST(pk="placement").expect(403, anon=401, COMPANY_A=200, b_admin=404),
@@ -355,6 +358,7 @@ ROWS: dict[str, Row] = {
     "api:placement-fees": GET(pk="placement").expect(403, anon=401, COMPANY_A=200, b_admin=404),
     "api:placement-return-home": POST(pk="placement").expect(403, anon=401, COMPANIES=400),
     "api:enrolment-list": GET().expect(403, anon=401, COMPANIES=200),
+    "api:enrolment-search": POST().expect(403, anon=401, COMPANIES=415),
     "api:enrolment-detail": GET(pk="enrolment").expect(403, anon=401, COMPANY_A=200, b_admin=404),
     "api:country-list": GET().expect(403, anon=401, COMPANIES=200),
     "api:country-detail": GET(code="country").expect(403, anon=401, COMPANIES=200),
@@ -370,6 +374,7 @@ ROWS: dict[str, Row] = {
     "api:recruiter-detail": GET(pk="recruiter").expect(403, anon=401, COMPANY_A=200, b_admin=404),
     "api:area-list": GET().expect(403, anon=401, COMPANIES=400),  # 400: the search needs its ?q=
     "api:village-report-list": GET().expect(200, anon=401, MISSIONS=403, COMPANIES=403),
+    "api:village-report-search": POST().expect(415, anon=401, MISSIONS=403, COMPANIES=403),  # 415: JSON only
     "api:village-report-detail": GET(pk="village_report").expect(
         200, anon=401, MISSIONS=403, COMPANIES=403, kupang=404, village_kupang=404
     ),

@@ -25,6 +25,7 @@ from complaints.models import Complaint
 from complaints.services import complaint_file
 from core.api.exceptions import PROBLEM_CONTENT_TYPE
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.api.filters import SEARCH_ACTION
 from core.api.views import PartnerViewSet, SearchInBodyMixin, search_schema
 from core.permissions import is_village_officer, may_see_village_reports
 from core.personal_data import mask_number
@@ -47,7 +48,7 @@ class VillageOfficerOrReader(BasePermission):
     message = _("Village reports are written by village officers.")
 
     def has_permission(self, request, view):
-        if request.method in SAFE_METHODS:
+        if request.method in SAFE_METHODS or getattr(view, "action", None) == SEARCH_ACTION:  # a search reads
             return may_see_village_reports(request.user)
         return is_village_officer(request.user)
 

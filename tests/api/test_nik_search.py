@@ -103,3 +103,17 @@ def test_a_body_of_the_wrong_shape_is_400_not_an_error(api_a, lombok_worker):
         response = _search(api_a, "placements", body)
         assert response.status_code == 400, body
         assert response["Content-Type"] == "application/problem+json"
+
+
+def test_officials_find_village_reports_by_nik_within_their_jurisdiction(
+    village_officer, lotim_regency_official, ntt_regency_official
+):
+    from tests.api.test_village_reports import ROHANI_NIK, URL, _phone, departure
+
+    report = _phone(village_officer).post(URL, departure(), format="json").json()
+    search = f"{URL}search/"
+    assert _ids(_phone(lotim_regency_official).post(search, {"nik": ROHANI_NIK}, format="json")) == [report["id"]]
+    assert _ids(_phone(village_officer).post(search, {"nik": ROHANI_NIK}, format="json")) == [report["id"]]
+    assert _ids(_phone(ntt_regency_official).post(search, {"nik": ROHANI_NIK}, format="json")) == []
+    refused = _phone(lotim_regency_official).get(f"{URL}?nik={ROHANI_NIK}")
+    assert refused.status_code == 400 and refused.json()["code"] == "nik_in_url"
