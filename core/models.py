@@ -28,7 +28,9 @@ class IdempotencyRecord(models.Model):
     """The first successful response to a POST sent with an ``Idempotency-Key``.
 
     A retry with the same key and the same request gets this response back and
-    creates nothing; the same key with a different request is refused (422).
+    creates nothing; the same key with a different request is refused (422). Without
+    a ``status_code`` the record is a claim: its first request is still running
+    (since ``created_at``), and a retry meanwhile is told so at once (409).
     """
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
