@@ -158,3 +158,11 @@ def test_a_nul_character_in_an_api_filter_is_a_problem_json_400(client, api_key_
     assert response.status_code == 400
     assert response["Content-Type"] == PROBLEM
     assert response.json()["code"] == "nul_character"
+
+
+@pytest.mark.django_db
+def test_the_api_schema_documents_the_outage_and_the_oversized_body(client):
+    paths = client.get("/api/v1/schema/", {"format": "json"}).json()["paths"]
+    read = paths["/api/v1/countries/"]["get"]["responses"]
+    assert "Retry-After" in read["503"]["headers"] and "500" in read
+    assert "413" in paths["/api/v1/workers/"]["post"]["responses"]

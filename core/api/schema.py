@@ -31,13 +31,17 @@ ERROR_DESCRIPTIONS = {
     "403": "Not allowed (e.g. a read-only key writing).",
     "404": "No such record for your company.",
     "409": "Refused by a rule of the domain given the records; `code` says which, `missing` what is lacking, "
-    "`errors` the field concerned, if any.",
+    "`errors` the field concerned, if any; `idempotency_in_progress`: the first request with this "
+    "Idempotency-Key is still running, retry after `Retry-After` seconds.",
     "412": "If-Match does not match the placement's current ETag.",
+    "413": "The body is larger than allowed (`request_too_large`), judged from Content-Length before it is read.",
     "415": "Unsupported media type.",
     "422": "Idempotency-Key reused for a different request.",
     "429": "Too many requests; retry after `Retry-After` seconds.",
+    "500": "A fault on our side (`server_error`); nothing was saved.",
+    "503": "The database does not answer (`service_unavailable`); retry after `Retry-After` seconds.",
 }
-READ_ERRORS = ("400", "401", "403", "404", "429")
+READ_ERRORS = ("400", "401", "403", "404", "429", "500", "503")
 WRITE_ERRORS = tuple(ERROR_DESCRIPTIONS)
 
 IDEMPOTENCY_PARAMETER = {
@@ -72,7 +76,7 @@ def add_problem_responses(result, generator, request, public):
             for code in WRITE_ERRORS if is_write else READ_ERRORS:
                 entry = responses.setdefault(code, {"description": ERROR_DESCRIPTIONS[code]})
                 entry["content"] = problem
-                if code == "429":
+                if code in ("429", "503"):
                     entry["headers"] = retry_after
             parameters = operation.setdefault("parameters", [])
             if method == "post":
