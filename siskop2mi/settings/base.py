@@ -260,6 +260,7 @@ SPECTACULAR_SETTINGS = {
     # One name per choice set, whichever field uses it.
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "placement.choices.Stage",
+        "ApplicationStatusEnum": "recruitment.choices.ApplicationStatus",
         "AdvanceStageEnum": "placement.api.serializers.ADVANCE_CHOICES",
         "DocumentKindEnum": "placement.choices.DocumentKind",
         "EventKindEnum": "placement.choices.EventKind",
