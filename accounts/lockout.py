@@ -30,15 +30,6 @@ from .models import User
 from .services import audit_record
 
 
-def client_address(request) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind the reverse proxy the last entry of the header
-    it sets (PUBLIC_CLIENT_IP_HEADER, the same rule as the public forms' budgets); None if unknown."""
-    header = settings.PUBLIC_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def lock_ends_at(*, username: str | None, ip_address: str | None) -> datetime:
     """When the lock on this account or address ends: the cool-off after the latest failure counted."""
     cool_off = get_cool_off()

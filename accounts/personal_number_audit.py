@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.client_address import client_address
 from core.personal_data import full_numbers_shown
 
 from .services import personal_numbers_viewed_record
@@ -22,7 +23,7 @@ class PersonalNumberAuditMiddleware:
         if records and response.status_code < 400 and user is not None and user.is_authenticated:
             personal_numbers_viewed_record(
                 actor=user,
-                ip_address=request.META.get("REMOTE_ADDR") or None,
+                ip_address=client_address(request),
                 door="api" if request.path.startswith("/api/") else "page",
                 path=request.path,
                 records=records,

@@ -4,13 +4,15 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from core.client_address import client_address
+
 from .choices import AuditAction
 from .lockout import on_user_locked_out
 from .services import audit_record
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_address(request)
 
 
 @receiver(user_logged_in)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from core.client_address import client_address
 from core.errors import DomainError
 from core.forms import form_add_refusal
 from core.permissions import may_manage_api_keys
@@ -23,7 +24,7 @@ from core.permissions import may_manage_api_keys
 from . import second_factor
 from .choices import AuditAction
 from .forms import ApiKeyForm, LoginForm, SecondFactorEnrolForm, SecondFactorForm
-from .lockout import client_address, login_lock
+from .lockout import login_lock
 from .models import ApiKey
 from .services import api_key_create, api_key_revoke, audit_record
 

@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.client_address import client_address
 from core.errors import DomainError
 from core.filtering import AreaCodeFilter
 from core.personal_data import note_full_numbers_shown
@@ -79,7 +80,7 @@ def export_start(request, kind):
 
     if services.reveals_full_numbers(spec, request.user):
         services.export_audit(
-            actor=request.user, spec=spec, fmt=fmt, query=query, rows=rows, ip_address=request.META.get("REMOTE_ADDR")
+            actor=request.user, spec=spec, fmt=fmt, query=query, rows=rows, ip_address=client_address(request)
         )
     filename = f"{spec.kind}-{timezone.localtime():%Y%m%d-%H%M}.{fmt}"
     if fmt == ExportFormat.CSV:

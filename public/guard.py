@@ -11,18 +11,15 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+from core.client_address import client_address as core_client_address
+
 STAMP_SALT = "public.form-stamp"
 HONEYPOT_FIELD = "website"
 
 
 def client_address(request) -> str:
-    """The client's address: REMOTE_ADDR, or behind the reverse proxy the last entry of the header
-    it sets (PUBLIC_CLIENT_IP_HEADER, e.g. HTTP_X_FORWARDED_FOR): the one the proxy saw, which a
-    client cannot forge by sending its own header."""
-    header = settings.PUBLIC_CLIENT_IP_HEADER
-    if header and request.META.get(header):
-        return request.META[header].split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address budgets count (core.client_address), "unknown" when there is none."""
+    return core_client_address(request) or "unknown"
 
 
 class Budget:

@@ -340,7 +340,7 @@ AXES_RESET_ON_SUCCESS = False
 # Attempts made while locked do not push the end of the lock further.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_address"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit trail already (accounts.AuditEntry)
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]  # never in axes' log lines
 # Second factor (django-otp, TOTP + recovery codes) for the roles in core.roles.SECOND_FACTOR_ROLES and
