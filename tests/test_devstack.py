@@ -117,6 +117,7 @@ def test_make_run_serves_every_demo_login_and_ctrl_c_leaves_nothing_behind(tmp_p
         with urllib.request.urlopen(f"{base_url}/accounts/login/") as response:
             assert response.status == 200
         assert processes_using(var_dir), "the stack's processes should be found while it runs"
+        personal_numbers = _demo_personal_numbers(env)
     finally:
         launcher.send_signal(signal.SIGINT)
         launcher.wait(timeout=90)
@@ -127,6 +128,32 @@ def test_make_run_serves_every_demo_login_and_ctrl_c_leaves_nothing_behind(tmp_p
     wait_for(lambda: not leftovers(), 20, f"every started process to exit; still running: {leftovers()}")
     with socket.socket() as sock:
         assert sock.connect_ex(("127.0.0.1", port)) != 0, "the web port is still open"
+    # Seeding, re-checks, logins and page loads wrote their logs: none holds a NIK or passport number.
+    assert len(personal_numbers) > 20
+    for log_file in [tmp_path / "run.log", *(var_dir / "log").rglob("*")]:
+        if log_file.is_file():
+            text = log_file.read_text(errors="replace")
+            leaked = sorted(number for number in personal_numbers if number in text)
+            assert not leaked, f"{log_file.name} holds personal numbers: {leaked[:3]}"
+
+
+def _demo_personal_numbers(env: dict) -> set[str]:
+    """Every NIK and passport number of the demo data, read (decrypted) through the running stack."""
+    script = (
+        "from recruitment.models import Worker; from placement.models import Document; "
+        "from placement.choices import DocumentKind; "
+        "print('\\n'.join([*Worker.objects.values_list('nik', flat=True), "
+        "*Document.objects.filter(kind=DocumentKind.PASSPORT).values_list('number', flat=True)]))"
+    )
+    shell = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return {line.strip() for line in shell.stdout.splitlines() if len(line.strip()) >= 6}
 
 
 def _health(base_url: str) -> int:
