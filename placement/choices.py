@@ -54,6 +54,10 @@ class DocumentKind(models.TextChoices):
     EPMI = "e_pmi", _("E-PMI card")
 
 
+# Identity documents: their scan shows the number in full, so only who may see a full passport
+# number (core.personal_data.may_see_full_nik) may download it, and the download is audited.
+IDENTITY_DOCUMENTS = frozenset({DocumentKind.PASSPORT})
+
 # The documents each stage requires (valid on the day the stage is reached); the
 # language certificate joins the training stage where the destination requires a language test.
 STAGE_DOCUMENTS = {

@@ -13,9 +13,27 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
-from .choices import ADVANCEABLE_STAGES, DocumentKind, EventKind, ReturnReason, Stage
+from core.personal_data import may_see_full_nik
+
+from .choices import ADVANCEABLE_STAGES, IDENTITY_DOCUMENTS, DocumentKind, EventKind, ReturnReason, Stage
 from .models import Placement
 from .requirements import job_order_problems, missing_for, missing_for_departure
+
+
+def may_download_document_file(user, document, *, agency_id: int | None) -> bool:
+    """Whether ``user``, who sees the document's placement, may download its scan: an identity
+    document's scan shows its number in full, so only to whom may see full numbers."""
+    return document.kind not in IDENTITY_DOCUMENTS or may_see_full_nik(user, agency_id=agency_id)
+
+
+def with_download_permission(user, documents, *, agency_of_placement: dict[int, int | None]) -> list:
+    """The documents, each told whether ``user`` may download its file (``file_downloadable``)."""
+    for document in documents:
+        document.file_downloadable = may_download_document_file(
+            user, document, agency_id=agency_of_placement.get(document.placement_id)
+        )
+    return documents
+
 
 # The stages a placement walks through, in order (cancellation is not a step).
 LIFECYCLE = [stage for stage in Stage if stage != Stage.CANCELLED]

@@ -232,15 +232,10 @@ ROWS: dict[str, Row] = {
         403, anon=LOGIN, LOMBOK=302, kupang=404, village_kupang=404, mission_tw=404, b_admin=404
     ),
     "placement:placement_list": GET().expect(200, anon=LOGIN),
-    # BUG: the world's document is a passport scan, which shows the passport number in full. Village,
-    # mission and complaint officers, the auditor and the system administrator may not see a full
-    # passport number (core.permissions.may_see_full_nik; portal:worker_nik answers them 403) and the
-    # placement page masks it for them, yet they download the scan: 200 today, 403 declared.
-    "placement:document_file": GET(pk="document")
-    .expect(403, anon=LOGIN, LOMBOK=200, COMPANY_A=200, kupang=404, village_kupang=404, mission_tw=404, b_admin=404)
-    .xfail(
-        "BUG: an identity document's scan (passport) is downloaded by village, mission and complaint "
-        "officers, the auditor and the system administrator, whom may_see_full_nik refuses its number"
+    # The world's document is a passport scan, which shows the number in full: only who may see a
+    # full passport number downloads it (placement.choices.IDENTITY_DOCUMENTS).
+    "placement:document_file": GET(pk="document").expect(
+        403, anon=LOGIN, LOMBOK=200, COMPANY_A=200, kupang=404, village_kupang=404, mission_tw=404, b_admin=404
     ),
     # --- portal: companies and missions
     "portal:agency_list": GET().expect(200, anon=LOGIN, VILLAGES=403, MISSIONS=403, COMPANIES=403),

@@ -16,7 +16,7 @@ from placement.choices import Stage
 from placement.epmi_card import may_print_card
 from placement.forms import FeeForm
 from placement.models import Document, Placement
-from placement.selectors import describe_event, next_stage_requirements, stage_steps
+from placement.selectors import describe_event, next_stage_requirements, stage_steps, with_download_permission
 from placement.services import document_verify, fee_record
 from portal.selectors import TimelineEntry
 from portal.views import missions
@@ -60,7 +60,11 @@ def _render_detail(request, placement: Placement, *, fee_form: FeeForm | None = 
         "steps": stage_steps(placement, events=events),
         "next_stage": next_stage,
         "missing": missing,
-        "documents": sorted(placement.documents.all(), key=lambda d: (d.kind, d.issued_on)),
+        "documents": with_download_permission(
+            user,
+            sorted(placement.documents.all(), key=lambda d: (d.kind, d.issued_on)),
+            agency_of_placement={placement.pk: placement.agency_id},
+        ),
         "fees": fees,
         "fees_total": sum((fee.amount_idr for fee in fees), 0),
         "may_record_fee": permissions.may_record_placement_step(user, placement.agency_id),

@@ -25,6 +25,7 @@ from oversight.selectors import flags_on
 from placement.choices import ACTIVE_STAGES, Stage
 from placement.models import Document, Placement, PlacementEvent
 from placement.requirements import age_on
+from placement.selectors import with_download_permission
 from portal.selectors import job_order_timeline, quota_by_sex, with_quota_use, worker_timeline
 from portal.views import missions, permits
 from recruitment.choices import PermitStatus
@@ -103,8 +104,10 @@ def _worker_context(request, pk: int) -> dict:
         .order_by("-created_at")
     )
     placement_ids = [placement.pk for placement in placements]
-    documents = list(
-        Document.objects.visible_to(user).filter(placement_id__in=placement_ids).order_by("placement_id", "kind")
+    documents = with_download_permission(
+        user,
+        list(Document.objects.visible_to(user).filter(placement_id__in=placement_ids).order_by("placement_id", "kind")),
+        agency_of_placement={placement.pk: placement.agency_id for placement in placements},
     )
     applications = list(
         Application.objects.visible_to(user)

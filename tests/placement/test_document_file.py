@@ -74,3 +74,43 @@ def test_no_url_serves_the_stored_file_directly(client, stored_document, agency_
     assert not stored_document.file.path.startswith(str(settings.STATIC_ROOT))
     for prefix in ("/media/", "/static/", "/"):
         assert client.get(prefix + stored_document.file.name).status_code == 404
+
+
+def test_a_passport_scan_is_refused_to_whom_its_number_is_masked_and_every_download_is_audited(
+    client, stored_document, village_officer, lotim_regency_official
+):
+    from accounts.choices import AuditAction
+    from accounts.models import AuditEntry
+
+    url = reverse("placement:document_file", args=[stored_document.pk])
+    # The village officer sees the placement (their village's person) but only a masked passport number.
+    client.force_login(village_officer)
+    assert client.get(url).status_code == 403
+
+    client.force_login(lotim_regency_official)
+    assert client.get(url, REMOTE_ADDR="192.0.2.44").status_code == 200
+    entry = AuditEntry.objects.get(action=AuditAction.PERSONAL_DATA_VIEWED)
+    assert (entry.actor, entry.ip_address) == (lotim_regency_official, "192.0.2.44")
+    assert entry.detail["records"] == [{"model": "placement.document", "ids": [stored_document.pk], "fields": ["file"]}]
+
+
+def test_a_health_certificate_is_no_identity_document_and_stays_downloadable_by_the_village(
+    client, stored_document, village_officer
+):
+    Document.objects.filter(pk=stored_document.pk).update(kind=DocumentKind.HEALTH_CERTIFICATE)
+    client.force_login(village_officer)
+    assert client.get(reverse("placement:document_file", args=[stored_document.pk])).status_code == 200
+
+
+def test_the_placement_page_offers_the_passport_download_only_to_whom_may_have_it(
+    client, stored_document, village_officer, lotim_regency_official
+):
+    page_url = reverse("portal:placement_detail", args=[stored_document.placement_id])
+    file_url = reverse("placement:document_file", args=[stored_document.pk])
+
+    client.force_login(lotim_regency_official)
+    assert file_url in client.get(page_url).content.decode()
+
+    client.force_login(village_officer)
+    page = client.get(page_url).content.decode()
+    assert file_url not in page and "Hanya pejabat dan perusahaan" in page
