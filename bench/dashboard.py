@@ -24,6 +24,7 @@ from bench.common import (
     emit,
     ensure_generated_data,
     log,
+    log_in_with_second_factor,
     percentile,
     use_bench_database,
 )
@@ -139,7 +140,7 @@ def main() -> None:
     with override_settings(ROOT_URLCONF=urlconf, ALLOWED_HOSTS=["testserver"]):
         for key, user in users.items():
             client = Client(HTTP_ACCEPT_LANGUAGE="id")
-            client.force_login(user)
+            log_in_with_second_factor(client, user)
             floors += timed_requests(client, "/bench-floor/", count)
             timings = timed_requests(client, "/dasbor/", count)
             with CaptureQueriesContext(connection) as captured:

@@ -91,11 +91,16 @@ def free_port() -> int:
 
 
 def server_env(static_root: str) -> dict:
+    from django.conf import settings
+
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": SETTINGS,
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # The production settings want real keys: the ones this (dev) process sealed the data set with.
+        "PERSONAL_DATA_KEYS": ",".join(settings.PERSONAL_DATA_KEYS),
+        "PERSONAL_DATA_HASH_KEY": settings.PERSONAL_DATA_HASH_KEY,
         "STATIC_ROOT": static_root,
     }
 

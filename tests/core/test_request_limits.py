@@ -4,6 +4,7 @@ import json
 
 import pytest
 from django.test import RequestFactory
+from django.utils import translation
 
 from core.request_limits import RequestBodyLimitMiddleware
 
@@ -30,7 +31,9 @@ def test_an_upload_declaring_more_than_the_limit_is_a_413_and_its_body_is_never_
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(2048 * MB),
     )
-    response = RequestBodyLimitMiddleware(_never_called)(request)
+    # Called without the middleware before it: the language LocaleMiddleware would have set, Indonesian.
+    with translation.override("id"):
+        response = RequestBodyLimitMiddleware(_never_called)(request)
     assert response.status_code == 413
     assert request.META["wsgi.input"].read_started is False
     assert "Yang Anda kirim terlalu besar" in response.content.decode()
