@@ -4,7 +4,7 @@ Runs after django-otp's OTPMiddleware (which tells whether the session's login w
 ``request.user.is_verified()``), for users logged in through the session. Pages: a redirect to the
 second-factor step, keeping where they were going; the API: 403 problem+json. Open: the login,
 second-factor and logout pages (the admin's too), static files, /healthz, /i18n/ and the public's
-pages. A request with an API key (``Authorization: Bearer``) is the key's business, never the session's.
+pages. An API request with an API key (``Authorization: Bearer``) is the key's business, never the session's.
 """
 
 from __future__ import annotations
@@ -62,8 +62,10 @@ class SecondFactorMiddleware:
         path = request.path_info
         if path.startswith((settings.STATIC_URL, "/i18n/")):
             return True
-        if request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
-            return True  # an API key: the session plays no part (ApiKeyAuthentication comes first)
+        if path.startswith("/api/") and request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("bearer "):
+            # An API key: the session plays no part (ApiKeyAuthentication comes first and refuses a
+            # wrong key). Only the API reads the header: a page with it still uses the session.
+            return True
         match = request.resolver_match
         if match is None:
             return False

@@ -164,3 +164,18 @@ def test_api_keys_are_not_asked_even_beside_an_unverified_session(client, agency
     log_in(client, official)  # a session still waiting for its second factor
     response = client.get("/api/v1/placements/", HTTP_AUTHORIZATION=f"Bearer {raw_key}")
     assert response.status_code == 200
+
+
+@pytest.mark.without_second_factor
+@pytest.mark.parametrize("path", ["/", "/rekrutmen/pekerja/", "/admin/"])
+def test_an_authorization_header_does_not_open_a_page_to_an_unverified_session(client, ministry_official, path):
+    client.force_login(ministry_official)
+    response = client.get(path, HTTP_AUTHORIZATION="Bearer anything")
+    assert response.status_code == 302 and response.url.startswith(VERIFY)
+
+
+@pytest.mark.without_second_factor
+def test_a_wrong_api_key_beside_an_unverified_session_is_refused(client, ministry_official):
+    client.force_login(ministry_official)
+    response = client.get("/api/v1/workers/", HTTP_AUTHORIZATION="Bearer p2mi_nope_nope")
+    assert response.status_code == 401
