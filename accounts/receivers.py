@@ -11,25 +11,24 @@ from .lockout import on_user_locked_out
 from .services import audit_record
 
 
-def _ip(request) -> str | None:
-    return client_address(request)
-
-
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
-    audit_record(action=AuditAction.LOGIN, actor=user, ip_address=_ip(request))
+    audit_record(action=AuditAction.LOGIN, actor=user, ip_address=client_address(request))
 
 
 @receiver(user_logged_out)
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        audit_record(action=AuditAction.LOGOUT, actor=user, ip_address=_ip(request))
+        audit_record(action=AuditAction.LOGOUT, actor=user, ip_address=client_address(request))
 
 
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     audit_record(
-        action=AuditAction.LOGIN_FAILED, actor=None, ip_address=_ip(request), username=credentials.get("username", "")
+        action=AuditAction.LOGIN_FAILED,
+        actor=None,
+        ip_address=client_address(request),
+        username=credentials.get("username", ""),
     )
 
 
