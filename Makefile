@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints
+.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints bench-scale
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -66,6 +66,10 @@ bench-dashboard: $(STAMP)
 ## The partner API under load (16 clients) on a loopback gunicorn, beside a bare .values() baseline.
 bench-api: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.api
+
+## How cost grows: bench-redflags, bench-dashboard and bench-api at 100,000 and at 1,000,000 workers, with the ratio.
+bench-scale: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.scale
 
 ## The village officer's phone: first-load bytes of /desa/ (budget 200 KB) and a sync of 1,000 entries vs bulk_create.
 bench-village: $(STAMP)
