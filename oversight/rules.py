@@ -682,7 +682,7 @@ RULES: list[Rule] = [
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         WHERE p.stage = ANY(%(pre_departure_stages)s) {ids}
-          AND p.stage_changed_at < now() - make_interval(days => CASE WHEN p.stage = %(stage_training)s
+          AND p.stage_changed_at < %(now)s::timestamptz - make_interval(days => CASE WHEN p.stage = %(stage_training)s
                                                                       THEN %(training_days)s::int
                                                                       ELSE %(default_days)s::int END)
         """,
