@@ -136,6 +136,24 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A read replica (a streaming standby of the primary): reporting reads go there (core/replica.py,
+# docs/operations.md), every write and every other read to the primary. It is opened read-only and
+# keeps its connections for DB_REPLICA_CONN_MAX_AGE seconds. Tests never make a database of their
+# own for it: it mirrors the test database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DB_REPLICA_CONN_MAX_AGE", os.environ.get("DB_CONN_MAX_AGE", "60"))),
+        conn_health_checks=True,
+    )
+    _replica_options = {**DATABASES["default"].get("OPTIONS", {}), **DATABASES["replica"].get("OPTIONS", {})}
+    _replica_options["options"] = " ".join(
+        filter(None, [_replica_options.get("options", ""), "-c default_transaction_read_only=on"])
+    )
+    DATABASES["replica"]["OPTIONS"] = _replica_options
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -18,9 +18,12 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 # Files a test uploads (a job order's demand letter, a scan) stay in memory unless it asks for
 # a directory (the `media_root` fixture).
 STORAGES["default"] = {"BACKEND": "django.core.files.storage.InMemoryStorage"}  # noqa: F405
-DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-# A runaway query fails its test after two minutes instead of hanging the whole run.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c statement_timeout=120000"  # noqa: F405
+# No connection kept between tests, and a runaway query fails its test after two minutes instead
+# of hanging the whole run.
+for _database in DATABASES.values():  # noqa: F405 - the replica too, when DATABASE_REPLICA_URL sets one
+    _database["CONN_MAX_AGE"] = 0
+    _options = _database.setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, [_options.get("options", ""), "-c statement_timeout=120000"]))
 # Tests that exercise the on-write re-check turn it on themselves.
 OVERSIGHT_RECHECK_ON_WRITE = False
 # Every test reads the registers its own data makes (the cache outlives a test's transaction).
