@@ -20,6 +20,7 @@ from accounts.services import audit_record
 from core.errors import DomainError, InvalidInput
 from core.locks import advisory_lock, advisory_lock_held
 from core.personal_data import mask_number, may_see_full_nik
+from core.replica import for_reporting
 
 from . import writers
 from .choices import AUDIT_PERSONAL_DATA_EXPORTED, ExportFormat, ExportStatus
@@ -51,6 +52,9 @@ def export_spec(kind: str) -> ExportSpec | None:
 def export_queryset(*, spec: ExportSpec, user, query: str):
     """The rows ``user`` would see on the list filtered by ``query``, in the list's order.
 
+    They are read from the read replica when one is configured (core/replica.py): an export only
+    reports, and its rows are read later, chunk by chunk, by a stream or a job's file.
+
     Raises DomainError (code ``invalid_filters``, field errors) when a filter is not valid,
     rather than exporting something other than what the list would show.
     """
@@ -71,7 +75,7 @@ def export_queryset(*, spec: ExportSpec, user, query: str):
         sort = "id"
     # A unique tiebreaker keeps the order stable, as on the list page.
     ordering = (sort,) if sort.lstrip("-") == "id" else (sort, "-id" if sort.startswith("-") else "id")
-    return filterset.qs.order_by(*ordering)
+    return for_reporting(filterset.qs.order_by(*ordering))
 
 
 def count_up_to(queryset, limit: int) -> int:

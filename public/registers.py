@@ -22,10 +22,10 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
 
 from agencies.choices import LicenceStatus, Sector
 from agencies.models import Agency, Branch
+from core.replica import reporting_cursor, reporting_reads
 from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus, PermitStatus
@@ -78,7 +78,8 @@ class Register:
             cached = cache.get(key)
             if cached is not None:
                 return cached
-        rows, last_modified = self.build()
+        with reporting_reads():  # the read replica when configured: a register only reports
+            rows, last_modified = self.build()
         table = Table(rows=rows, last_modified=last_modified, digest=_digest(self.slug, rows))
         if seconds > 0:
             cache.set(key, table, seconds)
@@ -121,7 +122,7 @@ def _newest(*moments: datetime | None) -> datetime | None:
 
 
 def _fetch(sql: str, params: dict | None = None) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with reporting_cursor() as cursor:
         cursor.execute(sql, params or {})
         return cursor.fetchall()
 

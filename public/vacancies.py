@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from agencies.choices import LicenceStatus
 from agencies.models import Branch
+from core.replica import reporting_cursor
 from placement.choices import Stage
 from placement.models import Placement
 from recruitment.choices import JobOrderStatus, PermitStatus, Sex
@@ -284,7 +285,7 @@ def _fill_rates_sql() -> str:
 
 
 def _compute_fill_rates() -> tuple[FillRate, list[FillRate]]:
-    with connection.cursor() as cursor:
+    with reporting_cursor() as cursor:
         cursor.execute(_fill_rates_sql(), [int(Stage.CANCELLED), JobOrderStatus.PUBLISHED, PermitStatus.ISSUED])
         rows = cursor.fetchall()
     national, *provinces = (

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from agencies.choices import LicenceStatus
 from core import clock
+from core.replica import reporting_reads
 from villages.models import Regency
 
 from . import checks
@@ -67,6 +68,7 @@ def _not_found(request, *, what: str):
 
 
 @require_safe
+@reporting_reads()
 def company_search(request):
     query = _query(request, "q")
     today = clock.today()
@@ -82,6 +84,7 @@ def company_search(request):
 
 
 @require_safe
+@reporting_reads()
 def company_check(request, pk: int):
     agency = checks.company_for_check(pk)
     if agency is None:
@@ -100,6 +103,7 @@ def company_check(request, pk: int):
 
 
 @require_safe
+@reporting_reads()
 def job_order_search(request):
     query = _query(request, "nomor")
     orders = list(checks.job_order_search(query)) if query else []
@@ -138,6 +142,7 @@ def _job_order_context(request, pk: int):
 
 
 @require_safe
+@reporting_reads()
 def job_order_check(request, pk: int):
     context = _job_order_context(request, pk)
     if context is None:
@@ -146,6 +151,7 @@ def job_order_check(request, pk: int):
 
 
 @require_safe
+@reporting_reads()
 def job_order_print(request, pk: int):
     context = _job_order_context(request, pk)
     if context is None:

@@ -22,6 +22,7 @@ from complaints.services import complaint_file
 from core import clock
 from core.errors import DomainError
 from core.forms import form_add_refusal
+from core.replica import reporting_reads
 
 from .forms_vacancies import ReportForm, VacancyFilterForm
 from .guard import HONEYPOT_FIELD, client_address, filing_budget, make_stamp, stamp_problem
@@ -75,6 +76,7 @@ def _area_rate(provinces, area_code: str):
 
 
 @require_GET
+@reporting_reads()
 def vacancy_board(request):
     form = VacancyFilterForm(request.GET or None)
     selection = None if form.is_bound and not form.is_valid() else form.selection()
@@ -100,6 +102,7 @@ def vacancy_board(request):
 
 
 @require_GET
+@reporting_reads()
 def safe_migration(request):
     return render(request, "public/safe_migration.html", safe_migration_facts(clock.today()))
 
