@@ -102,6 +102,8 @@ def main() -> None:
     client = Client()
     seen["open_data_csv"] = names_in(client.get("/data/v1/companies.csv").content.decode())
     seen["company_check_search"] = names_in(client.get("/cek/perusahaan/", {"q": "PT Replika"}).content.decode())
+    # The other public pages that read the replica work on a read-only standby.
+    seen["public_page_statuses"] = {path: client.get(path).status_code for path in ("/lowongan/", "/informasi/")}
     job = ExportJob.objects.create(owner=official, kind=ExportKind.COMPANIES, format="csv", query="", language="en")
     job = export_job_run(job_id=job.pk)
     seen["export_job_status"] = job.status

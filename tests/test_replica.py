@@ -167,6 +167,7 @@ def test_reporting_reads_go_to_the_streaming_replica_and_everything_else_to_the_
             DATABASE_URL=primary.url(DATABASE),
             DATABASE_REPLICA_URL=standby.url(DATABASE),
             EXPORT_DIR=str(tmp_path),
+            CACHE_KEY_PREFIX=f"replica-test-{os.getpid()}",  # cached fill rates of these databases only
         ),
         capture_output=True,
         text=True,
@@ -185,6 +186,7 @@ def test_reporting_reads_go_to_the_streaming_replica_and_everything_else_to_the_
     assert seen["companies_register"] == replayed
     assert seen["open_data_csv"] == replayed
     assert seen["company_check_search"] == replayed
+    assert seen["public_page_statuses"] == {"/lowongan/": 200, "/informasi/": 200}
     assert seen["export_job_status"] == "done"
     assert seen["export_file"] == replayed
     # Once replay resumes the standby catches up and so do the reports.
