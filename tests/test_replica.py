@@ -9,6 +9,7 @@ and an export job do not see it (they read the standby), a plain read does (the 
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ import pytest
 
 from siskop2mi.devstack import PG_SYSTEM_USER
 from siskop2mi.paths import BASE_DIR
+from tests.test_settings import run_manage
 
 pytestmark = pytest.mark.slow
 
@@ -191,3 +193,24 @@ def test_reporting_reads_go_to_the_streaming_replica_and_everything_else_to_the_
     assert seen["export_file"] == replayed
     # Once replay resumes the standby catches up and so do the reports.
     assert seen["companies_register_after_resume"] == both
+
+
+def test_production_opens_the_replica_read_only_with_its_own_connection_age():
+    shown = run_manage(
+        "shell",
+        "-c",
+        "import json; from django.conf import settings; print(json.dumps(settings.DATABASES, default=str))",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        DATABASE_URL="postgres://portal@primary.internal:5432/siskop2mi",
+        DATABASE_REPLICA_URL="postgres://reader@replica.internal:5433/siskop2mi",
+        DB_REPLICA_CONN_MAX_AGE="300",
+    )
+    assert shown.returncode == 0, shown.stderr
+    databases = json.loads(shown.stdout.strip().splitlines()[-1])
+    replica = databases["replica"]
+    assert (replica["HOST"], replica["PORT"], replica["USER"]) == ("replica.internal", 5433, "reader")
+    assert replica["CONN_MAX_AGE"] == 300
+    assert "-c default_transaction_read_only=on" in replica["OPTIONS"]["options"]
+    assert replica["TEST"]["MIRROR"] == "default"  # the test run makes no database of its own for it
+    assert databases["default"]["HOST"] == "primary.internal"
+    assert "default_transaction_read_only" not in databases["default"].get("OPTIONS", {}).get("options", "")
