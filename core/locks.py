@@ -5,6 +5,12 @@ works. When the worker dies (even by SIGKILL) its connection closes and PostgreS
 drops the lock, so "the lock is free" means "nobody is working on this job": a
 redelivered message may restart it and the sweeper may call it stuck. Advisory
 locks belong to one database, so test databases side by side do not meet.
+
+Such a lock needs a connection of its own for the whole job: behind PgBouncer's
+transaction pooling (DATABASE_POOL_MODE=transaction) the lock would stay with a
+pooled server connection after the job ends or dies, and every later job would be
+refused. ``advisory_lock`` refuses to run there; the workers that take these locks
+connect directly or through a session pool (docker-compose.yml, docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection, transaction
 
 # The two-key form (class, object): object ids are cut to PostgreSQL's int4.
@@ -31,6 +39,12 @@ def advisory_lock(lock_class: int, object_id: int | None = None, *, wait: float 
     The short wait lets a redelivered job take over from a worker killed a moment ago, whose
     database session may need a little time to notice and end.
     """
+    if settings.DATABASE_POOL_MODE == "transaction":
+        raise ImproperlyConfigured(
+            "A session advisory lock needs a connection of its own for the whole job, which PgBouncer's "
+            "transaction pooling does not give: run this task on a worker with a direct or session-pooled "
+            "DATABASE_URL and DATABASE_POOL_MODE=session (docs/deployment.md)."
+        )
     keys = _keys(lock_class, object_id)
     placeholders = ", ".join(["%s"] * len(keys))
     with connection.cursor() as cursor:

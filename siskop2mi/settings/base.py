@@ -9,6 +9,7 @@ import os
 from datetime import timedelta
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from siskop2mi import paths
@@ -155,6 +156,17 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Behind PgBouncer's transaction pooling (DATABASE_POOL_MODE=transaction) each transaction may run
+# on another server connection, so nothing may outlive one: Django declares no server-side cursor
+# (an .iterator() would open a WITH HOLD cursor that the next FETCH, on another connection, cannot
+# find; the rows are fetched client-side instead) and core/locks.py refuses session advisory locks.
+# "session": a direct connection or a session pool. Which process uses which: docker-compose.yml,
+# docs/deployment.md.
+DATABASE_POOL_MODE = os.environ.get("DATABASE_POOL_MODE", "session").strip().lower()
+if DATABASE_POOL_MODE not in {"session", "transaction"}:
+    raise ImproperlyConfigured(f"DATABASE_POOL_MODE must be 'session' or 'transaction', not {DATABASE_POOL_MODE!r}.")
+for _database in DATABASES.values():  # the replica too, when DATABASE_REPLICA_URL adds one
+    _database["DISABLE_SERVER_SIDE_CURSORS"] = DATABASE_POOL_MODE == "transaction"
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
