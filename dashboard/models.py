@@ -1,13 +1,20 @@
-"""The dashboard's summary: one row of figures per area, rebuilt as a whole by a refresh.
+"""The dashboard's summary: one row of figures per area, kept up to date by a refresh.
 
 A million workers cannot be counted on every page view, so a refresh (Celery, every
-REFRESH_MINUTES) aggregates the live tables once with set-based SQL into a snapshot:
-one ``Figure`` row per area that has anything to count (the nation, each province,
-regency, district and village), its figures in one JSON document. The page reads the
-row of its area and the rows of the areas one level down: two index lookups.
+REFRESH_MINUTES) aggregates the live tables with set-based SQL into a snapshot: one
+``Figure`` row per area that has anything to count (the nation, each province, regency,
+district and village), its figures in one JSON document. The page reads the row of its
+area and the rows of the areas one level down: two index lookups.
+
+A full rebuild (nightly, or ``manage.py refresh_dashboard --full``) writes a new snapshot
+from scratch. The frequent refresh is incremental: it recounts only the areas whose rows
+changed since the snapshot was taken and adds the differences to the areas above. For that
+the counts behind the figures are kept as tallies (``BaseCount``, ``AreaCount``,
+``JobOrderShare``), which only the refresh reads and writes.
 """
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +23,14 @@ class Snapshot(models.Model):
     """One complete refresh. The page reads the newest and shows its time; the one before it is
     kept until the next refresh, for pages that were reading it while the newest committed."""
 
-    # The figures count what the database held at this moment.
+    # The figures count what the database held at this moment; the next incremental refresh
+    # recounts the areas of rows changed since (dashboard.services.LOOKBACK before it).
     taken_at = models.DateTimeField(_("figures as of"))
+    # When the full rebuild these figures build on ran (NULL: before tallies were kept, so the
+    # next refresh must be a full one).
+    rebuilt_at = models.DateTimeField(_("fully rebuilt at"), null=True, blank=True)
+    # How many areas the last refresh recomputed (all of them after a full rebuild).
+    changed_areas = models.PositiveIntegerField(_("areas recomputed"), default=0)
     # The month "departures this month" and the 12-month trends end with (local time).
     month = models.DateField(_("month"))
     seconds = models.FloatField(_("duration (seconds)"))
@@ -66,3 +79,60 @@ class Figure(models.Model):
 
     def __str__(self) -> str:
         return self.area_code or "ID"
+
+
+class BaseCount(models.Model):
+    """A count of the rows that sit in one area: a village (a worker's placements and registration)
+    or the area a flag or a complaint names. Summed upward into ``AreaCount``."""
+
+    pk = models.CompositePrimaryKey("area_code", "metric", "key")
+    area_code = models.CharField(_("area"), max_length=13)
+    metric = models.TextField(_("metric"))
+    key = models.TextField(_("key"))
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("dashboard base count")
+        verbose_name_plural = _("dashboard base counts")
+
+    def __str__(self) -> str:
+        return f"{self.area_code or 'ID'} {self.metric}[{self.key}] = {self.value}"
+
+
+class AreaCount(models.Model):
+    """A figure of one district, regency, province or the country (``level`` 3 to 0): the sum of
+    the base counts below it; and the figures that are not sums (vacancies per distinct job order,
+    complaint medians, at the levels they are shown)."""
+
+    pk = models.CompositePrimaryKey("area_code", "metric", "key")
+    level = models.PositiveSmallIntegerField(_("level"))
+    area_code = models.CharField(_("area"), max_length=13)
+    metric = models.TextField(_("metric"))
+    key = models.TextField(_("key"))
+    value = models.BigIntegerField(_("value"))
+
+    class Meta:
+        verbose_name = _("dashboard area count")
+        verbose_name_plural = _("dashboard area counts")
+
+    def __str__(self) -> str:
+        return f"{self.area_code or 'ID'} {self.metric}[{self.key}] = {self.value}"
+
+
+class JobOrderShare(models.Model):
+    """What one published job order adds to the vacancies of the country and of each province and
+    regency it recruits in, kept so that a change of the job order can take its old share out."""
+
+    job_order_id = models.BigIntegerField(_("job order"), primary_key=True)
+    positions = models.BigIntegerField(_("positions"))
+    filled = models.BigIntegerField(_("filled"))
+    in_process = models.BigIntegerField(_("in process"))
+    open = models.BigIntegerField(_("open"))
+    regencies = ArrayField(models.CharField(max_length=5), verbose_name=_("regencies"))
+
+    class Meta:
+        verbose_name = _("dashboard job order share")
+        verbose_name_plural = _("dashboard job order shares")
+
+    def __str__(self) -> str:
+        return f"job order {self.job_order_id}: {self.open} open of {self.positions}"

@@ -1,11 +1,23 @@
-"""The dashboard refresh: the whole summary rebuilt in one transaction with set-based SQL.
+"""The dashboard refresh: the summary kept up to date in one transaction with set-based SQL.
 
-Every count is aggregated once per village (or the regency or province a row belongs to)
-into a temporary table, then rolled up by code prefix, one level at a time, to the district,
-regency, province and the country: official codes have fixed widths (52, 52.03, 52.03.01,
-52.03.01.2001), so an area's ancestor is a left() of its code and no join to the area
-tables is needed. Vacancies are the exception: a job order recruits in several regencies
-(its SIP2MI permits name them), so they are counted per distinct job order at each level.
+A full rebuild counts everything once per village (or the regency or province a row belongs
+to) into ``BaseCount``, then rolls it up by code prefix, one level at a time, into
+``AreaCount`` for the district, regency, province and the country: official codes have fixed
+widths (52, 52.03, 52.03.01, 52.03.01.2001), so an area's ancestor is a left() of its code and
+no join to the area tables is needed. Vacancies are the exception: a job order recruits in
+several regencies (its SIP2MI permits name them), so each published job order's share is kept
+(``JobOrderShare``) and counted once in each area it reaches.
+
+The frequent refresh is incremental: it finds the areas whose rows changed since the
+snapshot was taken (placements and their events, workers, flags and their events,
+complaints and their deadlines, job orders, their events and permits), recounts only those
+areas from the live tables, and adds the difference to every area above them in one pass;
+job orders and complaint medians likewise. It then rewrites the figures of those areas in
+the current snapshot. Its figures are those a full rebuild would give (tested). It relies on
+what the services guarantee: a worker's village and sex and a job order's country and sector
+never change once recorded, and every write of a counted row stamps its time (``updated_at``
+or an event). A write committed more than LOOKBACK after it stamped its time would be missed
+until the nightly full rebuild; the month turning, or no tallies yet, makes a refresh full.
 
 Metrics in ``Figure.data`` (each ``{key: count}``):
 
@@ -30,38 +42,47 @@ Metrics in ``Figure.data`` (each ``{key: count}``):
   there (``job_orders``), their ``positions`` (quota), placements ``filled`` (departed,
   working or returned), ``in_process`` (stages 1-9) and ``open`` (quota not yet taken).
 
-Idempotent: a refresh writes a new snapshot and drops all but the previous one, so a rerun
-gives the same rows; two at once cannot happen (an advisory lock: the second one returns
-None and does nothing).
+Idempotent: a full rebuild writes a new snapshot and drops all but the previous one, an
+incremental refresh recounts areas from the live tables, so a rerun gives the same rows; two at
+once cannot happen (an advisory lock: the second one returns None and does nothing, and one
+whose snapshot of the database predates a refresh that committed meanwhile steps aside too).
 """
 
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
 from complaints.choices import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from oversight.choices import OPEN_FLAG_STATUSES
 from placement.choices import STAGE_PARAMETERS
 
-from .models import Snapshot
+from .models import AreaCount, BaseCount, JobOrderShare, Snapshot
 
 LOCK_KEY = "dashboard.refresh"
 WINDOW_MONTHS = 12
+# How far before the snapshot's time an incremental refresh looks for changed rows: a row's time
+# is stamped before its transaction commits, so one that committed just after the snapshot was
+# taken is still found by the next refresh.
+LOOKBACK = timedelta(minutes=10)
 
 # (level, width of the code at that level), from the districts up to the country. Villages are
 # the base rows themselves (codes of 13 characters), read from there, never copied.
 LEVELS = [(3, 8), (2, 5), (1, 2), (0, 0)]
+VILLAGE_WIDTH = 13
+
+# The base counts, each from one table, into {target} (BaseCount for a full rebuild, a temporary
+# table for an incremental one), of every area or only of %(areas)s.
 
 # One pass over the placements, five groupings (GROUPING() tells which one a row is): stages of
 # all of them; month, country, sector and sex of those that departed within the window.
 PLACEMENTS_SQL = """
-INSERT INTO dashboard_base (area_code, metric, key, value)
+INSERT INTO {target} (area_code, metric, key, value)
 SELECT village_id,
        CASE WHEN GROUPING(stage) = 0 THEN 'stage' WHEN GROUPING(month) = 0 THEN 'departures'
             WHEN GROUPING(country_id) = 0 THEN 'dep_country' WHEN GROUPING(sector) = 0 THEN 'dep_sector'
@@ -79,6 +100,7 @@ FROM (
         FROM placement_placement p
         JOIN recruitment_worker w ON w.id = p.worker_id
         JOIN recruitment_joborder j ON j.id = p.job_order_id
+        WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
     ) y
 ) x
 GROUP BY GROUPING SETS ((village_id, stage), (village_id, month), (village_id, country_id), (village_id, sector),
@@ -87,7 +109,7 @@ HAVING GROUPING(stage) = 0 OR COALESCE(month, country_id, sector, sex) IS NOT NU
 """
 
 WORKERS_SQL = """
-INSERT INTO dashboard_base (area_code, metric, key, value)
+INSERT INTO {target} (area_code, metric, key, value)
 SELECT village_id, CASE WHEN GROUPING(sex) = 0 THEN 'workers_sex' ELSE 'registrations' END,
        COALESCE(sex, month), count(*)
 FROM (
@@ -95,22 +117,23 @@ FROM (
            CASE WHEN created_at >= %(since_ts)s AND created_at < %(until_ts)s
                 THEN to_char(created_at AT TIME ZONE %(tz)s, 'YYYY-MM') END AS month
     FROM recruitment_worker
+    WHERE %(everything)s OR village_id = ANY(%(areas)s)
 ) w
 GROUP BY GROUPING SETS ((village_id, sex), (village_id, month))
 HAVING GROUPING(sex) = 0 OR month IS NOT NULL
 """
 
 FLAGS_SQL = """
-INSERT INTO dashboard_base (area_code, metric, key, value)
+INSERT INTO {target} (area_code, metric, key, value)
 SELECT area_code, CASE WHEN GROUPING(severity) = 0 THEN 'flags_severity' ELSE 'flags_rule' END,
        COALESCE(severity, rule_code), count(*)
 FROM oversight_flag
-WHERE status = ANY(%(open_statuses)s)
+WHERE status = ANY(%(open_statuses)s) AND (%(everything)s OR area_code = ANY(%(areas)s))
 GROUP BY GROUPING SETS ((area_code, severity), (area_code, rule_code))
 """
 
 COMPLAINTS_SQL = """
-INSERT INTO dashboard_base (area_code, metric, key, value)
+INSERT INTO {target} (area_code, metric, key, value)
 SELECT area_code, CASE WHEN GROUPING(category) = 0 THEN 'complaints_category' ELSE 'complaints' END,
        COALESCE(category, state), count(*)
 FROM (
@@ -122,16 +145,19 @@ FROM (
         ('overdue', c.status = ANY(%(complaint_open_statuses)s)
                     AND (c.resolve_due_at < %(now)s OR (c.status = 'received' AND c.acknowledge_due_at < %(now)s)))
     ) AS s(state, holds)
-    WHERE s.holds
+    WHERE s.holds AND (%(everything)s OR c.area_code = ANY(%(areas)s))
 ) x
 GROUP BY GROUPING SETS ((area_code, state), (area_code, category))
 HAVING GROUPING(category) = 1 OR category IS NOT NULL
 """
 
+BASE_SQLS = (PLACEMENTS_SQL, WORKERS_SQL, FLAGS_SQL, COMPLAINTS_SQL)
+
 # Medians do not add up, so they are computed at every level at once, after the roll-up, straight
-# into its table (a complaint of a regency counts for the regency and above, not for a district).
+# into its table (a complaint of a regency counts for the regency and above, not for a district);
+# of every area, or of the (level-wide) codes in %(areas)s.
 COMPLAINT_MEDIANS_SQL = """
-INSERT INTO dashboard_rolled (level, area_code, metric, key, value)
+INSERT INTO dashboard_areacount (level, area_code, metric, key, value)
 WITH timed AS (
     SELECT area_code, extract(epoch FROM acknowledged_at - filed_at) / 60 AS acknowledge,
            extract(epoch FROM resolved_at - filed_at) / 60 AS resolve
@@ -144,6 +170,7 @@ WITH timed AS (
            round(percentile_cont(0.5) WITHIN GROUP (ORDER BY t.resolve)) AS resolve
     FROM timed t
     JOIN (VALUES (0, 0), (1, 2), (2, 5), (3, 8), (4, 13)) AS lv(level, width) ON length(t.area_code) >= lv.width
+    WHERE %(everything)s OR left(t.area_code, lv.width) = ANY(%(areas)s)
     GROUP BY 1, 2
 )
 SELECT m.level, m.area_code, 'complaints_median', v.key, v.value
@@ -152,49 +179,83 @@ CROSS JOIN LATERAL (VALUES ('acknowledge', m.acknowledge), ('resolve', m.resolve
 WHERE v.value IS NOT NULL
 """
 
-# Per level already: a job order counts once in each area it recruits in.
-VACANCIES_SQL = """
-INSERT INTO dashboard_rolled (level, area_code, metric, key, value)
-WITH jo AS (
+# The share of each published job order (of all, or of %(job_orders)s) in the vacancies.
+JOB_ORDER_SHARES_SQL = """
+INSERT INTO {target} (job_order_id, positions, filled, in_process, open, regencies)
+SELECT jo.id, jo.quota, jo.filled, jo.in_process, greatest(jo.quota - jo.filled - jo.in_process, 0),
+       COALESCE(reach.regencies, '{{}}')
+FROM (
     SELECT j.id, j.quota,
            count(p.id) FILTER (WHERE p.stage = ANY(%(departed_stages)s)) AS filled,
            count(p.id) FILTER (WHERE p.stage = ANY(%(pre_departure_stages)s)) AS in_process
     FROM recruitment_joborder j
     LEFT JOIN placement_placement p ON p.job_order_id = j.id
-    WHERE j.status = 'published'
+    WHERE j.status = 'published' AND (%(everything)s OR j.id = ANY(%(job_orders)s))
     GROUP BY j.id
-), reach AS (
-    SELECT 0 AS level, '' AS area_code, jo.id AS job_order_id FROM jo
-    UNION
-    SELECT lv.level, left(r.regency_id, lv.width), pm.job_order_id
+) jo
+LEFT JOIN LATERAL (
+    SELECT array_agg(DISTINCT r.regency_id ORDER BY r.regency_id) AS regencies
     FROM recruitment_recruitmentpermit pm
     JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = pm.id
-    JOIN jo ON jo.id = pm.job_order_id
-    CROSS JOIN (VALUES (1, 2), (2, 5)) AS lv(level, width)
-    WHERE pm.status = 'issued'  -- only an issued permit recruits anywhere
-)
-SELECT reach.level, reach.area_code, 'vacancies', m.key, sum(m.value)
-FROM reach
-JOIN jo ON jo.id = reach.job_order_id
+    WHERE pm.job_order_id = jo.id AND pm.status = 'issued'  -- only an issued permit recruits anywhere
+) reach ON true
+"""
+
+# Vacancies per level from shares ({shares}: rows with a sign, -1 to take a share out): a job
+# order counts once in the country and in each province and regency it recruits in.
+VACANCIES_SQL = """
+INSERT INTO dashboard_areacount AS a (level, area_code, metric, key, value)
+SELECT reach.level, reach.area_code, 'vacancies', m.key, sum(s.sign * m.value)
+FROM ({shares}) s
+CROSS JOIN LATERAL (
+    SELECT 0 AS level, '' AS area_code
+    UNION SELECT 1, left(r, 2) FROM unnest(s.regencies) AS r
+    UNION SELECT 2, r FROM unnest(s.regencies) AS r
+) reach
 CROSS JOIN LATERAL (VALUES
-    ('job_orders', 1::bigint), ('positions', jo.quota::bigint), ('filled', jo.filled), ('in_process', jo.in_process),
-    ('open', greatest(jo.quota - jo.filled - jo.in_process, 0))
+    ('job_orders', 1::bigint), ('positions', s.positions), ('filled', s.filled), ('in_process', s.in_process),
+    ('open', s.open)
 ) AS m(key, value)
 GROUP BY 1, 2, 4
+{on_conflict}
 """
 
 # One level from the level below plus the rows that belong at this level themselves (a company's
 # flags sit at its regency): each step groups far fewer rows than the villages' count.
 ROLLUP_SQL = """
-INSERT INTO dashboard_rolled (level, area_code, metric, key, value)
+INSERT INTO dashboard_areacount (level, area_code, metric, key, value)
 SELECT %(level)s, left(area_code, %(width)s), metric, key, sum(value)
 FROM (
-    SELECT area_code, metric, key, value FROM dashboard_rolled WHERE level = %(level)s + 1
+    SELECT area_code, metric, key, value FROM dashboard_areacount WHERE level = %(level)s + 1
     UNION ALL
-    SELECT area_code, metric, key, value FROM dashboard_base
+    SELECT area_code, metric, key, value FROM dashboard_basecount
     WHERE length(area_code) = %(width)s OR (%(level)s = 3 AND length(area_code) = 13)
 ) x
 GROUP BY 2, 3, 4
+"""
+
+# The incremental refresh's one pass upward: each changed base count adds its difference to every
+# area above it (a base row of a regency to the regency, its province and the country).
+DIFFERENCES_SQL = """
+CREATE TEMP TABLE dashboard_difference ON COMMIT DROP AS
+SELECT area_code, metric, key, sum(value) AS value
+FROM (
+    SELECT area_code, metric, key, value FROM dashboard_fresh
+    UNION ALL
+    SELECT area_code, metric, key, -value FROM dashboard_basecount WHERE area_code = ANY(%(areas)s)
+) d
+GROUP BY 1, 2, 3
+HAVING sum(value) <> 0
+"""
+
+ADD_UPWARD_SQL = """
+INSERT INTO dashboard_areacount AS a (level, area_code, metric, key, value)
+SELECT lv.level, left(d.area_code, lv.width), d.metric, d.key, sum(d.value)
+FROM dashboard_difference d
+JOIN (VALUES (3, 8), (2, 5), (1, 2), (0, 0)) AS lv(level, width) ON length(d.area_code) >= lv.width
+GROUP BY 1, 2, 3, 4
+HAVING sum(d.value) <> 0
+ON CONFLICT (area_code, metric, key) DO UPDATE SET value = a.value + EXCLUDED.value
 """
 
 # json (text) aggregates are much cheaper than jsonb ones; the document is parsed to jsonb once.
@@ -206,13 +267,45 @@ SELECT %(snapshot)s, level, area_code,
 FROM (
     SELECT level, area_code, metric, json_object_agg(key, value) AS figures
     FROM (
-        SELECT level, area_code, metric, key, value FROM dashboard_rolled
+        SELECT level, area_code, metric, key, value FROM dashboard_areacount
+        WHERE %(everything)s OR area_code = ANY(%(areas)s)
         UNION ALL
-        SELECT 4, area_code, metric, key, value FROM dashboard_base WHERE length(area_code) = 13
+        SELECT 4, area_code, metric, key, value FROM dashboard_basecount
+        WHERE length(area_code) = 13 AND (%(everything)s OR area_code = ANY(%(areas)s))
     ) r
     GROUP BY 1, 2, 3
 ) m
 GROUP BY level, area_code
+"""
+
+# What changed since %(since)s: the areas to recount ('area'; 'complaint' for complaints, whose
+# medians are recomputed too) and the job orders whose share of the vacancies to recompute.
+CHANGES_SQL = """
+WITH changed AS (
+    SELECT id FROM placement_placement WHERE updated_at >= %(since)s
+    UNION
+    SELECT placement_id FROM placement_placementevent WHERE at >= %(since)s
+), placements AS (
+    SELECT w.village_id, p.job_order_id
+    FROM changed
+    JOIN placement_placement p ON p.id = changed.id
+    JOIN recruitment_worker w ON w.id = p.worker_id
+)
+SELECT 'area', village_id FROM placements
+UNION SELECT 'area', village_id FROM recruitment_worker WHERE updated_at >= %(since)s
+UNION SELECT 'area', area_code FROM oversight_flag
+      WHERE first_seen >= %(since)s OR resolved_at >= %(since)s
+         OR id IN (SELECT flag_id FROM oversight_flagevent WHERE at >= %(since)s)
+UNION SELECT 'complaint', area_code FROM complaints_complaint
+      WHERE updated_at >= %(since)s OR filed_at >= %(since)s
+         OR (status = ANY(%(complaint_open_statuses)s)
+             AND ((resolve_due_at >= %(since)s AND resolve_due_at < %(now)s)
+                  OR (acknowledge_due_at >= %(since)s AND acknowledge_due_at < %(now)s)))
+UNION SELECT 'job_order', job_order_id::text FROM placements
+UNION SELECT 'job_order', id::text FROM recruitment_joborder WHERE updated_at >= %(since)s
+UNION SELECT 'job_order', job_order_id::text FROM recruitment_joborderevent WHERE at >= %(since)s
+UNION SELECT 'job_order', job_order_id::text FROM recruitment_recruitmentpermit
+      WHERE applied_at >= %(since)s OR decided_at >= %(since)s
 """
 
 
@@ -226,58 +319,176 @@ def next_month(month: date) -> date:
     return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
-def dashboard_refresh(*, actor=None) -> Snapshot | None:
-    """Rebuild the summary; return the new snapshot, or None if another refresh holds the lock."""
+def with_ancestors(codes) -> set[str]:
+    """The areas and every area above them, the country ("") included."""
+    found = set()
+    for code in codes:
+        found.add(code)
+        found.update(code[:width] for _level, width in LEVELS if len(code) >= width)
+    return found
+
+
+def dashboard_refresh(*, actor=None, full: bool = False) -> Snapshot | None:
+    """Bring the summary up to date: recount the areas changed since the newest snapshot, or all of
+    them (``full``, or when there is nothing to build on). Return the snapshot written, or None if
+    another refresh holds the lock or committed while this one started."""
     outermost = not connection.in_atomic_block
-    with transaction.atomic(), connection.cursor() as cursor:
-        if outermost:
-            # Every statement counts the same moment of the database: figures add up.
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [LOCK_KEY])
-        if not cursor.fetchone()[0]:
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if outermost:
+                # Every statement counts the same moment of the database: figures add up.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [LOCK_KEY])
+            if not cursor.fetchone()[0]:
+                return None
+            started = time.perf_counter()
+            taken_at = timezone.now()
+            month = timezone.localdate(taken_at).replace(day=1)
+            # Locked before anything is read for it: a refresh that committed after this
+            # transaction's snapshot rewrote this row, and the lock then fails (REPEATABLE READ)
+            # rather than adding changes to tallies that refresh replaced.
+            current = Snapshot.objects.select_for_update().order_by("-id").first()
+            params = _parameters(taken_at, month)
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregates stay in memory
+            if full or current is None or current.rebuilt_at is None or current.month != month:
+                snapshot = _rebuild(cursor, params, taken_at=taken_at, month=month, actor=actor)
+            else:
+                snapshot = _update(cursor, params, current, taken_at=taken_at, actor=actor)
+            snapshot.seconds = round(time.perf_counter() - started, 3)
+            snapshot.save(update_fields=["seconds"])
+    except OperationalError as error:
+        if outermost and getattr(error.__cause__, "pgcode", None) == "40001":  # serialization_failure
             return None
-        started = time.perf_counter()
-        taken_at = timezone.now()
-        month = timezone.localdate(taken_at).replace(day=1)
-        since, until = window_start(month), next_month(month)
-        zone = timezone.get_current_timezone()
-        params = {
-            "since": since,
-            "until": until,
-            "since_ts": timezone.make_aware(datetime.combine(since, dtime.min), zone),
-            "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
-            "tz": settings.TIME_ZONE,
-            "open_statuses": [str(status) for status in OPEN_FLAG_STATUSES],
-            "complaint_open_statuses": [str(status) for status in COMPLAINT_OPEN_STATUSES],
-            "now": taken_at,
-            **STAGE_PARAMETERS,
-        }
-        snapshot = Snapshot.objects.create(taken_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor)
-        cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregates stay in memory
-        for table in ("dashboard_base", "dashboard_rolled"):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            cursor.execute(
-                f"CREATE TEMP TABLE {table} (level smallint, area_code text NOT NULL, metric text NOT NULL, "
-                "key text NOT NULL, value bigint NOT NULL) ON COMMIT DROP"
-            )
-        for sql in (PLACEMENTS_SQL, WORKERS_SQL, FLAGS_SQL, COMPLAINTS_SQL):
-            cursor.execute(sql, params)
-        for level, width in LEVELS:
-            cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
-        cursor.execute(VACANCIES_SQL, params)
-        cursor.execute(COMPLAINT_MEDIANS_SQL, params)
-        cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk})
-        areas = cursor.rowcount
-        cursor.execute("DROP TABLE dashboard_base, dashboard_rolled")
-        # Readers see the previous snapshot until this commits. It is kept one round longer, so a
-        # page that picked it just before the commit still finds its rows; older ones go.
-        previous = "(SELECT max(id) FROM dashboard_snapshot WHERE id < %s)"
-        cursor.execute(f"DELETE FROM dashboard_figure WHERE snapshot_id < {previous}", [snapshot.pk])
-        cursor.execute(f"DELETE FROM dashboard_snapshot WHERE id < {previous}", [snapshot.pk])
-        # Without fresh statistics the planner takes the new snapshot for a handful of rows and
-        # filters all of them instead of using the (snapshot, area) and (snapshot, parent) indexes.
-        cursor.execute("ANALYZE dashboard_figure")
-        snapshot.seconds = round(time.perf_counter() - started, 3)
-        snapshot.areas = areas
-        snapshot.save(update_fields=["seconds", "areas"])
+        raise
+    return snapshot
+
+
+def _parameters(taken_at: datetime, month: date) -> dict:
+    since, until = window_start(month), next_month(month)
+    zone = timezone.get_current_timezone()
+    return {
+        "since": since,
+        "until": until,
+        "since_ts": timezone.make_aware(datetime.combine(since, dtime.min), zone),
+        "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
+        "tz": settings.TIME_ZONE,
+        "open_statuses": [str(status) for status in OPEN_FLAG_STATUSES],
+        "complaint_open_statuses": [str(status) for status in COMPLAINT_OPEN_STATUSES],
+        "now": taken_at,
+        "everything": True,
+        "areas": [],
+        "job_orders": [],
+        **STAGE_PARAMETERS,
+    }
+
+
+def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor) -> Snapshot:
+    """Every figure from scratch, into a new snapshot."""
+    snapshot = Snapshot.objects.create(
+        taken_at=taken_at, rebuilt_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor
+    )
+    # Rewriting the older snapshots makes a refresh whose database snapshot predates this commit
+    # fail its lock on them (see dashboard_refresh) instead of building on tallies replaced here.
+    cursor.execute("UPDATE dashboard_snapshot SET changed_areas = 0 WHERE id < %s", [snapshot.pk])
+    tables = [model._meta.db_table for model in (BaseCount, AreaCount, JobOrderShare)]
+    cursor.execute(f"TRUNCATE {', '.join(tables)}")
+    for sql in BASE_SQLS:
+        cursor.execute(sql.format(target="dashboard_basecount"), params)
+    for level, width in LEVELS:
+        cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
+    cursor.execute(JOB_ORDER_SHARES_SQL.format(target="dashboard_jobordershare"), params)
+    cursor.execute(VACANCIES_SQL.format(shares="SELECT 1 AS sign, * FROM dashboard_jobordershare", on_conflict=""))
+    cursor.execute(COMPLAINT_MEDIANS_SQL, params)
+    cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": True, "areas": []})
+    snapshot.areas = snapshot.changed_areas = cursor.rowcount
+    # Readers see the previous snapshot until this commits. It is kept one round longer, so a
+    # page that picked it just before the commit still finds its rows; older ones go.
+    previous = "(SELECT max(id) FROM dashboard_snapshot WHERE id < %s)"
+    cursor.execute(f"DELETE FROM dashboard_figure WHERE snapshot_id < {previous}", [snapshot.pk])
+    cursor.execute(f"DELETE FROM dashboard_snapshot WHERE id < {previous}", [snapshot.pk])
+    # Without fresh statistics the planner takes the new snapshot for a handful of rows and
+    # filters all of them instead of using the (snapshot, area) and (snapshot, parent) indexes.
+    cursor.execute("ANALYZE dashboard_figure")
+    snapshot.save(update_fields=["areas", "changed_areas"])
+    return snapshot
+
+
+def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, actor) -> Snapshot:
+    """Recount the areas whose rows changed since the snapshot was taken, add the differences to
+    the areas above them, and rewrite the figures of all of those in the snapshot."""
+    cursor.execute(CHANGES_SQL, {**params, "since": snapshot.taken_at - LOOKBACK})
+    changes = {"area": set(), "complaint": set(), "job_order": set()}
+    for kind, value in cursor.fetchall():
+        changes[kind].add(value)
+    complaint_areas = changes["complaint"]
+    if complaint_areas:
+        # Linking a complaint to a worker moves it from no area ("") to the worker's village.
+        complaint_areas.add("")
+    areas = sorted(changes["area"] | complaint_areas)
+    job_orders = sorted(int(job_order) for job_order in changes["job_order"])
+    changed = with_ancestors(areas)
+    some = {**params, "everything": False, "areas": areas, "job_orders": job_orders}
+
+    if areas:
+        cursor.execute(
+            "CREATE TEMP TABLE dashboard_fresh (area_code text, metric text, key text, value bigint) ON COMMIT DROP"
+        )
+        for sql in BASE_SQLS:
+            cursor.execute(sql.format(target="dashboard_fresh"), some)
+        cursor.execute(DIFFERENCES_SQL, some)
+        cursor.execute(ADD_UPWARD_SQL)
+        cursor.execute(
+            # A sum that fell to nothing goes, as a full rebuild would not write it; vacancies and
+            # medians are not sums and may be 0.
+            "DELETE FROM dashboard_areacount WHERE value = 0 AND metric NOT IN ('vacancies', 'complaints_median') "
+            "AND area_code = ANY(%s)",
+            [sorted(changed)],
+        )
+        cursor.execute("DELETE FROM dashboard_basecount WHERE area_code = ANY(%s)", [areas])
+        cursor.execute("INSERT INTO dashboard_basecount SELECT area_code, metric, key, value FROM dashboard_fresh")
+        cursor.execute("DROP TABLE dashboard_fresh, dashboard_difference")
+
+    if job_orders:
+        cursor.execute("CREATE TEMP TABLE dashboard_fresh_share (LIKE dashboard_jobordershare) ON COMMIT DROP")
+        cursor.execute(JOB_ORDER_SHARES_SQL.format(target="dashboard_fresh_share"), some)
+        shares = (
+            "SELECT -1 AS sign, * FROM dashboard_jobordershare WHERE job_order_id = ANY(%(job_orders)s) "
+            "UNION ALL SELECT 1, * FROM dashboard_fresh_share"
+        )
+        on_conflict = (
+            "ON CONFLICT (area_code, metric, key) DO UPDATE SET value = a.value + EXCLUDED.value RETURNING area_code"
+        )
+        cursor.execute(VACANCIES_SQL.format(shares=shares, on_conflict=on_conflict), some)
+        reached = {area_code for (area_code,) in cursor.fetchall()}
+        changed |= reached
+        # An area no published job order reaches any more has no vacancies at all, zeros neither.
+        cursor.execute(
+            "DELETE FROM dashboard_areacount WHERE metric = 'vacancies' AND area_code IN ("
+            "SELECT area_code FROM dashboard_areacount WHERE metric = 'vacancies' AND key = 'job_orders' "
+            "AND value = 0 AND area_code = ANY(%s))",
+            [sorted(reached)],
+        )
+        cursor.execute("DELETE FROM dashboard_jobordershare WHERE job_order_id = ANY(%s)", [job_orders])
+        cursor.execute("INSERT INTO dashboard_jobordershare SELECT * FROM dashboard_fresh_share")
+        cursor.execute("DROP TABLE dashboard_fresh_share")
+
+    if complaint_areas:
+        median_areas = sorted(with_ancestors(complaint_areas))
+        cursor.execute(
+            "DELETE FROM dashboard_areacount WHERE metric = 'complaints_median' AND area_code = ANY(%s)",
+            [median_areas],
+        )
+        cursor.execute(COMPLAINT_MEDIANS_SQL, {**some, "areas": median_areas})
+
+    figure_areas = sorted(changed)
+    cursor.execute(
+        "DELETE FROM dashboard_figure WHERE snapshot_id = %s AND area_code = ANY(%s)", [snapshot.pk, figure_areas]
+    )
+    removed = cursor.rowcount
+    cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": False, "areas": figure_areas})
+    snapshot.areas += cursor.rowcount - removed
+    snapshot.taken_at = taken_at
+    snapshot.changed_areas = len(figure_areas)
+    snapshot.requested_by = actor
+    snapshot.save(update_fields=["taken_at", "areas", "changed_areas", "requested_by"])
     return snapshot

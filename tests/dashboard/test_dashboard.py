@@ -1,8 +1,8 @@
 """The officials' dashboard: figures from the summary, scoped to the jurisdiction, with drill-down.
 
-The small world: Agency A has two published job orders for Malaysia, 10 positions recruiting
-in Lombok Timur (52.03) and 5 in Kupang (53.01). Three women and men of Keruak district in
-Lombok Timur are placed on the first: one left today, one is selected, one just registered.
+The small world (conftest.py): Agency A has two published job orders for Malaysia, 10 positions
+recruiting in Lombok Timur (52.03) and 5 in Kupang (53.01). Three women and men of Keruak district
+in Lombok Timur are placed on the first: one left today, one is selected, one just registered.
 A Kupang woman is registered but not placed. A village officer of Tanjung Luar reported a
 departure nobody recorded: one open high-severity red flag in Lombok Timur.
 """
@@ -19,49 +19,13 @@ from django.utils import timezone
 from dashboard.models import Figure, Snapshot
 from dashboard.services import LOCK_KEY, dashboard_refresh
 from dashboard.tasks import refresh_dashboard
-from oversight.engine import full_scan
-from placement.choices import Stage
 from tests.placement import journey as steps
-from villages.models import Village
-from villages.services import village_report_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "english")]
 
 URL = reverse("dashboard:dashboard")
 LOTIM, KERUAK, TANJUNG_LUAR, PIJOT = "52.03", "52.03.01", "52.03.01.2001", "52.03.01.2002"
 KUPANG_VILLAGE = "53.01.04.2003"  # Bokonusan, Semau district, Kupang
-
-
-@pytest.fixture
-def world(agency_a_staff, ministry_official, licensed_agency, malaysian_factory, factory_job_order, village_officer):
-    steps.job_order(
-        company=agency_a_staff, mission=ministry_official, agency=licensed_agency, employer=malaysian_factory,
-        quota=5, regions=("53.01",),
-    )  # fmt: skip
-    today = timezone.localdate()
-
-    woman = steps.register_worker(actor=agency_a_staff, agency=licensed_agency)
-    departed = steps.place(agency_a_staff, steps.select(agency_a_staff, woman, factory_job_order))
-    departed.departure = today
-    departed.walk_to(Stage.READY)
-    departed.depart(on=today)
-
-    man = steps.register_worker(
-        actor=agency_a_staff, agency=licensed_agency, serial=2, sex="M", village=PIJOT, full_name="Lalu Ahmad"
-    )
-    steps.place(agency_a_staff, steps.select(agency_a_staff, man, factory_job_order))
-
-    selected = steps.register_worker(actor=agency_a_staff, agency=licensed_agency, serial=3, full_name="Baiq Nurul")
-    steps.place(agency_a_staff, steps.select(agency_a_staff, selected, factory_job_order)).walk_to(Stage.SELECTED)
-
-    steps.register_worker(
-        actor=agency_a_staff, agency=licensed_agency, village=KUPANG_VILLAGE, district="530104", full_name="Maria Seran"
-    )
-    village_report_create(
-        actor=village_officer, village=Village.objects.get(code=TANJUNG_LUAR), kind="departure_seen",
-        occurred_on=today - timedelta(days=30), person_name="Halimah",
-    )  # fmt: skip
-    full_scan()
 
 
 def page(client, user, area=None):
@@ -207,16 +171,16 @@ def test_the_page_says_how_fresh_the_figures_are(client, world, ministry_officia
     assert "have not been refreshed for a while" in page(client, ministry_official)
 
 
-def test_the_refresh_is_idempotent_and_keeps_the_previous_snapshot_one_round(world):
-    first = dashboard_refresh()
+def test_the_full_rebuild_is_idempotent_and_keeps_the_previous_snapshot_one_round(world):
+    first = dashboard_refresh(full=True)
     rows = dict(Figure.objects.filter(snapshot=first).values_list("area_code", "data"))
-    second = dashboard_refresh()
+    second = dashboard_refresh(full=True)
     assert second.pk > first.pk
     assert dict(Figure.objects.filter(snapshot=second).values_list("area_code", "data")) == rows
     assert second.areas == len(rows)
     # The first stays while pages may still be reading it; the next refresh removes it.
     assert list(Snapshot.objects.order_by("id").values_list("pk", flat=True)) == [first.pk, second.pk]
-    third = dashboard_refresh()
+    third = dashboard_refresh(full=True)
     assert list(Snapshot.objects.order_by("id").values_list("pk", flat=True)) == [second.pk, third.pk]
     assert not Figure.objects.filter(snapshot=first).exists()
     assert dict(Figure.objects.filter(snapshot=third).values_list("area_code", "data")) == rows

@@ -1,0 +1,135 @@
+"""The frequent refresh recounts only what changed, and its figures are the full rebuild's.
+
+After a full rebuild of the small world (conftest.py), work goes on across several areas: a
+worker registers in Kupang and is placed there, the man of Pijot is selected, Baiq Nurul
+withdraws, the woman who left arrives at work, the Lombok job order closes, the village officer
+of Tanjung Luar reports another departure nobody recorded and the scan raises its flag, the first flag
+is dismissed, and two complaints come in. An incremental refresh then gives, row for row, the
+figures and tallies that a full rebuild of the same moment gives.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from complaints.models import Complaint
+from complaints.services import complaint_file
+from dashboard.models import AreaCount, BaseCount, Figure, JobOrderShare, Snapshot
+from dashboard.services import LOOKBACK, dashboard_refresh
+from oversight.engine import full_scan
+from oversight.models import Flag
+from oversight.services import flag_decide
+from placement.choices import Stage
+from recruitment.services import job_order_close
+from tests.dashboard.conftest import KUPANG_VILLAGE, PIJOT, TANJUNG_LUAR
+from tests.placement import journey as steps
+from villages.models import Village
+from villages.services import village_report_create
+
+pytestmark = pytest.mark.django_db
+
+
+def summary_rows() -> dict:
+    """Every row of the summary tables: the newest snapshot's figures and the tallies behind them."""
+    snapshot = Snapshot.objects.order_by("-id").first()
+    return {
+        "figures": sorted(
+            Figure.objects.filter(snapshot=snapshot).values_list("level", "area_code", "parent_code", "data"),
+            key=lambda row: row[1],
+        ),
+        "base": sorted(BaseCount.objects.values_list("area_code", "metric", "key", "value")),
+        "areas": sorted(AreaCount.objects.values_list("level", "area_code", "metric", "key", "value")),
+        "shares": sorted(
+            JobOrderShare.objects.values_list("job_order_id", "positions", "filled", "in_process", "open", "regencies")
+        ),
+        "area_count": snapshot.areas,
+    }
+
+
+def file_complaint(actor, *, area: str, category: str) -> Complaint:
+    complaint, _secret = complaint_file(
+        actor=actor, channel="hotline", category=category, area_code=area,
+        description="Keluarga melapor lewat telepon tentang pekerja di luar negeri.",
+        complainant_name="Keluarga", complainant_phone="081900001111",
+    )  # fmt: skip
+    return complaint
+
+
+def test_an_incremental_refresh_gives_the_full_rebuilds_figures_after_changes_across_areas(
+    world, agency_a_staff, licensed_agency, ministry_official, village_officer
+):
+    rebuilt = dashboard_refresh(full=True)
+    before = summary_rows()
+
+    newcomer = steps.register_worker(
+        actor=agency_a_staff, agency=licensed_agency, serial=7, village=KUPANG_VILLAGE, district="530104",
+        full_name="Yuliana Bria",
+    )  # fmt: skip
+    steps.place(agency_a_staff, steps.select(agency_a_staff, newcomer, world.kupang_job_order)).walk_to(Stage.SELECTED)
+    world.registered.walk_to(Stage.SELECTED)
+    world.selected.cancel()
+    world.departed.arrive()
+    job_order_close(actor=agency_a_staff, job_order_id=world.lombok_job_order.pk)
+    first_flag = Flag.objects.get()
+    flag_decide(actor=ministry_official, flag_id=first_flag.pk, to_status="dismissed", reason="Sudah dicek.")
+    village_report_create(
+        actor=village_officer, village=Village.objects.get(code=TANJUNG_LUAR), kind="departure_seen",
+        occurred_on=timezone.localdate() - timedelta(days=20), person_name="Sumiati",
+    )  # fmt: skip
+    full_scan()
+    file_complaint(ministry_official, area="53.01", category="lost_contact")
+    file_complaint(ministry_official, area=PIJOT, category="unpaid_wages")
+
+    refreshed = dashboard_refresh()
+    assert refreshed.pk == rebuilt.pk, "the frequent refresh updates the snapshot in place"
+    assert refreshed.rebuilt_at == rebuilt.rebuilt_at and refreshed.taken_at > rebuilt.taken_at
+    # Kupang and Keruak's villages, districts, regencies, provinces and the country, not every area.
+    assert 0 < refreshed.changed_areas < before["area_count"] + 2
+    incremental = summary_rows()
+    assert incremental != before
+
+    dashboard_refresh(full=True)
+    assert incremental == summary_rows()
+
+
+def test_a_refresh_with_nothing_changed_only_moves_the_time(world):
+    rebuilt = dashboard_refresh(full=True)
+    before = summary_rows()
+    refreshed = dashboard_refresh()
+    assert refreshed.pk == rebuilt.pk and refreshed.taken_at > rebuilt.taken_at
+    assert summary_rows() == before
+
+
+def test_complaints_that_fall_overdue_without_a_write_are_counted_by_the_next_refresh(
+    world, ministry_official, monkeypatch
+):
+    complaint = file_complaint(ministry_official, area="53.01", category="lost_contact")
+    now = timezone.now()
+    # Filed yesterday and last written then; to be acknowledged within the hour.
+    Complaint.objects.filter(pk=complaint.pk).update(
+        filed_at=now - timedelta(days=1), updated_at=now - timedelta(days=1),
+        acknowledge_due_at=now + timedelta(hours=1), resolve_due_at=now + timedelta(days=5),
+    )  # fmt: skip
+    dashboard_refresh(full=True)
+    kupang = Figure.objects.get(area_code="53.01").data["complaints"]
+    assert kupang == {"received": 1, "open": 1}
+
+    later = now + timedelta(hours=2)
+    assert later - now > LOOKBACK
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    dashboard_refresh()
+    incremental = summary_rows()
+    assert Figure.objects.get(area_code="53.01").data["complaints"] == {"received": 1, "open": 1, "overdue": 1}
+    dashboard_refresh(full=True)
+    assert summary_rows() == incremental
+
+
+def test_a_new_month_or_a_snapshot_without_tallies_is_rebuilt_in_full(world):
+    first = dashboard_refresh()
+    assert first.rebuilt_at == first.taken_at, "nothing to build on: the first refresh is a full one"
+    Snapshot.objects.filter(pk=first.pk).update(month=first.month - timedelta(days=1))
+    second = dashboard_refresh()
+    assert second.pk > first.pk and second.month == first.month
+    Snapshot.objects.filter(pk=second.pk).update(rebuilt_at=None)
+    assert dashboard_refresh().pk > second.pk
