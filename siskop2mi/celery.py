@@ -35,10 +35,15 @@ app.conf.beat_schedule = {
         "task": "agencies.expire_licences",
         "schedule": crontab(hour=0, minute=5),
     },
-    "dashboard-refresh": {
+    "dashboard-refresh": {  # incremental: the areas changed since the last refresh
         "task": "dashboard.refresh",
         "schedule": crontab(minute=f"*/{DASHBOARD_REFRESH_MINUTES}"),
         "options": {"expires": DASHBOARD_REFRESH_MINUTES * 60},
+    },
+    "dashboard-rebuild": {  # every figure from scratch, between two of the refreshes above
+        "task": "dashboard.refresh",
+        "schedule": crontab(hour=3, minute=40),
+        "kwargs": {"full": True},
     },
     "escalate-overdue-complaints": {
         "task": "complaints.escalate_overdue",
