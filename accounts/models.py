@@ -114,7 +114,10 @@ class User(AbstractUser):
 
 
 class AuditEntry(models.Model):
-    """Append-only record of account events (logins, password changes)."""
+    """Append-only record of account events (logins, password changes).
+
+    Partitioned by month on ``at`` in PostgreSQL, like placement events (migration 0008,
+    core.partitions): the database's primary key is (id, at)."""
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.PROTECT, null=True, blank=True)

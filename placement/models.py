@@ -229,7 +229,11 @@ class Fee(models.Model):
 
 
 class PlacementEvent(EventRow):
-    """Append-only: one row per change of a placement. The timeline and the audit trail."""
+    """Append-only: one row per change of a placement. The timeline and the audit trail.
+
+    Partitioned by month on ``at`` in PostgreSQL (migration 0004, core.partitions): the database's
+    primary key is (id, at), and the job siskop2mi.tasks.create_month_partitions makes the coming
+    months' partitions."""
 
     placement = models.ForeignKey(
         Placement, verbose_name=_("placement"), on_delete=models.PROTECT, related_name="events"

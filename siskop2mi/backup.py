@@ -252,28 +252,39 @@ def _server_facts(cursor) -> tuple[int, str, str]:
     return number, version, name
 
 
-def _user_tables(cursor) -> list[tuple[str, str]]:
-    """Every ordinary table outside PostgreSQL's own schemas and not owned by an extension."""
+def _user_tables(cursor, kind: str = "r") -> list[tuple[str, str]]:
+    """Every ordinary table (``kind`` "r"; "p": partitioned table) outside PostgreSQL's own schemas and
+    not owned by an extension. A partition is an ordinary table of its own."""
     cursor.execute(
         """
         SELECT n.nspname, c.relname
         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE c.relkind = 'r'
+        WHERE c.relkind = %s
           AND n.nspname NOT IN ('pg_catalog', 'information_schema')
           AND n.nspname NOT LIKE 'pg\\_toast%%' AND n.nspname NOT LIKE 'pg\\_temp%%'
           AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
                           AND d.objid = c.oid AND d.deptype = 'e')
         ORDER BY 1, 2
-        """
+        """,
+        [kind],
     )
     return cursor.fetchall()
 
 
 def row_counts(cursor) -> dict[str, int]:
+    """Rows of every table; a table partitioned by month holds the sum of its partitions (each counted once,
+    by itself, so the restore checks every partition and the events are not read twice)."""
     counts = {}
     for schema, table in _user_tables(cursor):
         cursor.execute(sql.SQL("SELECT count(*) FROM {}.{}").format(sql.Identifier(schema), sql.Identifier(table)))
         counts[f"{schema}.{table}"] = cursor.fetchone()[0]
+    for schema, table in _user_tables(cursor, "p"):
+        cursor.execute(
+            "SELECT n.nspname, c.relname FROM pg_partition_tree(%s::regclass) t "
+            "JOIN pg_class c ON c.oid = t.relid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf",
+            [sql.Identifier(schema, table).as_string(cursor)],
+        )
+        counts[f"{schema}.{table}"] = sum(counts[f"{leaf_schema}.{leaf}"] for leaf_schema, leaf in cursor.fetchall())
     return counts
 
 

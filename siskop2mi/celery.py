@@ -59,6 +59,10 @@ app.conf.beat_schedule = {
         "task": "exports.purge",
         "schedule": crontab(hour=2, minute=15),
     },
+    "create-month-partitions": {
+        "task": "siskop2mi.tasks.create_month_partitions",
+        "schedule": crontab(hour=3, minute=10),  # daily, though a month's partition is made once: a missed night heals
+    },
     "sweep-stuck-jobs": {
         "task": "siskop2mi.tasks.sweep_stuck_jobs",
         "schedule": crontab(minute="*/5"),

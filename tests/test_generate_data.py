@@ -88,6 +88,16 @@ def test_it_writes_every_table_and_reports_the_rows(scratch):
     assert _one(connection, "SELECT nextval(pg_get_serial_sequence('recruitment_worker', 'id'))")[0] == 401
 
 
+def test_every_event_lands_in_the_partition_of_its_month(scratch):
+    """The data set reaches back four years before --today, long before the months the migration made:
+    generate_data makes their partitions first, so no event falls into DEFAULT."""
+    _, connection, _ = scratch
+    its_month = "'placement_placementevent_p' || to_char(at AT TIME ZONE 'UTC', 'YYYY_MM')"
+    misplaced = f"SELECT count(*) FROM placement_placementevent WHERE tableoid::regclass::text <> {its_month}"
+    assert _one(connection, misplaced)[0] == 0
+    assert _one(connection, "SELECT count(DISTINCT tableoid) FROM placement_placementevent")[0] > 36
+
+
 def test_niks_are_valid_unique_and_match_the_worker(scratch):
     """Read from what is kept beside the encrypted NIK: its district, birth date, sex and keyed hash."""
     _, connection, _ = scratch

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils import timezone
 
+from core.partitions import MONTHS_AHEAD, add_months, is_partitioned, month_of, month_partitions_ensure
 from placement.models import EmbarkationPoint
 from recruitment.models import Country, Moratorium, Occupation
 from siskop2mi.synthetic import catalogue
@@ -32,6 +33,7 @@ from siskop2mi.synthetic.generator import (
     BATCH_TABLES,
     COLUMNS,
     GENERATED_TABLES,
+    HISTORY_DAYS,
     REFERENCE_TABLES,
     Areas,
     Generator,
@@ -42,6 +44,7 @@ from villages.models import Village
 # row instead: accounts (the demo logins) may point at a company, and TRUNCATE would take them too.
 TRUNCATED = [table for table in GENERATED_TABLES if table not in ("accounts_user", "agencies_agency")]
 GENERATED_USERS = "gen.%"
+EVENTS = "placement_placementevent"  # partitioned by month (core.partitions)
 
 
 class Command(BaseCommand):
@@ -78,6 +81,7 @@ class Command(BaseCommand):
             with raw.cursor() as cursor:
                 if replace:
                     self._empty(cursor)
+                self._make_event_partitions(cursor, today)
                 first_ids = self._first_ids(cursor)
                 cursor.execute("SELECT name FROM agencies_agency")
                 taken = {name for (name,) in cursor.fetchall()}
@@ -224,6 +228,15 @@ class Command(BaseCommand):
         cursor.execute(
             "DELETE FROM agencies_agency a WHERE NOT EXISTS (SELECT 1 FROM accounts_user u WHERE u.agency_id = a.id)"
         )
+
+    @staticmethod
+    def _make_event_partitions(cursor, today: date) -> None:
+        """Every month the events will fall in gets its partition before the COPY, which then routes each
+        row straight to its month instead of into the DEFAULT partition (events reach back HISTORY_DAYS
+        from a registration; a day more for the time zone)."""
+        if is_partitioned(cursor, EVENTS):
+            first, through = today - timedelta(days=HISTORY_DAYS + 2), add_months(month_of(today), MONTHS_AHEAD)
+            month_partitions_ensure(cursor, table=EVENTS, key="at", first=first, through=through)
 
     @staticmethod
     def _first_ids(cursor) -> dict[str, int]:
