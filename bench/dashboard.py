@@ -1,15 +1,23 @@
 """`make bench-dashboard`: the officials' dashboard over the benchmark data set.
 
 1. Uses the data set of `make bench-data` in BENCH_DATABASE (generated first if missing).
-2. One summary refresh (dashboard.services.dashboard_refresh), timed, beside its floor: a plain
-   sequential count(*) of the tables it reads (index scans off, median of three).
-3. The page's server time, in process through the whole Django stack (middleware, session,
+2. One full rebuild of the summary (dashboard.services.dashboard_refresh(full=True)), timed,
+   beside its floor: a sequential read of the columns the rebuild aggregates, from every table
+   it reads (index scans off, median of three); the old floor, a count(*) of four tables, is
+   reported beside it for comparison.
+3. An incremental refresh after BENCH_CHANGED_PLACEMENTS (default 1,000) placements spread over
+   the country changed stage (plain SQL: the stage, updated_at and a stage event each, as
+   placement_advance and placement_cancel write them), inside a transaction rolled back at the
+   end, beside its floor: reading those placements, their events and their workers by id (what
+   the refresh reads of them to find their areas), median of three.
+4. The page's server time, in process through the whole Django stack (middleware, session,
    the view, the template) with the test Client: for a ministry official (the country), a
    province official and a regency official (the province and the regency with the most
    workers), BENCH_PAGE_REQUESTS (default 30) warm requests each; p50 and p95 in ms.
-4. Floors in the same run, same client and stack: a trivial page (login required, SELECT 1,
+5. Floors in the same run, same client and stack: a trivial page (login required, SELECT 1,
    base.html) and reading the summary alone (the page's queries and shaping, no template).
-5. One line of JSON; the goal is a p95 under 500 ms for each of the three.
+6. One line of JSON; the goals: a page p95 under 500 ms for each of the three, a full rebuild
+   and an incremental refresh each within 10x their floors.
 
 The three users are created in the benchmark database if missing (usernames bench.dashboard.*,
 no usable password); the refresh replaces any previous summary there.
@@ -30,7 +38,19 @@ from bench.common import (
 )
 
 REFRESH_TABLES = ["placement_placement", "recruitment_worker", "recruitment_joborder", "oversight_flag"]
+# The columns the full rebuild aggregates, table by table (dashboard/services.py).
+REFRESH_COLUMNS = {
+    "placement_placement": ["worker_id", "job_order_id", "stage", "departed_on"],
+    "recruitment_worker": ["id", "village_id", "sex", "created_at"],
+    "recruitment_joborder": ["id", "country_id", "sector", "status", "quota"],
+    "recruitment_recruitmentpermit": ["id", "job_order_id", "status"],
+    "recruitment_recruitmentpermit_regions": ["recruitmentpermit_id", "regency_id"],
+    "oversight_flag": ["area_code", "status", "severity", "rule_code"],
+    "complaints_complaint": ["area_code", "category", "status", "filed_at", "acknowledge_due_at", "resolve_due_at",
+                             "acknowledged_at", "resolved_at"],
+}  # fmt: skip
 GOAL_MS = 500
+GOAL_RATIO = 10
 
 
 def summary(timings: list[float]) -> dict:
@@ -50,6 +70,101 @@ def refresh_floor_seconds() -> float:
             cursor.fetchone()
             total += time.perf_counter() - started
     return total
+
+
+def columns_floor_seconds() -> float:
+    """Reading, sequentially, every value the full rebuild aggregates (count(column) makes the
+    server take each column out of each row, as the rebuild must; nothing is sent back)."""
+    from django.db import connection, transaction
+
+    total = 0.0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off; "
+                       "SET LOCAL enable_bitmapscan = off")  # fmt: skip
+        for table, columns in REFRESH_COLUMNS.items():
+            started = time.perf_counter()
+            cursor.execute(f"SELECT {', '.join(f'count({column})' for column in columns)} FROM {table}")
+            cursor.fetchone()
+            total += time.perf_counter() - started
+    return total
+
+
+def change_placements(count: int) -> list[int]:
+    """Move `count` placements spread over the country one stage on (those past departure are
+    cancelled instead), as the services do: stage, stage time, updated_at and an event each."""
+    from django.db import connection
+
+    from placement.choices import PRE_DEPARTURE_STAGES, Stage
+
+    cancelled, last_before_departure = int(Stage.CANCELLED), max(int(stage) for stage in PRE_DEPARTURE_STAGES)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id FROM placement_placement WHERE stage <> %(cancelled)s ORDER BY md5(id::text) LIMIT %(count)s",
+            {"cancelled": cancelled, "count": count},
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            """
+            WITH moved AS (
+                UPDATE placement_placement p
+                SET stage = CASE WHEN p.stage < %(last_before_departure)s THEN p.stage + 1 ELSE %(cancelled)s END,
+                    stage_changed_at = now(), updated_at = now(), version = version + 1
+                FROM (SELECT id, stage AS from_stage FROM placement_placement WHERE id = ANY(%(ids)s)) old
+                WHERE p.id = old.id
+                RETURNING p.id, old.from_stage, p.stage
+            )
+            INSERT INTO placement_placementevent (placement_id, at, kind, from_stage, to_stage, reason, data)
+            SELECT id, now(), CASE WHEN stage = %(cancelled)s THEN 'cancelled' ELSE 'advanced' END, from_stage, stage,
+                   '', '{}'
+            FROM moved
+            """,
+            {"ids": ids, "cancelled": cancelled, "last_before_departure": last_before_departure},
+        )
+    return ids
+
+
+def changed_rows_floor_seconds(ids: list[int]) -> float:
+    """Reading the changed placements, their events and their workers by id."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        started = time.perf_counter()
+        cursor.execute(
+            "SELECT p.id, p.job_order_id, p.stage, p.departed_on, p.updated_at, w.village_id, w.sex "
+            "FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id WHERE p.id = ANY(%s)",
+            [ids],
+        )
+        cursor.fetchall()
+        cursor.execute(
+            "SELECT placement_id, at, kind, from_stage, to_stage FROM placement_placementevent "
+            "WHERE placement_id = ANY(%s)",
+            [ids],
+        )
+        cursor.fetchall()
+        return time.perf_counter() - started
+
+
+def incremental_refresh(count: int) -> dict:
+    """Change `count` placements, refresh incrementally, time both against the floor; roll back."""
+    from django.db import transaction
+
+    from dashboard.services import dashboard_refresh
+
+    with transaction.atomic():
+        ids = change_placements(count)
+        floor = statistics.median(changed_rows_floor_seconds(ids) for _ in range(3))
+        started = time.perf_counter()
+        snapshot = dashboard_refresh()
+        seconds = time.perf_counter() - started
+        result = {
+            "changed_placements": len(ids),
+            "incremental_refresh_seconds": round(seconds, 3),
+            "incremental_changed_areas": snapshot.changed_areas,
+            "incremental_floor_seconds": round(floor, 4),
+            "incremental_ratio": round(seconds / floor, 1) if floor else None,
+        }
+        transaction.set_rollback(True)
+    return result
 
 
 def largest_areas() -> tuple[str, str]:
@@ -123,12 +238,18 @@ def main() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    floor_refresh = statistics.median(refresh_floor_seconds() for _ in range(3))
-    log(f"refresh floor (sequential count of {len(REFRESH_TABLES)} tables): {floor_refresh:.2f}s")
+    count_floor = statistics.median(refresh_floor_seconds() for _ in range(3))
+    floor_refresh = statistics.median(columns_floor_seconds() for _ in range(3))
+    log(f"full rebuild floor (the columns it aggregates, {len(REFRESH_COLUMNS)} tables): {floor_refresh:.3f}s; "
+        f"count(*) of {len(REFRESH_TABLES)} tables: {count_floor:.3f}s")  # fmt: skip
     started = time.perf_counter()
-    snapshot = dashboard_refresh()
+    snapshot = dashboard_refresh(full=True)
     refresh_seconds = time.perf_counter() - started
-    log(f"refresh: {refresh_seconds:.1f}s, {snapshot.areas:,} areas")
+    log(f"full rebuild: {refresh_seconds:.2f}s, {snapshot.areas:,} areas")
+    incremental = incremental_refresh(int(os.environ.get("BENCH_CHANGED_PLACEMENTS", 1000)))
+    log(f"incremental refresh after {incremental['changed_placements']} changed placements: "
+        f"{incremental['incremental_refresh_seconds']}s, {incremental['incremental_changed_areas']} areas; "
+        f"floor {incremental['incremental_floor_seconds']}s")  # fmt: skip
 
     province, regency = largest_areas()
     users = bench_users(province, regency)
@@ -161,6 +282,13 @@ def main() -> None:
             "refresh_seconds": round(refresh_seconds, 2),
             "refresh_floor_seconds": round(floor_refresh, 3),
             "refresh_ratio": round(refresh_seconds / floor_refresh, 1) if floor_refresh else None,
+            "refresh_count_floor_seconds": round(count_floor, 3),
+            "refresh_ratio_to_count_floor": round(refresh_seconds / count_floor, 1) if count_floor else None,
+            **incremental,
+            "goal_ratio": GOAL_RATIO,
+            "goal_refresh_within_10x": bool(floor_refresh) and refresh_seconds / floor_refresh <= GOAL_RATIO,
+            "goal_incremental_within_10x": bool(incremental["incremental_ratio"])
+            and incremental["incremental_ratio"] <= GOAL_RATIO,
             "summary_areas": snapshot.areas,
             "requests_each": count,
             "page_ms": pages,

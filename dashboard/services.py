@@ -399,6 +399,9 @@ def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor) ->
     cursor.execute(JOB_ORDER_SHARES_SQL.format(target="dashboard_jobordershare"), params)
     cursor.execute(VACANCIES_SQL.format(shares="SELECT 1 AS sign, * FROM dashboard_jobordershare", on_conflict=""))
     cursor.execute(COMPLAINT_MEDIANS_SQL, params)
+    # The planner would take the freshly filled tallies for a handful of rows and give the JSON
+    # aggregates too little memory: they spill to disk.
+    cursor.execute("ANALYZE dashboard_basecount, dashboard_areacount")
     cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": True, "areas": []})
     snapshot.areas = snapshot.changed_areas = cursor.rowcount
     # Readers see the previous snapshot until this commits. It is kept one round longer, so a
