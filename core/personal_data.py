@@ -31,6 +31,11 @@ def mask_number(value: str | None, visible: int = NIK_VISIBLE_DIGITS) -> str:
     return "*" * max(len(value) - visible, 0) + value[-visible:]
 
 
+def masked_nik_from_last_digits(last_digits: str) -> str:
+    """'0001' -> '************0001': a NIK masked from the digits kept in clear, decrypting nothing."""
+    return mask_number("*" * (16 - len(last_digits)) + last_digits)
+
+
 def shown_nik(user, nik: str | None, *, agency_id=OWN_RECORDS) -> str:
     """The NIK as ``user`` may see it: in full or masked."""
     if may_see_full_nik(user, agency_id=agency_id):

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.choices import Sector
 from core.fields import EncryptedCharField
 from core.models import EventRow
-from core.personal_data import mask_number
+from core.personal_data import masked_nik_from_last_digits
 from core.scoping import ScopedQuerySet, Scoping
 
 from .choices import (
@@ -393,7 +393,7 @@ class Worker(models.Model):
     @property
     def masked_nik(self) -> str:
         """************0001, from the last four digits kept in clear: a list decrypts nothing."""
-        return mask_number("*" * (16 - len(self.nik_last4)) + self.nik_last4)
+        return masked_nik_from_last_digits(self.nik_last4)
 
 
 class FamilyConsent(models.Model):

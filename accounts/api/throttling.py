@@ -44,7 +44,9 @@ class PerKeyThrottle(BaseThrottle):
         now = time.time()
         window = int(now // period)
         key = f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:throttle:{self.scope}:{self.ident(request)}:{window}"
-        pipeline = _redis().pipeline()
+        # Both commands in one round trip, without MULTI/EXEC: INCR alone is atomic, and the EXPIRE
+        # right behind it only needs to happen, not to happen in the same transaction.
+        pipeline = _redis().pipeline(transaction=False)
         pipeline.incr(key)
         pipeline.expire(key, period + 1)
         count, _expiry_set = pipeline.execute()

@@ -7,12 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from core.api.fields import ScopedPrimaryKeyRelatedField
+from core.personal_data import masked_nik_from_last_digits
 from recruitment.models import Application
 
 from ..choices import ADVANCEABLE_STAGES, DocumentKind, ReturnReason, Stage
 from ..models import Document, EmbarkationPoint, Fee, Placement, PlacementEvent
 
-STAGE_LABELS = dict(Stage.choices)
 MAX_BATCH_DOCUMENTS = 20
 
 
@@ -20,14 +20,6 @@ class EmbarkationPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = EmbarkationPoint
         fields = ["code", "name", "kind", "regency", "official"]
-
-
-def _moment(value):
-    """As DRF's DateTimeField renders it: local time, ISO 8601, 'Z' for UTC."""
-    if value is None:
-        return None
-    text = timezone.localtime(value).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _day(value):
@@ -38,10 +30,50 @@ def _decimal(value):
     return str(value) if value is not None else None
 
 
+# The placement's own columns a list row holds (a foreign key by its name: its id), and the three
+# it takes from the worker and the job order; a row is a dict with these keys (``.values()``).
+ROW_PLACEMENT_FIELDS = [
+    "id",
+    "worker",
+    "job_order",
+    "application",
+    "agency",
+    "stage",
+    "stage_changed_at",
+    "planned_departure_on",
+    "agreement_signed_on",
+    "agreement_worker_costs",
+    "contract_signed_on",
+    "contract_salary",
+    "departed_on",
+    "embarkation_point",
+    "flight",
+    "arrived_on",
+    "arrival_reported_on",
+    "returned_on",
+    "return_reason",
+    "cancellation_reason",
+    "version",
+    "created_at",
+    "updated_at",
+]
+ROW_COLUMNS = [*ROW_PLACEMENT_FIELDS, "worker__full_name", "worker__nik_last4", "job_order__country"]
+_ROW_ATTNAMES = [(name, Placement._meta.get_field(name).attname) for name in ROW_PLACEMENT_FIELDS]
+
+
+def placement_row(placement: Placement) -> dict:
+    """A placement read as a model (with its worker and job order) as the row a list reads."""
+    row = {name: getattr(placement, attname) for name, attname in _ROW_ATTNAMES}
+    row["worker__full_name"] = placement.worker.full_name
+    row["worker__nik_last4"] = placement.worker.nik_last4
+    row["job_order__country"] = placement.job_order.country_id
+    return row
+
+
 class PlacementSerializer(serializers.ModelSerializer):
-    """The fields below document the schema; ``to_representation`` renders them directly,
-    because DRF's field-by-field rendering was most of a list page's time (bench/api.py).
-    A test checks both renderings agree."""
+    """The fields below document the schema; ``render_row`` renders them directly from a row of
+    plain values, because DRF's field-by-field rendering, and building three models per row, were
+    most of a list page's time (bench/api.py). A test checks both renderings agree."""
 
     stage_label = serializers.CharField(source="get_stage_display", read_only=True)
     worker_name = serializers.CharField(source="worker.full_name", read_only=True)
@@ -84,40 +116,62 @@ class PlacementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, placement):
-        worker, job_order = placement.worker, placement.job_order
+        return self.render_row(placement_row(placement))
+
+    def render_row(self, row: dict) -> dict:
+        """One placement from its row (``ROW_COLUMNS``). The time zone and the stages' labels are
+        looked up once per serializer, which lives for one response: per row they cost more than
+        the rest of the row."""
+        if not hasattr(self, "_zone"):
+            self._zone = timezone.get_current_timezone()
+            self._stage_labels = {stage: str(label) for stage, label in Stage.choices}
         return {
-            "id": placement.id,
-            "worker": placement.worker_id,
-            "worker_name": worker.full_name,
-            "worker_nik": worker.masked_nik,
-            "job_order": placement.job_order_id,
-            "application": placement.application_id,
-            "agency": placement.agency_id,
-            "country": job_order.country_id,
-            "stage": placement.stage,
-            "stage_label": str(STAGE_LABELS[placement.stage]),
-            "stage_changed_at": _moment(placement.stage_changed_at),
-            "planned_departure_on": _day(placement.planned_departure_on),
-            "agreement_signed_on": _day(placement.agreement_signed_on),
-            "agreement_worker_costs": _decimal(placement.agreement_worker_costs),
-            "contract_signed_on": _day(placement.contract_signed_on),
-            "contract_salary": _decimal(placement.contract_salary),
-            "departed_on": _day(placement.departed_on),
-            "embarkation_point": placement.embarkation_point_id,
-            "flight": placement.flight,
-            "arrived_on": _day(placement.arrived_on),
-            "arrival_reported_on": _day(placement.arrival_reported_on),
-            "returned_on": _day(placement.returned_on),
-            "return_reason": placement.return_reason,
-            "cancellation_reason": placement.cancellation_reason,
-            "version": placement.version,
-            "created_at": _moment(placement.created_at),
-            "updated_at": _moment(placement.updated_at),
+            "id": row["id"],
+            "worker": row["worker"],
+            "worker_name": row["worker__full_name"],
+            "worker_nik": masked_nik_from_last_digits(row["worker__nik_last4"]),
+            "job_order": row["job_order"],
+            "application": row["application"],
+            "agency": row["agency"],
+            "country": row["job_order__country"],
+            "stage": row["stage"],
+            "stage_label": self._stage_labels[row["stage"]],
+            "stage_changed_at": self._moment(row["stage_changed_at"]),
+            "planned_departure_on": _day(row["planned_departure_on"]),
+            "agreement_signed_on": _day(row["agreement_signed_on"]),
+            "agreement_worker_costs": _decimal(row["agreement_worker_costs"]),
+            "contract_signed_on": _day(row["contract_signed_on"]),
+            "contract_salary": _decimal(row["contract_salary"]),
+            "departed_on": _day(row["departed_on"]),
+            "embarkation_point": row["embarkation_point"],
+            "flight": row["flight"],
+            "arrived_on": _day(row["arrived_on"]),
+            "arrival_reported_on": _day(row["arrival_reported_on"]),
+            "returned_on": _day(row["returned_on"]),
+            "return_reason": row["return_reason"],
+            "cancellation_reason": row["cancellation_reason"],
+            "version": row["version"],
+            "created_at": self._moment(row["created_at"]),
+            "updated_at": self._moment(row["updated_at"]),
         }
+
+    def _moment(self, value):
+        """As DRF's DateTimeField renders it: local time, ISO 8601, 'Z' for UTC."""
+        if value is None:
+            return None
+        text = value.astimezone(self._zone).isoformat()
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
 
     def generic_representation(self, placement):
         """DRF's own rendering of the declared fields (what ``to_representation`` must equal)."""
         return super().to_representation(placement)
+
+
+class PlacementRowSerializer(PlacementSerializer):
+    """The list's: renders the rows the list reads with ``.values(*ROW_COLUMNS)``, no model instances."""
+
+    def to_representation(self, row):
+        return self.render_row(row)
 
 
 class PlacementDetailSerializer(PlacementSerializer):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from accounts.models import ApiKey
+from accounts.models import ApiKey, User
 from accounts.services import api_key_revoke
 
 pytestmark = pytest.mark.django_db
@@ -40,11 +40,31 @@ def test_use_records_last_used(api_a, key_a):
     assert ApiKey.objects.get(pk=key_a[0].pk).last_used_at is not None
 
 
-def test_a_revoked_key_stops_working(api_a, key_a, agency_a_admin):
+def test_a_revoked_key_stops_working_at_once(api_a, key_a, agency_a_admin):
+    assert api_a.get("/api/v1/workers/").status_code == 200
     api_key_revoke(actor=agency_a_admin, api_key_id=key_a[0].pk)
     response = api_a.get("/api/v1/workers/")
     assert response.status_code == 401
     assert response.json()["detail"] == "This API key has been revoked."
+
+
+def test_a_key_whose_account_is_deactivated_stops_working_at_once(api_a, key_a):
+    assert api_a.get("/api/v1/workers/").status_code == 200
+    User.objects.filter(pk=key_a[0].user_id).update(is_active=False)
+    assert api_a.get("/api/v1/workers/").status_code == 401
+
+
+def test_the_key_and_its_account_are_read_whole(key_a):
+    """Authentication reads the key and its account in one written-out query: every field as the ORM reads it."""
+    from accounts.api.authentication import _key_with_user
+
+    key = _key_with_user(key_a[0].prefix)
+    expected = ApiKey.objects.select_related("user").get(pk=key_a[0].pk)
+    for model_instance, read in ((expected, key), (expected.user, key.user)):
+        for field in type(model_instance)._meta.concrete_fields:
+            assert getattr(read, field.attname) == getattr(model_instance, field.attname), field.name
+    assert key.user.scope == expected.user.scope and key.can_write == expected.can_write
+    assert _key_with_user("nosuchkey") is None
 
 
 def test_a_read_only_key_can_read_but_not_write(api_a_read_only):

@@ -143,14 +143,72 @@ def test_filters_stage_country_and_updated_since(api_a, journey):
 
 
 def test_the_direct_rendering_equals_drfs_at_every_stage(journey, in_english):
-    """PlacementSerializer renders by hand for speed; it must say exactly what DRF's fields say."""
-    from placement.api.serializers import PlacementDetailSerializer, PlacementSerializer
+    """The serializers render by hand for speed, the list from plain rows (no model instances);
+    each must say exactly what DRF's fields say."""
+    from placement.api.serializers import (
+        ROW_COLUMNS,
+        PlacementDetailSerializer,
+        PlacementRowSerializer,
+        PlacementSerializer,
+    )
 
     journey.walk_to(Stage.READY)
     journey.depart()
+    placement = journey.reload()
     for serializer_class in (PlacementSerializer, PlacementDetailSerializer):
         serializer = serializer_class()
-        placement = journey.reload()
         direct = serializer.to_representation(placement)
         assert direct == serializer.generic_representation(placement)
         assert direct["departed_on"] and direct["stage"] == Stage.DEPARTED
+    row = Placement.objects.filter(pk=journey.pk).values(*ROW_COLUMNS).get()
+    assert PlacementRowSerializer().to_representation(row) == PlacementSerializer().generic_representation(placement)
+
+
+def test_the_list_shows_a_placement_as_its_detail_does(api_a, journey):
+    journey.walk_to(Stage.READY)
+    journey.depart()
+    listed = api_a.get("/api/v1/placements/").json()["results"]
+    detail = api_a.get(f"/api/v1/placements/{journey.pk}/").json()
+    del detail["missing_for_next_stage"]
+    assert listed == [detail]
+    worker = journey.reload().worker
+    assert detail["worker_nik"] == "*" * 12 + worker.nik[-4:] and detail["worker_name"] == worker.full_name
+    assert detail["contract_salary"] and detail["stage_changed_at"] and detail["departed_on"]
+
+
+@pytest.fixture
+def three_placements(agency_a_staff, licensed_agency, factory_job_order, journey):
+    """Agency A's three placements on its Malaysian job order, at two stages."""
+    from tests.placement.journey import place, register_worker, select
+
+    others = [
+        place(
+            agency_a_staff,
+            select(
+                agency_a_staff,
+                register_worker(actor=agency_a_staff, agency=licensed_agency, serial=serial, full_name=name),
+                factory_job_order,
+            ),
+        )
+        for serial, name in ((2, "Sri Wahyuni"), (3, "Nur Aini"))
+    ]
+    others[0].advance(Stage.SELECTED)
+    return [journey, *others]
+
+
+@pytest.mark.parametrize("ordering", [None, "stage", "-updated_at", "created_at"])
+def test_placement_pages_cover_every_placement_once_in_any_order(api_a, api_b, three_placements, ordering):
+    """The list reads plain rows; its cursor is placed from them, whatever the order asked for."""
+    url = "/api/v1/placements/?page_size=1" + (f"&ordering={ordering}" if ordering else "")
+    seen = []
+    while url:
+        page = api_a.get(url)
+        assert page.status_code == 200, page.json()
+        seen += page.json()["results"]
+        url = page.json()["next"]
+    assert sorted(p["id"] for p in seen) == sorted(j.pk for j in three_placements)
+    if ordering is None:
+        assert [p["id"] for p in seen] == sorted((p["id"] for p in seen), reverse=True)  # newest first
+    elif ordering == "stage":
+        assert [p["stage"] for p in seen] == [Stage.REGISTERED, Stage.REGISTERED, Stage.SELECTED]
+    assert api_b.get(url or "/api/v1/placements/").json()["results"] == []
