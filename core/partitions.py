@@ -102,25 +102,24 @@ class CreatedPartition:
 
 
 def month_partition_create(cursor, *, table: str, key: str, month: date) -> CreatedPartition | None:
-    """Create ``table``'s partition for ``month`` unless it exists (then None).
+    """Create ``table``'s partition for ``month`` unless it exists (then None). Run it in a transaction.
 
-    Rows of that month already in the DEFAULT partition are moved into the new one first: the
-    DEFAULT partition is locked so no new row of the month can slip in meanwhile, the rows are
-    moved into a plain table shaped like the parent, and that table is attached as the partition
-    (attaching builds its indexes and checks its rows once). Run it inside a transaction."""
+    The partition is made as a plain table shaped like the parent and attached, which locks the
+    parent only against other schema changes (SHARE UPDATE EXCLUSIVE: reads and writes go on),
+    where CREATE TABLE ... PARTITION OF would lock out every reader. The DEFAULT partition is locked
+    throughout, so rows of that month already in it are moved into the new table first and none can
+    slip in before it is attached. Locks are taken parent first, then DEFAULT, in the order every
+    query takes them, so the job never deadlocks with a reader."""
     month = month_of(month)
     name, default = partition_name(table, month), default_partition_name(table)
     if _exists(cursor, name):
         return None
     low, high = _bound(month), _bound(add_months(month, 1))
     key, table = _name(key), _name(table)
+    cursor.execute(f"LOCK TABLE {table} IN SHARE UPDATE EXCLUSIVE MODE")
     cursor.execute(f"LOCK TABLE {default} IN ACCESS EXCLUSIVE MODE")
-    if _exists(cursor, name):  # made by a run that held the lock before us
+    if _exists(cursor, name):  # made by a run that held the locks before us
         return None
-    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {default} WHERE {key} >= {low} AND {key} < {high})")
-    if not cursor.fetchone()[0]:
-        cursor.execute(f"CREATE TABLE {name} PARTITION OF {table} FOR VALUES FROM ({low}) TO ({high})")
-        return CreatedPartition(name, 0)
     columns = ", ".join(_columns(cursor, table))
     cursor.execute(f"CREATE TABLE {name} (LIKE {table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE)")
     cursor.execute(
@@ -128,6 +127,7 @@ def month_partition_create(cursor, *, table: str, key: str, month: date) -> Crea
         f"INSERT INTO {name} ({columns}) SELECT {columns} FROM moved"
     )
     moved = cursor.rowcount
+    # Builds the parent's indexes and foreign keys on the new table, and checks its rows once.
     cursor.execute(f"ALTER TABLE {table} ATTACH PARTITION {name} FOR VALUES FROM ({low}) TO ({high})")
     return CreatedPartition(name, moved)
 
