@@ -1,10 +1,12 @@
 """Running the rules: whole-table scans and re-checks of a few subjects.
 
-Each rule runs as one statement in its own transaction: its hits are computed,
-their flags upserted (one unresolved flag per rule and subject, enforced by a
-unique index) and flags whose condition no longer holds are resolved. A rerun
-computes the same hits, so a scan killed half-way and run again ends with the
-same flags and no duplicates.
+Each rule runs as one statement, in a full scan in its own transaction: its hits
+are computed, their flags upserted (one unresolved flag per rule and subject,
+enforced by a unique index) and flags whose condition no longer holds are
+resolved. A rerun computes the same hits, so a scan killed half-way and run again
+ends with the same flags and no duplicates. A full scan first computes every
+placement's facts once (oversight/facts.py), which the placement rules read; a
+re-check runs its rules in one transaction on the facts of its placements alone.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from accounts.models import User
 from core.locks import advisory_lock
 from placement.choices import DOCUMENT_PARAMETERS, STAGE_PARAMETERS
 
-from .choices import ScanStatus, Severity
+from .choices import ScanStatus, Severity, SubjectType
+from .facts import DOCUMENT_KINDS, placement_facts_of, placement_facts_rebuild
 from .models import RuleSetting, ScanRun
 from .rules import RULES, Rule
 
@@ -87,9 +90,14 @@ SELECT (SELECT COALESCE(array_agg(id), '{{}}') FROM upserted WHERE inserted),
 """
 
 
-def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> dict:
-    """Apply one rule to every subject (ids=None) or to the given subjects; return its counts."""
+def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None, placement_facts: str | None = None) -> dict:
+    """Apply one rule to every subject (ids=None) or to the given subjects; return its counts.
+
+    A placement rule reads the facts table in a full scan; in a re-check, ``placement_facts``
+    (oversight.facts.placement_facts_of the re-checked placements, computed here if not given)."""
     started = time.perf_counter()
+    if placement_facts is None:
+        placement_facts = placement_facts_of(ids) if rule.reads_facts and ids is not None else "[]"
     statement = APPLY_RULE.format(
         hits=rule.query(ids=ids), only_ids=rule.resolvable(ids=ids) if ids is not None else ""
     )
@@ -98,12 +106,15 @@ def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> d
         **parameters,
         **STAGE_PARAMETERS,
         **DOCUMENT_PARAMETERS,
+        "document_kinds": DOCUMENT_KINDS,
         "ids": ids,
+        "placement_facts": placement_facts,
         "code": rule.code,
         "subject": rule.subject,
         "severity": rule.severity,
     }
-    with transaction.atomic(), connection.cursor() as cursor:
+    # Its own transaction in a full scan; inside a re-check's one transaction, no savepoint of its own.
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # "Today" is the portal's calendar day (Asia/Jakarta), not the database session's (UTC).
         cursor.execute(statement, {**values, "now": timezone.now(), "today": timezone.localdate()})
         new_ids, still_open, resolved = cursor.fetchone()
@@ -154,6 +165,12 @@ def _scan(*, requested_by, task_id: str) -> ScanRun:
         scan = ScanRun.objects.create(started_at=timezone.now(), requested_by=requested_by, task_id=task_id)
     rules, settings_by_code = enabled_rules()
     try:
+        if any(rule.reads_facts for rule in rules):
+            # Every placement's facts, once, before the placement rules read them; a rerun of a
+            # killed scan rebuilds them from the tables as they are then.
+            started = time.perf_counter()
+            placements = placement_facts_rebuild()
+            logger.info("placement facts of %s placements in %.1fs", placements, time.perf_counter() - started)
         for rule in rules:
             counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
             # A rule over two subjects (COMPLAINT_HOTSPOT) reports its two runs as one.
@@ -168,14 +185,23 @@ def _scan(*, requested_by, task_id: str) -> ScanRun:
     return scan
 
 
+@transaction.atomic
 def recheck(subjects: dict[str, list[int]]) -> dict:
-    """Re-run the rules of the given subjects ({"placement": [ids], "worker": [ids], ...})."""
+    """Re-run the rules of the given subjects ({"placement": [ids], "worker": [ids], ...}).
+
+    In one transaction: a re-check follows every write, and one commit for all its rules
+    instead of one per rule keeps it cheap."""
     rules, settings_by_code = enabled_rules()
     results = {}
+    placements = list(subjects.get(SubjectType.PLACEMENT) or [])
+    # The placements' facts once, for every placement rule.
+    facts = placement_facts_of(placements) if placements and any(rule.reads_facts for rule in rules) else "[]"
     for rule in rules:
         ids = subjects.get(rule.subject)
         if ids:
-            counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code), ids=list(ids))
+            counts = run_rule(
+                rule, parameters=rule_parameters(rule, settings_by_code), ids=list(ids), placement_facts=facts
+            )
             results[rule.code] = _merged(results.get(rule.code), counts)
     return results
 

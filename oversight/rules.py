@@ -9,6 +9,10 @@ change per rule (oversight.RuleSetting). Stages and document kinds are never
 written as literals: the engine passes placement.choices' STAGE_PARAMETERS and
 DOCUMENT_PARAMETERS to every rule (``p.stage = %(stage_departed)s``,
 ``p.stage = ANY(%(departed_stages)s)``, ``d.kind = %(document_work_visa)s``).
+
+A placement rule (``reads_facts``) reads ``{facts}`` (alias ``pf``) instead of the placement
+tables: each placement's facts computed once (oversight/facts.py), from the table a full scan
+filled or, in a re-check, computed for the re-checked placements alone.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from placement.choices import DEPARTURE_DOCUMENTS
 
 from .choices import Severity, SubjectType
+from .facts import placement_facts_source
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Rule:
     subject: str
     sql: str
     subject_column: str  # the column {ids} filters on
+    # A placement rule reading each placement's facts (oversight/facts.py) from {facts}.
+    reads_facts: bool = False
     defaults: dict = field(default_factory=dict)
     # For a rule whose subject is not the record a write touched (a group's first report):
     # what {ids} becomes in a re-check instead of ``subject_column = ANY(%(ids)s)``, and the
@@ -48,6 +55,8 @@ class Rule:
         return self.ids_condition or f"AND {self.subject_column} = ANY(%(ids)s)"
 
     def query(self, *, ids: list[int] | None) -> str:
+        if self.reads_facts:
+            return self.sql.format(ids=self._ids(ids), facts=placement_facts_source(ids=ids))
         return self.sql.format(ids=self._ids(ids))
 
     def resolvable(self, *, ids: list[int]) -> str:
@@ -198,31 +207,46 @@ RULES: list[Rule] = [
         ),
         severity=Severity.HIGH,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        WITH valid AS (
-            SELECT d.placement_id, array_agg(DISTINCT d.kind::text) AS kinds
-            FROM placement_document d JOIN placement_placement p ON p.id = d.placement_id
-            WHERE p.stage = ANY(%(departed_stages)s) AND p.departed_on IS NOT NULL {ids}
-              AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on)
-            GROUP BY d.placement_id
+        WITH kinds AS (
+            SELECT %(documents)s::text[] AS base,
+                   %(documents)s::text[] || %(language_test_documents)s::text[] AS with_language
+        ), needed AS (
+            -- The kinds needed as bit sets of the facts' valid_documents; a kind outside
+            -- DocumentKind (a threshold set by hand) has no bit and is always missing.
+            SELECT k.base, k.with_language,
+                   (SELECT COALESCE(bit_or(1::bigint << (array_position(%(document_kinds)s::text[], kind) - 1)), 0)
+                    FROM unnest(k.base) kind) AS base_bits,
+                   (SELECT COALESCE(bit_or(1::bigint << (array_position(%(document_kinds)s::text[], kind) - 1)), 0)
+                    FROM unnest(k.with_language) kind) AS with_language_bits,
+                   (SELECT COALESCE(bool_and(kind = ANY(%(document_kinds)s::text[])), TRUE)
+                    FROM unnest(k.with_language) kind) AS all_known
+            FROM kinds k
         ), required AS (
-            SELECT p.id, w.village_id, p.departed_on, COALESCE(v.kinds, '{{}}') AS kinds,
-                   %(documents)s::text[] || CASE WHEN c.requires_language_test
-                                               THEN %(language_test_documents)s::text[] ELSE '{{}}'::text[] END
-                       AS needed
-            FROM placement_placement p
-            JOIN recruitment_worker w ON w.id = p.worker_id
-            JOIN recruitment_joborder j ON j.id = p.job_order_id
+            SELECT pf.placement_id, pf.village_id, pf.departed_on, pf.valid_documents,
+                   CASE WHEN c.requires_language_test THEN n.with_language ELSE n.base END AS needed
+            FROM {facts} pf
+            JOIN recruitment_joborder j ON j.id = pf.job_order_id
             JOIN recruitment_country c ON c.code = j.country_id
-            LEFT JOIN valid v ON v.placement_id = p.id
-            WHERE p.stage = ANY(%(departed_stages)s) AND p.departed_on IS NOT NULL {ids}
+            CROSS JOIN needed n
+            WHERE pf.stage = ANY(%(departed_stages)s) AND pf.departed_on IS NOT NULL {ids}
+              AND (NOT n.all_known
+                   OR pf.valid_documents & CASE WHEN c.requires_language_test THEN n.with_language_bits
+                                                ELSE n.base_bits END
+                      <> CASE WHEN c.requires_language_test THEN n.with_language_bits ELSE n.base_bits END)
+        ), judged AS (
+            SELECT r.placement_id, r.village_id, r.departed_on,
+                   ARRAY(SELECT DISTINCT kind FROM unnest(r.needed) kind
+                         WHERE COALESCE(r.valid_documents
+                                        & (1::bigint << (array_position(%(document_kinds)s::text[], kind) - 1)), 0) = 0
+                         ORDER BY 1) AS missing
+            FROM required r
         )
-        SELECT id AS subject_id, village_id AS area_code,
-               jsonb_build_object('departed_on', departed_on,
-                                  'missing', ARRAY(SELECT unnest(needed) EXCEPT SELECT unnest(kinds) ORDER BY 1))
-                   AS evidence
-        FROM required WHERE NOT needed <@ kinds
+        SELECT placement_id AS subject_id, village_id AS area_code,
+               jsonb_build_object('departed_on', departed_on, 'missing', missing) AS evidence
+        FROM judged WHERE cardinality(missing) > 0
         """,
         defaults={"documents": [str(kind.value) for kind in DEPARTURE_DOCUMENTS]},
     ),
@@ -235,23 +259,17 @@ RULES: list[Rule] = [
         ),
         severity=Severity.HIGH,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        WITH reached AS (
-            SELECT e.placement_id, array_agg(DISTINCT e.to_stage::int) AS stages
-            FROM placement_placementevent e JOIN placement_placement p ON p.id = e.placement_id
-            WHERE e.to_stage IS NOT NULL AND p.stage = ANY(%(selected_or_later_stages)s) {ids}
-            GROUP BY e.placement_id
-        )
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('stage', p.stage, 'missing_stages',
-                   ARRAY(SELECT generate_series(%(stage_registered)s, p.stage) EXCEPT SELECT unnest(r.stages)
-                         ORDER BY 1)) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        LEFT JOIN reached r ON r.placement_id = p.id
-        WHERE p.stage = ANY(%(selected_or_later_stages)s) {ids}
-          AND NOT (ARRAY(SELECT generate_series(%(stage_registered)s, p.stage)) <@ COALESCE(r.stages, '{{}}'))
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('stage', pf.stage, 'missing_stages',
+                   ARRAY(SELECT stage FROM generate_series(%(stage_registered)s, pf.stage) stage
+                         WHERE pf.reached_stages & (1::bigint << stage) = 0 ORDER BY 1)) AS evidence
+        FROM {facts} pf
+        CROSS JOIN LATERAL (SELECT (1::bigint << (pf.stage + 1)) - (1::bigint << %(stage_registered)s) AS bits) needed
+        WHERE pf.stage = ANY(%(selected_or_later_stages)s) {ids}
+          AND pf.reached_stages & needed.bits <> needed.bits
         """,
     ),
     Rule(
@@ -323,18 +341,13 @@ RULES: list[Rule] = [
         ),
         severity=Severity.MEDIUM,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('worker_regency', left(w.village_id, 5), 'job_order', p.job_order_id) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage = ANY(%(selected_or_later_stages)s) {ids}
-          AND NOT EXISTS (
-              SELECT 1 FROM recruitment_recruitmentpermit s
-              JOIN recruitment_recruitmentpermit_regions r ON r.recruitmentpermit_id = s.id
-              WHERE s.job_order_id = p.job_order_id AND s.status = 'issued'
-                AND r.regency_id = left(w.village_id, 5))
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('worker_regency', left(pf.village_id, 5), 'job_order', pf.job_order_id) AS evidence
+        FROM {facts} pf
+        WHERE pf.stage = ANY(%(selected_or_later_stages)s) AND NOT pf.permit_covers {ids}
         """,
     ),
     Rule(
@@ -433,17 +446,16 @@ RULES: list[Rule] = [
         ),
         severity=Severity.HIGH,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('occupation', o.name, 'agreement_costs', p.agreement_worker_costs,
-                                  'fees_paid', COALESCE(f.total, 0)) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        JOIN recruitment_joborder j ON j.id = p.job_order_id
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('occupation', o.name, 'agreement_costs', pf.agreement_worker_costs,
+                                  'fees_paid', COALESCE(pf.fees_total, 0)) AS evidence
+        FROM {facts} pf
+        JOIN recruitment_joborder j ON j.id = pf.job_order_id
         JOIN recruitment_occupation o ON o.code = j.occupation_id AND o.zero_cost
-        LEFT JOIN LATERAL (SELECT sum(amount_idr) AS total FROM placement_fee WHERE placement_id = p.id) f ON TRUE
-        WHERE (COALESCE(p.agreement_worker_costs, 0) > 0 OR COALESCE(f.total, 0) > 0) {ids}
+        WHERE (COALESCE(pf.agreement_worker_costs, 0) > 0 OR COALESCE(pf.fees_total, 0) > 0) {ids}
         """,
     ),
     Rule(
@@ -452,18 +464,16 @@ RULES: list[Rule] = [
         explanation=_("The costs put on the worker exceed the cap set for the destination country."),
         severity=Severity.MEDIUM,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('country', c.code, 'cap', c.worker_cost_cap_idr,
-                                  'borne_by_worker', COALESCE(p.agreement_worker_costs, 0) + COALESCE(f.total, 0))
-                   AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        JOIN recruitment_joborder j ON j.id = p.job_order_id
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('country', c.code, 'cap', c.worker_cost_cap_idr, 'borne_by_worker',
+                                  COALESCE(pf.agreement_worker_costs, 0) + COALESCE(pf.fees_total, 0)) AS evidence
+        FROM {facts} pf
+        JOIN recruitment_joborder j ON j.id = pf.job_order_id
         JOIN recruitment_country c ON c.code = j.country_id AND c.worker_cost_cap_idr IS NOT NULL
-        LEFT JOIN LATERAL (SELECT sum(amount_idr) AS total FROM placement_fee WHERE placement_id = p.id) f ON TRUE
-        WHERE COALESCE(p.agreement_worker_costs, 0) + COALESCE(f.total, 0) > c.worker_cost_cap_idr {ids}
+        WHERE COALESCE(pf.agreement_worker_costs, 0) + COALESCE(pf.fees_total, 0) > c.worker_cost_cap_idr {ids}
         """,
     ),
     Rule(
@@ -472,15 +482,15 @@ RULES: list[Rule] = [
         explanation=_("The employment contract pays less than the verified job order promised."),
         severity=Severity.MEDIUM,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('contract_salary', p.contract_salary, 'job_order_salary', j.salary,
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('contract_salary', pf.contract_salary, 'job_order_salary', j.salary,
                                   'currency', j.currency) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        JOIN recruitment_joborder j ON j.id = p.job_order_id
-        WHERE p.contract_salary < j.salary AND p.stage <> %(stage_cancelled)s {ids}
+        FROM {facts} pf
+        JOIN recruitment_joborder j ON j.id = pf.job_order_id
+        WHERE pf.contract_salary < j.salary AND pf.stage <> %(stage_cancelled)s {ids}
         """,
     ),
     Rule(
@@ -492,19 +502,17 @@ RULES: list[Rule] = [
         ),
         severity=Severity.HIGH,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('departed_on', p.departed_on, 'visa', %(document_visit_visa)s::text) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage = ANY(%(departed_stages)s) {ids}
-          AND EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id
-                      AND d.kind = %(document_visit_visa)s
-                      AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on))
-          AND NOT EXISTS (SELECT 1 FROM placement_document d WHERE d.placement_id = p.id
-                      AND d.kind = %(document_work_visa)s
-                      AND d.issued_on <= p.departed_on AND (d.expires_on IS NULL OR d.expires_on >= p.departed_on))
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('departed_on', pf.departed_on, 'visa', %(document_visit_visa)s::text) AS evidence
+        FROM {facts} pf
+        WHERE pf.stage = ANY(%(departed_stages)s) {ids}
+          AND pf.valid_documents
+              & (1::bigint << (array_position(%(document_kinds)s::text[], %(document_visit_visa)s::text) - 1)) <> 0
+          AND pf.valid_documents
+              & (1::bigint << (array_position(%(document_kinds)s::text[], %(document_work_visa)s::text) - 1)) = 0
         """,
     ),
     Rule(
@@ -516,14 +524,14 @@ RULES: list[Rule] = [
         ),
         severity=Severity.HIGH,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('departed_on', p.departed_on, 'point', e.name) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        JOIN placement_embarkationpoint e ON e.code = p.embarkation_point_id AND NOT e.official
-        WHERE p.stage = ANY(%(departed_stages)s) {ids}
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('departed_on', pf.departed_on, 'point', e.name) AS evidence
+        FROM {facts} pf
+        JOIN placement_embarkationpoint e ON e.code = pf.embarkation_point_id AND NOT e.official
+        WHERE pf.stage = ANY(%(departed_stages)s) {ids}
         """,
     ),
     Rule(
@@ -674,17 +682,17 @@ RULES: list[Rule] = [
         ),
         severity=Severity.LOW,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('stage', p.stage, 'since', p.stage_changed_at::date,
-                                  'days', (%(today)s::date - p.stage_changed_at::date)) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage = ANY(%(pre_departure_stages)s) {ids}
-          AND p.stage_changed_at < %(now)s::timestamptz - make_interval(days => CASE WHEN p.stage = %(stage_training)s
-                                                                      THEN %(training_days)s::int
-                                                                      ELSE %(default_days)s::int END)
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('stage', pf.stage, 'since', pf.stage_changed_at::date,
+                                  'days', (%(today)s::date - pf.stage_changed_at::date)) AS evidence
+        FROM {facts} pf
+        WHERE pf.stage = ANY(%(pre_departure_stages)s) {ids}
+          AND pf.stage_changed_at < %(now)s::timestamptz - make_interval(days => CASE WHEN pf.stage = %(stage_training)s
+                                                                                 THEN %(training_days)s::int
+                                                                                 ELSE %(default_days)s::int END)
         """,
         defaults={"default_days": 120, "training_days": 180},
     ),
@@ -697,13 +705,13 @@ RULES: list[Rule] = [
         ),
         severity=Severity.MEDIUM,
         subject=SubjectType.PLACEMENT,
-        subject_column="p.id",
+        subject_column="pf.placement_id",
+        reads_facts=True,
         sql="""
-        SELECT p.id AS subject_id, w.village_id AS area_code,
-               jsonb_build_object('departed_on', p.departed_on, 'days', %(today)s::date - p.departed_on) AS evidence
-        FROM placement_placement p
-        JOIN recruitment_worker w ON w.id = p.worker_id
-        WHERE p.stage = %(stage_departed)s AND p.departed_on < %(today)s::date - %(days)s::int {ids}
+        SELECT pf.placement_id AS subject_id, pf.village_id AS area_code,
+               jsonb_build_object('departed_on', pf.departed_on, 'days', %(today)s::date - pf.departed_on) AS evidence
+        FROM {facts} pf
+        WHERE pf.stage = %(stage_departed)s AND pf.departed_on < %(today)s::date - %(days)s::int {ids}
         """,
         defaults={"days": 30},
     ),

@@ -137,7 +137,10 @@ def test_the_stage_parameters_are_the_stages_of_placement_choices():
     every_parameter = {**STAGE_PARAMETERS, **DOCUMENT_PARAMETERS}
     for rule in RULES:
         named = set(re.findall(r"%\((\w+)\)s", rule.query(ids=[1])))
-        assert named <= {*every_parameter, *rule.defaults, "ids", "today"}, rule.code
+        # Beside them the engine passes the moment and day of the scan, the re-checked ids, and for the
+        # placement rules the bit order of document kinds and a re-check's placement facts.
+        engine_parameters = {"ids", "today", "now", "document_kinds", "placement_facts"}
+        assert named <= {*every_parameter, *rule.defaults, *engine_parameters}, rule.code
 
 
 def test_the_departure_rule_and_the_departure_service_require_the_same_documents(journey):

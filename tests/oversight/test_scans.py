@@ -1,6 +1,7 @@
 """Scans: locking, interruption and rerun, re-check after a write, triage, notifications."""
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from celery.exceptions import Retry
@@ -11,10 +12,11 @@ from django.utils import timezone, translation
 from core.errors import DomainError
 from oversight import engine
 from oversight.choices import FlagStatus
-from oversight.engine import FULL_SCAN_LOCK, ScanAlreadyRunning, full_scan
+from oversight.engine import FULL_SCAN_LOCK, ScanAlreadyRunning, full_scan, recheck
 from oversight.models import Flag, FlagEvent, Notification, ScanRun
 from oversight.services import flag_assign, flag_decide, scan_runs_sweep
 from oversight.tasks import SCAN_RETRY_SECONDS, scan_all
+from placement.models import Placement
 from siskop2mi.celery import app
 from villages.models import Village
 from villages.services import village_report_create
@@ -223,3 +225,37 @@ def test_agency_staff_never_see_flags(unmatched_departure, agency_a_staff):
     full_scan()
     assert Flag.objects.exists()
     assert not Flag.objects.visible_to(agency_a_staff).exists()
+
+
+# --- Placement facts ---------------------------------------------------------------------------
+
+
+def test_a_recheck_does_not_wait_while_a_full_scan_refills_the_placement_facts(journey):
+    """A full scan empties and refills the facts table under an exclusive lock for seconds at
+    national scale; the re-check that follows every write must not queue behind it."""
+    placement = journey.placement
+    Placement.objects.filter(pk=placement.pk).update(contract_salary=Decimal("1"))
+    scan = connections.create_connection("default")
+    try:
+        scan.set_autocommit(False)
+        with scan.cursor() as cursor:
+            cursor.execute("TRUNCATE oversight_placementfacts")  # the scan's refill, not committed yet
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+        recheck({"placement": [placement.pk]})
+    finally:
+        scan.rollback()
+        scan.close()
+    flag = Flag.objects.get(rule_code="SALARY_BELOW_ORDER", subject_id=placement.pk)
+    assert flag.evidence["contract_salary"] == 1
+
+
+def test_a_full_scan_judges_placements_by_facts_of_the_moment_it_began(journey):
+    placement = journey.placement
+    Placement.objects.filter(pk=placement.pk).update(contract_salary=Decimal("1"))
+    full_scan()
+    assert Flag.objects.filter(rule_code="SALARY_BELOW_ORDER", subject_id=placement.pk, status="open").exists()
+    Placement.objects.filter(pk=placement.pk).update(contract_salary=placement.job_order.salary)
+    full_scan()  # the facts are computed again: the flag resolves
+    flag = Flag.objects.get(rule_code="SALARY_BELOW_ORDER", subject_id=placement.pk)
+    assert flag.status == FlagStatus.RESOLVED
