@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints bench-scale
+.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints bench-scale bench-load
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,3 +79,8 @@ bench-village: $(STAMP)
 ## rows, and the public complaint form's requests per second vs a trivial page (gunicorn, production settings).
 bench-complaints: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.complaints $(BENCH_COMPLAINTS_ARGS)
+
+## A mixed load test (locust, headless) against gunicorn on loopback: officials, companies on the API, the public,
+## village syncs; per-endpoint requests/s, p50/p95/p99 and errors (goal: none). BENCH_LOAD_USERS, BENCH_LOAD_SECONDS.
+bench-load: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.load
