@@ -5,10 +5,12 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from .filters import SEARCH_ACTION, FilterSetBackend, FilterSetOrdering, search_body_serializer
 from .idempotency import IdempotentPostMixin
+from .renderers import JSONRenderer
 
 # The actions that answer with a page of the list.
 LIST_ACTIONS = ("list", SEARCH_ACTION)
@@ -19,6 +21,8 @@ class PartnerViewSet(IdempotentPostMixin, viewsets.GenericViewSet):
     model's shared FilterSet, ordered by its ``ordering_fields``, cursor-paginated."""
 
     filter_backends = [FilterSetBackend, FilterSetOrdering]
+    # JSON encoded by orjson (core/api/renderers.py), the browsable API for the portal's session.
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer]
     ordering = ("-id",)
     model = None
     # Serializer that parses a write action's input (None: the action takes no body).
