@@ -29,7 +29,10 @@ from pathlib import Path
 from siskop2mi import paths
 from siskop2mi.queues import WORKER_GROUPS
 
-OWNER_FILE = paths.VAR_DIR / "stack.owner"
+# One empty file per live `devstack run` / `exec` using the embedded services, named by its pid: the
+# last one to stop stops the services, so a benchmark ending never pulls PostgreSQL from under a
+# `make run` or another benchmark started after it.
+USERS_DIR = paths.VAR_DIR / "stack.users"
 PG_SYSTEM_USER = "embedded_postgres"  # PostgreSQL refuses to run as root.
 
 
@@ -221,32 +224,36 @@ def _terminate(process: subprocess.Popen, name: str, timeout: float = 15) -> Non
 
 
 class Stack:
-    """The backing services. Only what this launcher started (or adopted from a
-    dead launcher) is stopped by it; a stack another live launcher runs is reused."""
+    """The backing services, shared by every launcher on this checkout: the first starts them,
+    the others reuse them, and the last one to stop stops them."""
 
     def __init__(self):
         self.postgres = EmbeddedPostgres(paths.PGDATA_DIR, paths.SOCKET_DIR)
         self.redis = EmbeddedRedis(paths.REDIS_DIR, paths.REDIS_SOCKET)
-        self.owns_services = False
         self.env = dict(os.environ)
         # Decided once at start: callers may export the URLs we hand them afterwards.
         self.embeds_postgres = not os.environ.get("DATABASE_URL")
         self.embeds_redis = not os.environ.get("REDIS_URL")
+        self.user_file = USERS_DIR / str(os.getpid())
 
-    def _other_live_owner(self) -> bool:
-        try:
-            pid = int(OWNER_FILE.read_text().strip())
-        except (FileNotFoundError, ValueError):
-            return False
-        return pid != os.getpid() and _pid_alive(pid)
+    def _other_live_users(self) -> bool:
+        others = False
+        for entry in USERS_DIR.glob("*"):
+            if entry == self.user_file:
+                continue
+            if entry.name.isdigit() and _pid_alive(int(entry.name)):
+                others = True
+            else:
+                entry.unlink(missing_ok=True)  # left by a process that died without stopping
+        return others
 
     def start(self) -> dict:
         for directory in paths.RUNTIME_DIRS:
             directory.mkdir(parents=True, exist_ok=True)
         need_pg, need_redis = self.embeds_postgres, self.embeds_redis
-        if (need_pg or need_redis) and not self._other_live_owner():
-            OWNER_FILE.write_text(str(os.getpid()))
-            self.owns_services = True
+        if need_pg or need_redis:
+            USERS_DIR.mkdir(parents=True, exist_ok=True)
+            self.user_file.touch()
         if need_pg:
             if not self.postgres.is_running():
                 started = time.monotonic()
@@ -263,13 +270,16 @@ class Stack:
         return self.env
 
     def stop(self) -> None:
-        if not self.owns_services:
+        if not self.user_file.exists():
+            return
+        self.user_file.unlink()
+        if self._other_live_users():
+            log("embedded services left running for the other stack still using them")
             return
         if self.embeds_redis:
             self.redis.stop()
         if self.embeds_postgres:
             self.postgres.stop()
-        OWNER_FILE.unlink(missing_ok=True)
         log("embedded services stopped")
 
 

@@ -119,3 +119,45 @@ def test_queued_messages_survive_a_restart_of_the_embedded_redis(tmp_path, how):
         assert client.config_get("appendonly") == {"appendonly": "yes"}
     finally:
         server.stop()
+
+
+class StoppedServices:
+    def __init__(self):
+        self.stopped = []
+
+    def stop(self):
+        self.stopped.append(True)
+
+
+@pytest.fixture
+def shared_stack(tmp_path, monkeypatch):
+    """A Stack whose services only record being stopped, its users counted in tmp_path."""
+    monkeypatch.setattr(devstack, "USERS_DIR", tmp_path / "users")
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    stack = devstack.Stack()
+    stack.postgres, stack.redis = StoppedServices(), StoppedServices()
+    stack.user_file = devstack.USERS_DIR / str(stack.user_file.name)
+    devstack.USERS_DIR.mkdir()
+    stack.user_file.touch()
+    return stack
+
+
+def test_a_stack_stopping_while_another_uses_the_services_leaves_them_running(shared_stack):
+    other = subprocess.Popen(RUNS_ON)
+    try:
+        (devstack.USERS_DIR / str(other.pid)).touch()
+        shared_stack.stop()
+        assert shared_stack.postgres.stopped == [] and shared_stack.redis.stopped == []
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_the_last_stack_to_stop_stops_the_services_even_past_a_user_that_died(shared_stack):
+    dead = subprocess.Popen(DIES_AT_ONCE)
+    exited(dead)
+    (devstack.USERS_DIR / str(dead.pid)).touch()
+    shared_stack.stop()
+    assert shared_stack.postgres.stopped == [True] and shared_stack.redis.stopped == [True]
+    assert list(devstack.USERS_DIR.iterdir()) == []
