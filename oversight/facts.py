@@ -5,8 +5,8 @@ for itself, so a full scan read the biggest tables (documents, timeline events) 
 and aggregated them per placement again and again. Now one statement computes, per placement,
 the facts those rules judge: its own columns, the worker's village, the stages its timeline
 reached, the documents valid on its day of departure, the fees paid and whether an issued
-permit covers the worker's regency. A full scan writes them into the UNLOGGED table
-``oversight_placementfacts`` (migration 0004) before the first rule; a re-check of a few
+permit covers the worker's regency. A full scan makes them into the UNLOGGED table
+``oversight_placementfacts`` before the first rule; a re-check of a few
 placements computes the facts of just those, once, and hands them to each rule.
 
 ``PLACEMENT_FACTS`` is the SELECT alone, so it can run elsewhere (a read replica) and its rows
@@ -86,8 +86,8 @@ def placement_facts_sql(*, ids: bool) -> str:
 # In a re-check the rules read the facts of the re-checked placements from a parameter: computed
 # once (placement_facts_of) and passed to each rule as JSON rows of the table's type, so each rule
 # plans a scan of a few rows instead of the whole facts SELECT again.
-# Their type is the one the table is made of (migration 0004), not the table's own row type:
-# naming the table would wait for a full scan's refill of it to commit.
+# Their type is oversight_placementfacts_row (migration 0004), with the table's columns but not the
+# table's own row type: naming the table would wait for a full scan's rebuild of it to commit.
 RECHECK_FACTS = "jsonb_populate_recordset(NULL::oversight_placementfacts_row, %(placement_facts)s::jsonb)"
 
 
@@ -114,17 +114,22 @@ def facts_parameters() -> dict:
 
 
 def placement_facts_rebuild() -> int:
-    """Fill the facts table with every placement's facts, in one transaction; return the row count.
+    """Make the facts table anew with every placement's facts, in one transaction; return its rows.
 
-    Only a full scan calls it, under the scan lock, so no two rebuilds meet; a scan killed
-    half-way rebuilds it when it runs again.
+    CREATE TABLE AS rather than INSERT: PostgreSQL plans no parallel workers for an INSERT, and
+    the floor this is measured against (a count of the same tables) uses them. The planner's
+    default costs keep this one statement serial, so they are lowered for it. Only a full scan
+    calls it, under the scan lock, so no two rebuilds meet; a scan killed half-way rebuilds it
+    when it runs again. Re-checks never read the table (they get their facts as JSON), so they
+    do not wait for the lock held here. No ANALYZE: the rules read the table whole, and the
+    planner sizes a table without statistics from its pages.
     """
     with transaction.atomic(), connection.cursor() as cursor:
         # Each part aggregates per placement in a hash table of a million entries at national scale:
         # kept in memory rather than spilled to disk batch by batch.
         cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute(f"TRUNCATE {FACTS_TABLE}")
-        cursor.execute(f"INSERT INTO {FACTS_TABLE} {placement_facts_sql(ids=False)}", facts_parameters())
-        rows = cursor.rowcount
-        cursor.execute(f"ANALYZE {FACTS_TABLE}")
-    return rows
+        cursor.execute("SET LOCAL parallel_setup_cost = 10")
+        cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+        cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
+        cursor.execute(f"CREATE UNLOGGED TABLE {FACTS_TABLE} AS {placement_facts_sql(ids=False)}", facts_parameters())
+        return cursor.rowcount

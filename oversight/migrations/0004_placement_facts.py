@@ -1,7 +1,7 @@
 """The placement facts the full scan computes once for its placement rules (oversight/facts.py).
 
-A row type, and the UNLOGGED table of that type that a full scan fills before its placement
-rules. A re-check hands its rules the facts of a few placements as JSON rows of the type, so it
+A row type, and an UNLOGGED table of that type, which every full scan makes anew (with the same
+columns, by CREATE TABLE AS) before its placement rules. A re-check hands its rules the facts of a few placements as JSON rows of the type, so it
 never waits for the lock a full scan holds on the table while refilling it. UNLOGGED: rebuilt
 from the domain tables at every full scan, it needs no WAL and is not worth keeping through a
 crash (PostgreSQL empties it then) or on a replica. No index: every rule reads it whole.

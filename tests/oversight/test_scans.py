@@ -259,3 +259,15 @@ def test_a_full_scan_judges_placements_by_facts_of_the_moment_it_began(journey):
     full_scan()  # the facts are computed again: the flag resolves
     flag = Flag.objects.get(rule_code="SALARY_BELOW_ORDER", subject_id=placement.pk)
     assert flag.status == FlagStatus.RESOLVED
+
+
+def test_the_facts_a_scan_makes_have_the_columns_and_types_a_recheck_reads(journey):
+    full_scan()
+    columns = """SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
+                 WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"""
+    with connections["default"].cursor() as cursor:
+        cursor.execute(columns, ["oversight_placementfacts"])
+        table = cursor.fetchall()
+        cursor.execute(columns, ["oversight_placementfacts_row"])
+        row_type = cursor.fetchall()
+    assert table == row_type
