@@ -31,6 +31,9 @@ class Snapshot(models.Model):
     rebuilt_at = models.DateTimeField(_("fully rebuilt at"), null=True, blank=True)
     # How many areas the last refresh recomputed (all of them after a full rebuild).
     changed_areas = models.PositiveIntegerField(_("areas recomputed"), default=0)
+    # {event table: [highest id the refresh before this one saw, highest id this one saw]}, where
+    # the next refresh starts looking for changes (dashboard.services.ID_WATERMARKED).
+    watermarks = models.JSONField(_("event watermarks"), default=dict)
     # The month "departures this month" and the 12-month trends end with (local time).
     month = models.DateField(_("month"))
     seconds = models.FloatField(_("duration (seconds)"))

@@ -279,8 +279,15 @@ FROM (
 GROUP BY level, area_code
 """
 
+# Event tables whose time is not indexed: their rows since the last refresh are found by id (the
+# primary key), from the highest id the refresh before it saw, which also covers a row whose id
+# was taken before the last refresh but committed after it. Append-only, so ids only grow.
+ID_WATERMARKED = ("oversight_flagevent", "complaints_complaintevent", "recruitment_joborderevent")
+
 # What changed since %(since)s: the areas to recount ('area'; 'complaint' for complaints, whose
-# medians are recomputed too) and the job orders whose share of the vacancies to recompute.
+# medians are recomputed too) and the job orders whose share of the vacancies to recompute. Every
+# change of a flag (opened, triaged, resolved), a complaint (filed, moved, linked) and a job order
+# or its permits writes an event; a complaint also falls overdue without one, when a deadline passes.
 CHANGES_SQL = """
 WITH changed AS (
     SELECT id FROM placement_placement WHERE updated_at >= %(since)s
@@ -294,20 +301,23 @@ WITH changed AS (
 )
 SELECT 'area', village_id FROM placements
 UNION SELECT 'area', village_id FROM recruitment_worker WHERE updated_at >= %(since)s
-UNION SELECT 'area', area_code FROM oversight_flag
-      WHERE first_seen >= %(since)s OR resolved_at >= %(since)s
-         OR id IN (SELECT flag_id FROM oversight_flagevent WHERE at >= %(since)s)
+UNION SELECT 'area', f.area_code FROM oversight_flag f
+      WHERE f.id IN (SELECT flag_id FROM oversight_flagevent
+                     WHERE id > %(after_oversight_flagevent)s AND at >= %(since)s)
+UNION SELECT 'complaint', c.area_code FROM complaints_complaint c
+      WHERE c.id IN (SELECT complaint_id FROM complaints_complaintevent
+                     WHERE id > %(after_complaints_complaintevent)s AND at >= %(since)s)
 UNION SELECT 'complaint', area_code FROM complaints_complaint
-      WHERE updated_at >= %(since)s OR filed_at >= %(since)s
-         OR (status = ANY(%(complaint_open_statuses)s)
-             AND ((resolve_due_at >= %(since)s AND resolve_due_at < %(now)s)
-                  OR (acknowledge_due_at >= %(since)s AND acknowledge_due_at < %(now)s)))
+      WHERE status = 'received' AND acknowledge_due_at >= %(since)s AND acknowledge_due_at < %(now)s
+UNION SELECT 'complaint', area_code FROM complaints_complaint
+      WHERE status = ANY(%(complaint_open_statuses)s) AND resolve_due_at >= %(since)s AND resolve_due_at < %(now)s
 UNION SELECT 'job_order', job_order_id::text FROM placements
 UNION SELECT 'job_order', id::text FROM recruitment_joborder WHERE updated_at >= %(since)s
-UNION SELECT 'job_order', job_order_id::text FROM recruitment_joborderevent WHERE at >= %(since)s
-UNION SELECT 'job_order', job_order_id::text FROM recruitment_recruitmentpermit
-      WHERE applied_at >= %(since)s OR decided_at >= %(since)s
+UNION SELECT 'job_order', job_order_id::text FROM recruitment_joborderevent
+      WHERE id > %(after_recruitment_joborderevent)s AND at >= %(since)s
 """
+
+WATERMARKS_SQL = "SELECT " + ", ".join(f"(SELECT COALESCE(max(id), 0) FROM {table})" for table in ID_WATERMARKED)
 
 
 def window_start(month: date) -> date:
@@ -351,10 +361,11 @@ def dashboard_refresh(*, actor=None, full: bool = False) -> Snapshot | None:
             current = Snapshot.objects.select_for_update().order_by("-id").first()
             params = _parameters(taken_at, month)
             cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregates stay in memory
+            watermarks = _watermarks(cursor, current)
             if full or current is None or current.month != month or not _has_tallies(cursor, current):
-                snapshot = _rebuild(cursor, params, taken_at=taken_at, month=month, actor=actor)
+                snapshot = _rebuild(cursor, params, taken_at=taken_at, month=month, actor=actor, watermarks=watermarks)
             else:
-                snapshot = _update(cursor, params, current, taken_at=taken_at, actor=actor)
+                snapshot = _update(cursor, params, current, taken_at=taken_at, actor=actor, watermarks=watermarks)
             snapshot.seconds = round(time.perf_counter() - started, 3)
             snapshot.save(update_fields=["seconds"])
     except OperationalError as error:
@@ -362,6 +373,14 @@ def dashboard_refresh(*, actor=None, full: bool = False) -> Snapshot | None:
             return None
         raise
     return snapshot
+
+
+def _watermarks(cursor, previous: Snapshot | None) -> dict:
+    """{table: [the highest id the refresh before saw, the highest id now]} of ID_WATERMARKED."""
+    cursor.execute(WATERMARKS_SQL)
+    highest = cursor.fetchone()
+    before = previous.watermarks if previous is not None else {}
+    return {table: [before.get(table, [0, 0])[1], high] for table, high in zip(ID_WATERMARKED, highest, strict=True)}
 
 
 def _has_tallies(cursor, snapshot: Snapshot) -> bool:
@@ -394,11 +413,12 @@ def _parameters(taken_at: datetime, month: date) -> dict:
     }
 
 
-def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor) -> Snapshot:
+def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor, watermarks: dict) -> Snapshot:
     """Every figure from scratch, into a new snapshot."""
     snapshot = Snapshot.objects.create(
-        taken_at=taken_at, rebuilt_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor
-    )
+        taken_at=taken_at, rebuilt_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor,
+        watermarks=watermarks,
+    )  # fmt: skip
     # Rewriting the older snapshots makes a refresh whose database snapshot predates this commit
     # fail its lock on them (see dashboard_refresh) instead of building on tallies replaced here.
     cursor.execute("UPDATE dashboard_snapshot SET changed_areas = 0 WHERE id < %s", [snapshot.pk])
@@ -428,10 +448,12 @@ def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor) ->
     return snapshot
 
 
-def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, actor) -> Snapshot:
+def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, actor, watermarks: dict) -> Snapshot:
     """Recount the areas whose rows changed since the snapshot was taken, add the differences to
     the areas above them, and rewrite the figures of all of those in the snapshot."""
-    cursor.execute(CHANGES_SQL, {**params, "since": snapshot.taken_at - LOOKBACK})
+    seen = snapshot.watermarks
+    after = {f"after_{table}": seen.get(table, [0, 0])[0] for table in ID_WATERMARKED}
+    cursor.execute(CHANGES_SQL, {**params, **after, "since": snapshot.taken_at - LOOKBACK})
     changes = {"area": set(), "complaint": set(), "job_order": set()}
     for kind, value in cursor.fetchall():
         changes[kind].add(value)
@@ -505,5 +527,6 @@ def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, act
     snapshot.taken_at = taken_at
     snapshot.changed_areas = len(figure_areas)
     snapshot.requested_by = actor
-    snapshot.save(update_fields=["taken_at", "areas", "changed_areas", "requested_by"])
+    snapshot.watermarks = watermarks
+    snapshot.save(update_fields=["taken_at", "areas", "changed_areas", "requested_by", "watermarks"])
     return snapshot

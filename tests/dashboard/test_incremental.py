@@ -21,7 +21,7 @@ from complaints.services import complaint_file
 from dashboard.models import AreaCount, BaseCount, Figure, JobOrderShare, Snapshot
 from dashboard.services import LOOKBACK, dashboard_refresh
 from oversight.engine import full_scan
-from oversight.models import Flag
+from oversight.models import Flag, FlagEvent
 from oversight.services import flag_decide
 from placement.choices import Stage
 from recruitment.services import job_order_close
@@ -159,3 +159,24 @@ def test_operators_refresh_or_rebuild_from_the_command_line(world, agency_a_staf
     assert refreshed.pk == rebuilt.pk and (refreshed.changed_areas, refreshed.areas) == (5, 10)
     assert f"{refreshed.changed_areas} of {refreshed.areas} areas recounted" in output.getvalue()
     assert Figure.objects.get(snapshot=refreshed, area_code="").data["workers_sex"] == {"F": 4, "M": 1}
+
+
+def test_a_change_committed_just_after_a_refresh_is_counted_by_the_next(world, ministry_official, monkeypatch):
+    """A flag dismissed in a transaction that took its event's id before a refresh but committed
+    after it: the refresh did not see it, though its id is below the highest that refresh saw."""
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(hours=1))  # the world is an hour old
+    rebuilt = dashboard_refresh(full=True)
+    flag = Flag.objects.get()
+    flag_decide(actor=ministry_official, flag_id=flag.pk, to_status="dismissed", reason="Sudah dicek.")
+    event_id = FlagEvent.objects.latest("id").pk
+    low, _high = rebuilt.watermarks["oversight_flagevent"]
+    assert low < event_id
+    # As the refresh would have recorded it had the dismissal's transaction been in flight.
+    seen = {**rebuilt.watermarks, "oversight_flagevent": [low, event_id]}
+    Snapshot.objects.filter(pk=rebuilt.pk).update(watermarks=seen)
+    dashboard_refresh()
+    assert "flags_severity" not in Figure.objects.get(area_code="").data
+    incremental = summary_rows()
+    dashboard_refresh(full=True)
+    assert summary_rows() == incremental
