@@ -481,8 +481,13 @@ def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, act
             "AND area_code = ANY(%s)",
             [sorted(changed)],
         )
-        cursor.execute("DELETE FROM dashboard_basecount WHERE area_code = ANY(%s)", [areas])
-        cursor.execute("INSERT INTO dashboard_basecount SELECT area_code, metric, key, value FROM dashboard_fresh")
+        # The base counts take the same differences: far fewer rows than rewriting the areas' counts.
+        cursor.execute(
+            "INSERT INTO dashboard_basecount AS b (area_code, metric, key, value) "
+            "SELECT area_code, metric, key, value FROM dashboard_difference "
+            "ON CONFLICT (area_code, metric, key) DO UPDATE SET value = b.value + EXCLUDED.value"
+        )
+        cursor.execute("DELETE FROM dashboard_basecount WHERE value = 0 AND area_code = ANY(%s)", [areas])
         cursor.execute("DROP TABLE dashboard_fresh, dashboard_difference")
 
     if job_orders:
