@@ -32,7 +32,6 @@ changed for the test. See bench/README.md.
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import os
@@ -494,7 +493,6 @@ def run_locust(port: int, plan_path: str, out_dir: str) -> int:
         f"--run-time={SECONDS}s",
         f"--stop-timeout={STOP_TIMEOUT}",
         f"--host=http://127.0.0.1:{port}",
-        f"--csv={os.path.join(out_dir, 'load')}",
         "--only-summary",
         "--loglevel=WARNING",
     ]
@@ -503,53 +501,6 @@ def run_locust(port: int, plan_path: str, out_dir: str) -> int:
     with open(os.path.join(out_dir, "locust.log"), "w") as output:
         finished = subprocess.run(command, env=env, cwd=BASE_DIR, stdout=output, stderr=subprocess.STDOUT)
     return finished.returncode
-
-
-def number(value: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        return 0.0
-
-
-def read_stats(out_dir: str) -> tuple[list[dict], dict]:
-    endpoints, total = [], {}
-    with open(os.path.join(out_dir, "load_stats.csv"), newline="") as handle:
-        for row in csv.DictReader(handle):
-            entry = {
-                "method": row["Type"],
-                "name": row["Name"],
-                "requests": int(row["Request Count"]),
-                "errors": int(row["Failure Count"]),
-                "rps": round(number(row["Requests/s"]), 2),
-                "p50_ms": round(number(row["50%"]), 1),
-                "p95_ms": round(number(row["95%"]), 1),
-                "p99_ms": round(number(row["99%"]), 1),
-                "mean_ms": round(number(row["Average Response Time"]), 1),
-                "max_ms": round(number(row["Max Response Time"]), 1),
-            }
-            if row["Name"] == "Aggregated":
-                total = {key: value for key, value in entry.items() if key not in ("method", "name")}
-            else:
-                endpoints.append(entry)
-    return endpoints, total
-
-
-def read_errors(out_dir: str) -> list[dict]:
-    errors = []
-    path = os.path.join(out_dir, "load_failures.csv")
-    if os.path.exists(path):
-        with open(path, newline="") as handle:
-            for row in csv.DictReader(handle):
-                errors.append(
-                    {
-                        "method": row["Method"],
-                        "name": row["Name"],
-                        "error": row["Error"][:300],
-                        "count": int(row["Occurrences"]),
-                    }
-                )
-    return errors
 
 
 # --- the run --------------------------------------------------------------------------------------------
@@ -635,8 +586,6 @@ def main() -> None:
         started = time.monotonic()
         exit_code = run_locust(port, plan_path, work_dir)
         wall_seconds = time.monotonic() - started
-        endpoints, total = read_stats(work_dir)
-        errors = read_errors(work_dir)
         summary_path = os.path.join(work_dir, "summary.json")
         if not os.path.exists(summary_path):
             with open(os.path.join(work_dir, "locust.log")) as handle:
@@ -656,6 +605,7 @@ def main() -> None:
         cancelled_after = cancel_left_open()
         reports_deleted = delete_village_reports()
 
+    endpoints, total, errors = users_summary["endpoints"], users_summary["total"], users_summary["error_samples"]
     trivial = next((e for e in endpoints if e["name"] == "/accounts/login/" and e["method"] == "GET"), None)
     for entry in endpoints:
         entry["ratio_p95_to_trivial_p95"] = (

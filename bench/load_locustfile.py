@@ -7,8 +7,8 @@ an authenticator's code).
 
 Every step says what it expects (a status, and for some the answer's content); anything else is a
 failure in locust's statistics, so an error is counted whether it is a 500, a refusal, or a
-redirect to the login page. What the users did (flows finished, entries sent and replayed) and the
-busiest API client's requests per minute are written to BENCH_LOAD_SUMMARY at the end.
+redirect to the login page. The statistics, what the users did (flows finished, entries sent and
+replayed) and the busiest API client's requests per minute are written to BENCH_LOAD_SUMMARY at the end.
 """
 
 from __future__ import annotations
@@ -38,10 +38,11 @@ from core.nik import compose_nik  # noqa: E402
 with open(os.environ["BENCH_LOAD_PLAN"]) as _plan_file:
     PLAN = json.load(_plan_file)
 
-# Each official and village officer account is used by one simulated person (an authenticator code
-# is accepted once, and each phone keeps its own outbox); the companies' keys are shared.
-OFFICIALS = iter(PLAN["officials"])
-VILLAGES = iter(PLAN["villages"])
+# Each official and village officer account is used by one simulated person at a time (an
+# authenticator code is accepted once, and each phone keeps its own outbox): a user takes one when
+# it starts and gives it back when it stops (locust starts another user in the place of one that
+# stopped). The companies' keys are shared.
+FREE_ACCOUNTS = {"official": list(reversed(PLAN["officials"])), "village officer": list(reversed(PLAN["villages"]))}
 COMPANIES = itertools.cycle(PLAN["companies"])
 # Places free on each company's job orders: a flow holds one from registering its candidate to
 # cancelling the placement, so no two flows fill the last place of a job order at once.
@@ -75,14 +76,43 @@ def note_api_client(client: str) -> None:
     API_CLIENT_MINUTES[(client, int(time.time() // 60))] += 1
 
 
+def stats_of(entry) -> dict:
+    """One line of locust's statistics (an endpoint, or all of them), in milliseconds."""
+    return {
+        "requests": entry.num_requests,
+        "errors": entry.num_failures,
+        "rps": round(entry.total_rps, 2),
+        "p50_ms": round(entry.get_response_time_percentile(0.5), 1),
+        "p95_ms": round(entry.get_response_time_percentile(0.95), 1),
+        "p99_ms": round(entry.get_response_time_percentile(0.99), 1),
+        "mean_ms": round(entry.avg_response_time, 1),
+        "max_ms": round(entry.max_response_time, 1),
+    }
+
+
 @events.quitting.add_listener
 def write_summary(environment, **kwargs):
+    """Everything the report needs, once every user has stopped (the flows finished after the
+    time was up included, which locust's CSV files written at that moment leave out)."""
     path = os.environ.get("BENCH_LOAD_SUMMARY")
     if not path:
         return
-    busiest = max(API_CLIENT_MINUTES.values(), default=0)
+    stats = environment.runner.stats
+    summary = {
+        "endpoints": [
+            {"method": method, "name": name, **stats_of(entry)}
+            for (name, method), entry in sorted(stats.entries.items())
+        ],
+        "total": stats_of(stats.total),
+        "error_samples": [
+            {"method": error.method, "name": error.name, "error": str(error.error)[:300], "count": error.occurrences}
+            for error in sorted(stats.errors.values(), key=lambda error: -error.occurrences)
+        ],
+        "done": dict(sorted(DONE.items())),
+        "busiest_api_client_per_minute": max(API_CLIENT_MINUTES.values(), default=0),
+    }
     with open(path, "w") as handle:
-        json.dump({"done": dict(sorted(DONE.items())), "busiest_api_client_per_minute": busiest}, handle)
+        json.dump(summary, handle)
 
 
 class Visitor(HttpUser):
@@ -172,7 +202,10 @@ def csrf_of(html: str) -> str:
     return found.group(1) if found else ""
 
 
-def no_account_left(environment, kind: str) -> None:
+def take_account(environment, kind: str) -> dict:
+    """A free account of this kind; none left is an error of the test (and the user stops)."""
+    if FREE_ACCOUNTS[kind]:
+        return FREE_ACCOUNTS[kind].pop()
     environment.events.request.fire(
         request_type="SETUP",
         name=f"{kind} account",
@@ -181,6 +214,14 @@ def no_account_left(environment, kind: str) -> None:
         exception=RuntimeError(f"no {kind} account left in the plan"),
         context={},
     )
+    raise StopUser()
+
+
+def give_back_account(user, kind: str) -> None:
+    account = getattr(user, "account", None)
+    if account is not None:
+        FREE_ACCOUNTS[kind].append(account)
+        user.account = None
 
 
 # --- officials -----------------------------------------------------------------------------------------
@@ -195,13 +236,13 @@ class Official(Visitor):
 
     def on_start(self):
         super().on_start()
-        self.account = next(OFFICIALS, None)
-        if self.account is None:
-            no_account_left(self.environment, "official")
-            raise StopUser()
+        self.account = take_account(self.environment, "official")
         self.samples = PLAN["official_samples"]
         if not self.log_in(self.account["username"], "/dasbor/", totp_account=self.account):
             raise StopUser()
+
+    def on_stop(self):
+        give_back_account(self, "official")
 
     @task(3)
     def dashboard(self):
@@ -495,18 +536,20 @@ class VillageOfficer(Visitor):
 
     def on_start(self):
         super().on_start()
-        self.account = next(VILLAGES, None)
-        if self.account is None:
-            no_account_left(self.environment, "village officer")
-            raise StopUser()
-        self.outbox = iter(self.account["entries"])
-        self.sent: list[dict] = []
+        self.account = take_account(self.environment, "village officer")
+        # The phone's outbox goes with the account: what was sent stays sent.
+        self.account.setdefault("next_entry", 0)
+        self.account.setdefault("sent", [])
         if not self.log_in(self.account["username"], "/desa/"):
             raise StopUser()
         self.token = ""
         self.home()
         if not self.token:
             raise StopUser()
+        self.sync()  # opening the app with a signal sends what the outbox holds
+
+    def on_stop(self):
+        give_back_account(self, "village officer")
 
     @task(2)
     def home(self):
@@ -540,16 +583,20 @@ class VillageOfficer(Visitor):
 
     @task(4)
     def sync(self):
+        account = self.account
         for _ in range(random.randint(1, 5)):
-            entry = next(self.outbox, None)
-            if entry is None:
+            if account["next_entry"] >= len(account["entries"]):
                 DONE["village_outbox_empty"] += 1
                 return
-            if self.send(entry, replay=False) is not None:
-                self.sent.append(entry)
-                DONE["village_entries_sent"] += 1
+            entry = account["entries"][account["next_entry"]]
+            if self.send(entry, replay=False) is None:
+                return  # the phone keeps it for the next sync
+            account["next_entry"] += 1
+            account["sent"].append(entry)
+            DONE["village_entries_sent"] += 1
 
     @task(1)
     def resend(self):
-        if self.sent and self.send(random.choice(self.sent), replay=True) is not None:
+        sent = self.account["sent"]
+        if sent and self.send(random.choice(sent), replay=True) is not None:
             DONE["village_entries_replayed"] += 1
