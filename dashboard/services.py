@@ -43,6 +43,10 @@ Metrics in ``Figure.data`` (each ``{key: count}``):
   there (``job_orders``), their ``positions`` (quota), placements ``filled`` (departed,
   working or returned), ``in_process`` (stages 1-9) and ``open`` (quota not yet taken).
 
+The refresh reads the live tables and writes the tallies and figures in one REPEATABLE READ
+transaction, so it runs on the primary: its reads cannot go to a replica, whose snapshot would not
+match the tallies it adds to.
+
 Idempotent: a full rebuild writes a new snapshot and drops all but the previous one, an
 incremental refresh recounts areas from the live tables, so a rerun gives the same rows; two at
 once cannot happen (an advisory lock: the second one returns None and does nothing, and one
