@@ -264,23 +264,26 @@ ON CONFLICT (area_code, metric, key) DO UPDATE SET value = a.value + EXCLUDED.va
 """
 
 # json (text) aggregates are much cheaper than jsonb ones; the document is parsed to jsonb once.
+# Grouped from rows sorted by area and metric (see _write_figures): a hash of 100,000s of growing
+# JSON documents costs more than one sort.
 FIGURES_SQL = """
 INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
-SELECT %(snapshot)s, level, area_code,
-       CASE WHEN level = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[level]) END,
+SELECT %(snapshot)s, min(level), area_code,
+       CASE WHEN min(level) = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[min(level)]) END,
        json_object_agg(metric, figures)::jsonb
 FROM (
-    SELECT level, area_code, metric, json_object_agg(key, value) AS figures
+    SELECT min(level) AS level, area_code, metric, json_object_agg(key, value) AS figures
     FROM (
         SELECT level, area_code, metric, key, value FROM dashboard_areacount
         WHERE %(everything)s OR area_code = ANY(%(areas)s)
         UNION ALL
         SELECT 4, area_code, metric, key, value FROM dashboard_basecount
         WHERE length(area_code) = 13 AND (%(everything)s OR area_code = ANY(%(areas)s))
+        ORDER BY area_code, metric
     ) r
-    GROUP BY 1, 2, 3
+    GROUP BY area_code, metric
 ) m
-GROUP BY level, area_code
+GROUP BY area_code
 """
 
 # Event tables whose time is not indexed: their rows since the last refresh are found by id (the
@@ -387,6 +390,15 @@ def _watermarks(cursor, previous: Snapshot | None) -> dict:
     return {table: [before.get(table, [0, 0])[1], high] for table, high in zip(ID_WATERMARKED, highest, strict=True)}
 
 
+def _write_figures(cursor, snapshot: Snapshot, areas: list[str] | None) -> int:
+    """Write the figures of these areas (None: of all) into the snapshot; return how many areas."""
+    cursor.execute("SET LOCAL enable_hashagg = off")
+    cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []})
+    written = cursor.rowcount
+    cursor.execute("RESET enable_hashagg")
+    return written
+
+
 def _has_tallies(cursor, snapshot: Snapshot) -> bool:
     """Whether the tallies the snapshot was counted from are there to build on: not before the
     first full rebuild, nor after a crash emptied them (they are unlogged)."""
@@ -438,8 +450,7 @@ def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor, wa
     # The planner would take the freshly filled tallies for a handful of rows and give the JSON
     # aggregates too little memory: they spill to disk.
     cursor.execute("ANALYZE dashboard_basecount, dashboard_areacount")
-    cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": True, "areas": []})
-    snapshot.areas = snapshot.changed_areas = cursor.rowcount
+    snapshot.areas = snapshot.changed_areas = _write_figures(cursor, snapshot, None)
     # Readers see the previous snapshot until this commits. It is kept one round longer, so a
     # page that picked it just before the commit still finds its rows; older ones go.
     previous = "(SELECT max(id) FROM dashboard_snapshot WHERE id < %s)"
@@ -531,8 +542,7 @@ def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, act
         "DELETE FROM dashboard_figure WHERE snapshot_id = %s AND area_code = ANY(%s)", [snapshot.pk, figure_areas]
     )
     removed = cursor.rowcount
-    cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": False, "areas": figure_areas})
-    snapshot.areas += cursor.rowcount - removed
+    snapshot.areas += _write_figures(cursor, snapshot, figure_areas) - removed
     snapshot.taken_at = taken_at
     snapshot.changed_areas = len(figure_areas)
     snapshot.requested_by = actor
