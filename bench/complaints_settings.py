@@ -21,4 +21,5 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 PUBLIC_FORM_MIN_SECONDS = 0
 PUBLIC_COMPLAINTS_PER_HOUR = 1_000_000_000
 CELERY_TASK_DEFAULT_QUEUE = BENCH_QUEUE
+CELERY_TASK_ROUTES = {}  # every task to BENCH_QUEUE, re-checks included
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405

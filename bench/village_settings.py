@@ -17,4 +17,5 @@ from siskop2mi.settings.production import *  # noqa: F403
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"partner": "100000000/minute"}}  # noqa: F405
 CELERY_TASK_DEFAULT_QUEUE = BENCH_QUEUE
+CELERY_TASK_ROUTES = {}  # every task to BENCH_QUEUE, re-checks included
 LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "django.request": {"level": "ERROR"}}}  # noqa: F405

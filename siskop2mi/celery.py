@@ -7,16 +7,13 @@ from celery.schedules import crontab
 from celery.signals import beat_init
 
 from dashboard.schedule import REFRESH_MINUTES as DASHBOARD_REFRESH_MINUTES
-from siskop2mi import queues
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "siskop2mi.settings.dev")
 
 app = Celery("siskop2mi")
+# Which task goes to which queue comes from the settings (CELERY_TASK_ROUTES, siskop2mi/queues.py),
+# so a benchmark's server can send everything it asks for to a queue no worker reads.
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Which task goes to which queue (siskop2mi/queues.py): the heartbeat and what people wait
-# for never queue behind bulk work; a task routed nowhere lands in "bulk".
-app.conf.task_default_queue = queues.DEFAULT_QUEUE
-app.conf.task_routes = queues.ROUTES
 app.autodiscover_tasks()
 
 # The one place periodic jobs are declared. django-celery-beat's DatabaseScheduler
