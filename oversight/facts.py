@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from django.db import connection, transaction
 
-from placement.choices import DocumentKind
+from placement.choices import STAGE_PARAMETERS, DocumentKind
 
 FACTS_TABLE = "oversight_placementfacts"
 
@@ -84,15 +84,15 @@ def placement_facts_sql(*, ids: bool) -> str:
 
 
 # In a re-check the rules read the facts of the re-checked placements from a parameter: computed
-# once (placement_facts_of) and passed to each rule as JSON rows of the table's type, so each rule
-# plans a scan of a few rows instead of the whole facts SELECT again.
-# Their type is oversight_placementfacts_row (migration 0004), with the table's columns but not the
-# table's own row type: naming the table would wait for a full scan's rebuild of it to commit.
+# once (placement_facts_of) and passed to each rule as JSON rows, so each rule plans a scan of a
+# few rows instead of the whole facts SELECT again. Their type is oversight_placementfacts_row
+# (migration 0004), with the table's columns, not the table's own row type: naming the table
+# would wait for a full scan's rebuild of it to commit.
 RECHECK_FACTS = "jsonb_populate_recordset(NULL::oversight_placementfacts_row, %(placement_facts)s::jsonb)"
 
 
 def placement_facts_source(*, ids: list[int] | None) -> str:
-    """What a rule reads its facts from: the table a full scan filled, or in a re-check the facts
+    """What a rule reads its facts from: the table a full scan made, or in a re-check the facts
     of the re-checked placements (the ``placement_facts`` parameter)."""
     return FACTS_TABLE if ids is None else RECHECK_FACTS
 
@@ -108,8 +108,6 @@ def placement_facts_of(ids: list[int]) -> str:
 
 
 def facts_parameters() -> dict:
-    from placement.choices import STAGE_PARAMETERS
-
     return {"document_kinds": DOCUMENT_KINDS, "departed_stages": STAGE_PARAMETERS["departed_stages"]}
 
 
