@@ -663,13 +663,18 @@ RULES: list[Rule] = [
         FROM villages_villagereport vr
         WHERE vr.kind = 'departure_seen' AND vr.occurred_on <= %(today)s::date - %(grace_days)s::int {ids}
           AND vr.status <> 'closed' AND vr.same_event_as_id IS NULL  -- a second source is the same event
+          -- Two lookups rather than one with an OR, which no index serves: by NIK, and by name in
+          -- the village for a report without one.
           AND NOT EXISTS (
               SELECT 1 FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
               WHERE p.departed_on BETWEEN vr.occurred_on - %(window_days)s::int
                                       AND vr.occurred_on + %(window_days)s::int
-                AND (w.nik_hash = vr.person_nik_hash
-                     OR (vr.person_nik_hash = '' AND w.village_id = vr.village_id
-                         AND lower(w.full_name) = lower(vr.person_name))))
+                AND w.nik_hash = vr.person_nik_hash)
+          AND NOT (vr.person_nik_hash = '' AND EXISTS (
+              SELECT 1 FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
+              WHERE p.departed_on BETWEEN vr.occurred_on - %(window_days)s::int
+                                      AND vr.occurred_on + %(window_days)s::int
+                AND w.village_id = vr.village_id AND lower(w.full_name) = lower(vr.person_name)))
         """,
         defaults={"window_days": 14, "grace_days": 7},
     ),
