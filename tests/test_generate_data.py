@@ -197,3 +197,18 @@ def test_the_same_seed_gives_the_same_rows_whatever_the_batch(scratch):
     _manage(url, "generate_data", "--workers", "400", "--seed", "8", "--today", TODAY, "--replace")
     assert _fingerprint(connection) != before
     assert _one(connection, "SELECT count(*) FROM recruitment_worker")[0] == 400
+
+
+def test_a_data_set_ending_today_has_nothing_stamped_later_than_when_it_was_made(scratch):
+    """Runs last: it replaces the scratch data set with one ending today (the default)."""
+    url, connection, _ = scratch
+    _manage(url, "generate_data", "--workers", "400", "--seed", "7", "--replace")
+    stamped = {
+        "recruitment_worker": "updated_at",
+        "placement_placement": "updated_at",
+        "placement_placementevent": "at",
+        "recruitment_joborder": "updated_at",
+    }
+    for table, column in stamped.items():
+        later = _one(connection, f"SELECT count(*) FROM {table} WHERE {column} > now()")[0]  # noqa: S608
+        assert later == 0, f"{later} rows of {table} stamped after the data set was made"

@@ -155,11 +155,15 @@ class Generator:
         first_ids: dict[str, int],
         moratoria: set[tuple[str, str]] = frozenset(),
         taken_agency_names: set[str] = frozenset(),
+        latest_minute_today: int = 24 * 60 - 1,
     ):
         self.workers = workers
         self.seed = seed
         self.today = today.toordinal()
         self._today_date = today
+        # Nothing happens later today than the moment the data set is made (minutes after midnight, +07):
+        # a row stamped in the future would look changed to every incremental refresh until then.
+        self.latest_minute_today = latest_minute_today
         self.areas = areas
         self.language_test = language_test
         self.cost_caps = cost_caps  # the most a worker may bear, by country (EXCESSIVE_FEES)
@@ -186,6 +190,8 @@ class Generator:
         return self._days[ordinal - self._day0]
 
     def moment(self, ordinal: int, minute: int) -> str:
+        if ordinal == self.today:
+            minute = min(minute, self.latest_minute_today)
         return f"{self._days[ordinal - self._day0]} {self._times[minute]}"
 
     def take_ids(self, table: str, count: int = 1) -> int:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import date, timedelta
+from datetime import timezone as dt_timezone
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -45,6 +46,16 @@ from villages.models import Village
 TRUNCATED = [table for table in GENERATED_TABLES if table not in ("accounts_user", "agencies_agency")]
 GENERATED_USERS = "gen.%"
 EVENTS = "placement_placementevent"  # partitioned by month (core.partitions)
+
+
+WIB = dt_timezone(timedelta(hours=7))  # the generator writes its times with +07
+
+
+def latest_minute_today(today: date) -> int:
+    """The last minute of ``today`` (after midnight, WIB, as the generator's times are) a row may carry:
+    now, when the data set ends today; the day's end for a data set ending on another day."""
+    now = timezone.now().astimezone(WIB)
+    return now.hour * 60 + now.minute if now.date() == today else 24 * 60 - 1
 
 
 class Command(BaseCommand):
@@ -88,6 +99,7 @@ class Command(BaseCommand):
                 generator = Generator(
                     workers=workers, seed=seed, today=today, areas=areas, language_test=language_test,
                     cost_caps=cost_caps, first_ids=first_ids, taken_agency_names=taken, moratoria=moratoria,
+                    latest_minute_today=latest_minute_today(today),
                 )  # fmt: skip
                 reference = generator.reference_rows()
                 plan = generator.plan()
