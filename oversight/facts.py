@@ -23,8 +23,12 @@ instead of sorting arrays per placement:
 
 from __future__ import annotations
 
-from django.db import connection, transaction
+import os
+import threading
 
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+
+from core.replica import reporting_alias
 from placement.choices import STAGE_PARAMETERS, DocumentKind
 
 FACTS_TABLE = "oversight_placementfacts"
@@ -114,20 +118,113 @@ def facts_parameters() -> dict:
 def placement_facts_rebuild() -> int:
     """Make the facts table anew with every placement's facts, in one transaction; return its rows.
 
-    CREATE TABLE AS rather than INSERT: PostgreSQL plans no parallel workers for an INSERT, and
-    the floor this is measured against (a count of the same tables) uses them. The planner's
-    default costs keep this one statement serial, so they are lowered for it. Only a full scan
-    calls it, under the scan lock, so no two rebuilds meet; a scan killed half-way rebuilds it
-    when it runs again. Re-checks never read the table (they get their facts as JSON), so they
-    do not wait for the lock held here. No ANALYZE: the rules read the table whole, and the
+    Where a read replica is configured (core/replica.py) the facts SELECT, the heavy part (every
+    event, document and placement), runs there and its rows stream into the table on the primary:
+    the table itself stays on the primary, as an UNLOGGED table cannot be read on a standby. The
+    facts then describe the replica's snapshot, which may lag the primary by the replica's lag
+    (docs/operations.md): a placement changed just before the scan is judged as it was a moment
+    earlier, even where the re-check after that write (which reads the primary) already judged it
+    anew; its next re-check or the next scan judges it as it is.
+
+    Only a full scan calls it, under the scan lock, so no two rebuilds meet; a scan killed half-way
+    rebuilds it when it runs again. Re-checks never read the table (they get their facts as JSON),
+    so they do not wait for the lock held here. No ANALYZE: the rules read the table whole, and the
     planner sizes a table without statistics from its pages.
     """
+    source = reporting_alias()
+    return _facts_made_on_the_primary() if source == DEFAULT_DB_ALIAS else _facts_copied_from(source)
+
+
+def _plan_the_facts_select(cursor) -> None:
+    """Settings for the facts SELECT, for the transaction it runs in.
+
+    Each part aggregates per placement in a hash table of a million entries at national scale:
+    kept in memory rather than spilled to disk batch by batch. The planner's default costs keep
+    the statement serial, so they are lowered for it: the floor this is measured against (a count
+    of the same tables) uses parallel workers.
+    """
+    cursor.execute("SET LOCAL work_mem = '256MB'")
+    cursor.execute("SET LOCAL parallel_setup_cost = 10")
+    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+
+
+def _facts_made_on_the_primary() -> int:
+    # CREATE TABLE AS rather than INSERT: PostgreSQL plans no parallel workers for an INSERT.
     with transaction.atomic(), connection.cursor() as cursor:
-        # Each part aggregates per placement in a hash table of a million entries at national scale:
-        # kept in memory rather than spilled to disk batch by batch.
-        cursor.execute("SET LOCAL work_mem = '256MB'")
-        cursor.execute("SET LOCAL parallel_setup_cost = 10")
-        cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+        _plan_the_facts_select(cursor)
         cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
         cursor.execute(f"CREATE UNLOGGED TABLE {FACTS_TABLE} AS {placement_facts_sql(ids=False)}", facts_parameters())
         return cursor.rowcount
+
+
+# Bytes read from the replica's rows per round trip into the primary's COPY.
+COPY_CHUNK = 1 << 20
+
+
+def _facts_copied_from(alias: str) -> int:
+    """The facts SELECT run on ``alias`` (the replica), its rows copied into a new facts table on
+    the primary: the replica's ``COPY (SELECT) TO STDOUT`` writes into a pipe from a thread of its
+    own while the primary's ``COPY FROM STDIN`` reads the other end, so neither waits for the
+    other to finish and no rows pile up in memory or on disk.
+
+    The table is made from the same SELECT (``WITH NO DATA``), so its columns are the copied
+    rows' columns in the same order and of the same types, which the binary format relies on (a
+    standby runs its primary's PostgreSQL version). Any failure on either side rolls back the
+    primary's transaction: the table of the scan before stays as it was.
+    """
+    replica = connections[alias]
+    with transaction.atomic(using=alias), replica.cursor() as replica_cursor:
+        _plan_the_facts_select(replica_cursor)
+        # Bound here, with the replica connection's own quoting, since COPY takes no parameters.
+        select = replica_cursor.cursor.mogrify(placement_facts_sql(ids=False), facts_parameters()).decode()
+        pipe_out, pipe_in = os.pipe()
+        sender = _RowSender(replica_cursor.cursor, f"COPY ({select}) TO STDOUT (FORMAT binary)", pipe_in)
+        with open(pipe_out, "rb", buffering=COPY_CHUNK) as rows:
+            try:
+                sender.start()
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute(f"DROP TABLE IF EXISTS {FACTS_TABLE}")
+                    cursor.execute(
+                        f"CREATE UNLOGGED TABLE {FACTS_TABLE} AS {placement_facts_sql(ids=False)} WITH NO DATA",
+                        facts_parameters(),
+                    )
+                    try:
+                        cursor.copy_expert(f"COPY {FACTS_TABLE} FROM STDIN (FORMAT binary)", rows, size=COPY_CHUNK)
+                    except Exception as error:
+                        # A replica that failed mid-way ended the rows early: then its own error says why.
+                        sender.finish(rows)
+                        if sender.failure is not None and not isinstance(sender.failure, BrokenPipeError):
+                            raise sender.failure from error
+                        raise
+                    sender.finish(rows)
+                    if sender.failure is not None:  # before the commit: rows cut short are no table
+                        raise sender.failure
+                    return cursor.rowcount
+            finally:
+                sender.finish(rows)
+
+
+class _RowSender(threading.Thread):
+    """Writes the replica's COPY output into the pipe, closes it, and keeps any error for the
+    caller's thread to raise."""
+
+    def __init__(self, replica_cursor, copy_out: str, pipe_in: int):
+        super().__init__(name="placement-facts-from-replica", daemon=True)
+        self.replica_cursor, self.copy_out, self.pipe_in = replica_cursor, copy_out, pipe_in
+        self.failure: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            with open(self.pipe_in, "wb", buffering=COPY_CHUNK) as pipe:
+                self.replica_cursor.copy_expert(self.copy_out, pipe)
+        except BaseException as error:  # handed to the caller's thread
+            self.failure = error
+
+    def finish(self, rows) -> None:
+        """Close the pipe's reading end (a sender still writing then fails and ends) and wait for it."""
+        rows.close()
+        if self.ident is not None:
+            self.join()
+        elif self.pipe_in >= 0:  # never started: its end of the pipe is still ours to close
+            os.close(self.pipe_in)
+            self.pipe_in = -1

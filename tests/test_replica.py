@@ -3,8 +3,9 @@
 A primary PostgreSQL and a standby made from it with ``pg_basebackup -R`` are started in a scratch
 directory from the embedded stack's own binaries, whatever DATABASE_URL this run uses. The portal is
 migrated on the primary; tests/replica_probe.py then runs in a process of its own pointed at both,
-pauses the standby's replay and writes one more company: the public registers, the company check
-and an export job do not see it (they read the standby), a plain read does (the primary).
+pauses the standby's replay and writes one more company and placement: the public registers, the
+company check, an export job and a full scan's placement facts do not see them (they read the
+standby), a plain read does (the primary).
 """
 
 import json
@@ -191,8 +192,17 @@ def test_reporting_reads_go_to_the_streaming_replica_and_everything_else_to_the_
     assert seen["public_page_statuses"] == {"/lowongan/": 200, "/informasi/": 200}
     assert seen["export_job_status"] == "done"
     assert seen["export_file"] == replayed
-    # Once replay resumes the standby catches up and so do the reports.
+    # A full scan's placement facts are computed on the standby: the placement written after its
+    # replay paused is not among them, though the facts table itself is on the primary.
+    assert seen["scan_facts"] == ["replayed"]
+    # Once replay resumes the standby catches up and so do the reports and the next scan, whose
+    # copied facts are exactly what the primary computes itself.
     assert seen["companies_register_after_resume"] == both
+    assert seen["scan_facts_after_resume"] == ["replayed", "held_back"]
+    # A rebuild whose SELECT fails on the replica part-way raises the replica's error and leaves the
+    # facts of the scan before whole, not the rows sent before the failure; the next one works.
+    assert seen["failed_facts_rebuild"] == {"error": "DivisionByZero", "facts_kept": ["replayed", "held_back"]}
+    assert seen["scan_facts_equal_the_primarys"] is True
 
 
 def test_production_opens_the_replica_read_only_with_its_own_connection_age():
