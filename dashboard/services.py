@@ -81,40 +81,39 @@ LOOKBACK = timedelta(minutes=10)
 LEVELS = [(3, 8), (2, 5), (1, 2), (0, 0)]
 VILLAGE_WIDTH = 13
 
-# The base counts, each from one table, into {target} (BaseCount for a full rebuild, a temporary
-# table for an incremental one), of every area or only of %(areas)s.
-
-# The placements twice: the stages of all of them, then month, country, sector and sex (four
-# groupings, GROUPING() tells which one a row is) of the few that departed within the window.
-# Grouping only those is cheaper than grouping all of them five ways and dropping most rows.
-STAGES_SQL = """
+# The base counts, into {target} (BaseCount for a full rebuild, a temporary table for an
+# incremental one), of every area or only of %(areas)s, in one statement:
+# * the placements with their workers' villages, joined once (``placed``; joined for each
+#   grouping, the million workers were read and hashed twice) and grouped twice: the
+#   stages of all of them, then month, country, sector and sex (four groupings, GROUPING() tells
+#   which one a row is) of the few that departed within the window. Grouping only those is cheaper
+#   than grouping all of them five ways and dropping most rows;
+# * the workers by sex, and those registered within the window by month;
+# * the open flags and the complaints, each in the area it names.
+BASE_SQL = """
 INSERT INTO {target} (area_code, metric, key, value)
-SELECT w.village_id, 'stage', p.stage::text, count(*)
-FROM placement_placement p
-JOIN recruitment_worker w ON w.id = p.worker_id
-WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
-GROUP BY 1, 3
-"""
-
-DEPARTURES_SQL = """
-INSERT INTO {target} (area_code, metric, key, value)
+WITH placed AS MATERIALIZED (
+    SELECT w.village_id, w.sex, p.stage, p.departed_on, p.job_order_id
+    FROM placement_placement p
+    JOIN recruitment_worker w ON w.id = p.worker_id
+    WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
+)
+SELECT village_id, 'stage', stage::text, count(*)
+FROM placed
+GROUP BY village_id, stage
+UNION ALL
 SELECT village_id,
        CASE WHEN GROUPING(month) = 0 THEN 'departures' WHEN GROUPING(country_id) = 0 THEN 'dep_country'
             WHEN GROUPING(sector) = 0 THEN 'dep_sector' ELSE 'dep_sex' END,
        COALESCE(month, country_id, sector, sex), count(*)
 FROM (
-    SELECT w.village_id, w.sex, to_char(p.departed_on, 'YYYY-MM') AS month, j.country_id, j.sector
-    FROM placement_placement p
-    JOIN recruitment_worker w ON w.id = p.worker_id
-    JOIN recruitment_joborder j ON j.id = p.job_order_id
-    WHERE p.stage <> %(stage_cancelled)s AND p.departed_on >= %(since)s AND p.departed_on < %(until)s
-      AND (%(everything)s OR w.village_id = ANY(%(areas)s))
-) x
+    SELECT x.village_id, x.sex, to_char(x.departed_on, 'YYYY-MM') AS month, j.country_id, j.sector
+    FROM placed x
+    JOIN recruitment_joborder j ON j.id = x.job_order_id
+    WHERE x.stage <> %(stage_cancelled)s AND x.departed_on >= %(since)s AND x.departed_on < %(until)s
+) departed
 GROUP BY GROUPING SETS ((village_id, month), (village_id, country_id), (village_id, sector), (village_id, sex))
-"""
-
-WORKERS_SQL = """
-INSERT INTO {target} (area_code, metric, key, value)
+UNION ALL
 SELECT village_id, CASE WHEN GROUPING(sex) = 0 THEN 'workers_sex' ELSE 'registrations' END,
        COALESCE(sex, month), count(*)
 FROM (
@@ -126,19 +125,13 @@ FROM (
 ) w
 GROUP BY GROUPING SETS ((village_id, sex), (village_id, month))
 HAVING GROUPING(sex) = 0 OR month IS NOT NULL
-"""
-
-FLAGS_SQL = """
-INSERT INTO {target} (area_code, metric, key, value)
+UNION ALL
 SELECT area_code, CASE WHEN GROUPING(severity) = 0 THEN 'flags_severity' ELSE 'flags_rule' END,
        COALESCE(severity, rule_code), count(*)
 FROM oversight_flag
 WHERE status = ANY(%(open_statuses)s) AND (%(everything)s OR area_code = ANY(%(areas)s))
 GROUP BY GROUPING SETS ((area_code, severity), (area_code, rule_code))
-"""
-
-COMPLAINTS_SQL = """
-INSERT INTO {target} (area_code, metric, key, value)
+UNION ALL
 SELECT area_code, CASE WHEN GROUPING(category) = 0 THEN 'complaints_category' ELSE 'complaints' END,
        COALESCE(category, state), count(*)
 FROM (
@@ -155,8 +148,6 @@ FROM (
 GROUP BY GROUPING SETS ((area_code, state), (area_code, category))
 HAVING GROUPING(category) = 1 OR category IS NOT NULL
 """
-
-BASE_SQLS = (STAGES_SQL, DEPARTURES_SQL, WORKERS_SQL, FLAGS_SQL, COMPLAINTS_SQL)
 
 # Medians do not add up, so they are computed at every level at once, after the roll-up, straight
 # into its table (a complaint of a regency counts for the regency and above, not for a district);
@@ -265,21 +256,36 @@ ON CONFLICT (area_code, metric, key) DO UPDATE SET value = a.value + EXCLUDED.va
 
 # json (text) aggregates are much cheaper than jsonb ones; the document is parsed to jsonb once.
 # Grouped from rows sorted by area and metric (see _write_figures): a hash of 100,000s of growing
-# JSON documents costs more than one sort.
-FIGURES_SQL = """
+# JSON documents costs more than one sort. A village's figures are its base counts and its
+# complaint medians (the area counts of level 4); every other area's are its area counts alone (a
+# flag's row of a regency in the base counts is summed into the regency's). So each kind is written
+# by a statement of its own, which sorts only its own rows, and none of the million base counts
+# goes through a union with the area counts.
+AREA_FIGURES_SQL = """
 INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
 SELECT %(snapshot)s, min(level), area_code,
        CASE WHEN min(level) = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[min(level)]) END,
        json_object_agg(metric, figures)::jsonb
 FROM (
     SELECT min(level) AS level, area_code, metric, json_object_agg(key, value) AS figures
+    FROM dashboard_areacount
+    WHERE level < 4 AND (%(everything)s OR area_code = ANY(%(areas)s))
+    GROUP BY area_code, metric
+) m
+GROUP BY area_code
+"""
+
+VILLAGE_FIGURES_SQL = f"""
+INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
+SELECT %(snapshot)s, 4, area_code, left(area_code, 8), json_object_agg(metric, figures)::jsonb
+FROM (
+    SELECT area_code, metric, json_object_agg(key, value) AS figures
     FROM (
-        SELECT level, area_code, metric, key, value FROM dashboard_areacount
-        WHERE %(everything)s OR area_code = ANY(%(areas)s)
+        SELECT area_code, metric, key, value FROM dashboard_basecount
+        WHERE length(area_code) = {VILLAGE_WIDTH} AND (%(everything)s OR area_code = ANY(%(areas)s))
         UNION ALL
-        SELECT 4, area_code, metric, key, value FROM dashboard_basecount
-        WHERE length(area_code) = 13 AND (%(everything)s OR area_code = ANY(%(areas)s))
-        ORDER BY area_code, metric
+        SELECT area_code, metric, key, value FROM dashboard_areacount
+        WHERE level = 4 AND (%(everything)s OR area_code = ANY(%(areas)s))
     ) r
     GROUP BY area_code, metric
 ) m
@@ -393,8 +399,10 @@ def _watermarks(cursor, previous: Snapshot | None) -> dict:
 def _write_figures(cursor, snapshot: Snapshot, areas: list[str] | None) -> int:
     """Write the figures of these areas (None: of all) into the snapshot; return how many areas."""
     cursor.execute("SET LOCAL enable_hashagg = off")
-    cursor.execute(FIGURES_SQL, {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []})
-    written = cursor.rowcount
+    written = 0
+    for sql in (AREA_FIGURES_SQL, VILLAGE_FIGURES_SQL):
+        cursor.execute(sql, {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []})
+        written += cursor.rowcount
     cursor.execute("RESET enable_hashagg")
     return written
 
@@ -445,8 +453,7 @@ def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor, wa
     counts = [model._meta.db_table for model in (BaseCount, AreaCount)]
     for table in counts:
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey")
-    for sql in BASE_SQLS:
-        cursor.execute(sql.format(target="dashboard_basecount"), params)
+    cursor.execute(BASE_SQL.format(target="dashboard_basecount"), params)
     for level, width in LEVELS:
         cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
     for table in counts:
@@ -492,8 +499,7 @@ def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, act
         cursor.execute(
             "CREATE TEMP TABLE dashboard_fresh (area_code text, metric text, key text, value bigint) ON COMMIT DROP"
         )
-        for sql in BASE_SQLS:
-            cursor.execute(sql.format(target="dashboard_fresh"), some)
+        cursor.execute(BASE_SQL.format(target="dashboard_fresh"), some)
         cursor.execute(DIFFERENCES_SQL, some)
         cursor.execute(ADD_UPWARD_SQL)
         cursor.execute(
