@@ -82,18 +82,18 @@ def main() -> None:
         sys.exit("bench-scale: BENCH_SCALE_SIZES needs exactly two 'workers:database' pairs")
     (small_size, small_db), (large_size, large_db) = data_sets
     benchmarks = os.environ.get("BENCH_SCALE_BENCHMARKS", DEFAULT_BENCHMARKS).split(",")
-    results = {}
+    results, small_workers, large_workers = {}, small_size, large_size
     for name in benchmarks:
         small = run_benchmark(name, small_size, small_db)
         large = run_benchmark(name, large_size, large_db)
         # The data sets' real sizes, which a reused data set may make differ from the asked ones.
-        small_size, large_size = small.get("workers", small_size), large.get("workers", large_size)
-        results[name] = growth(small, large, small_size, large_size)
+        small_workers, large_workers = small.get("workers", small_size), large.get("workers", large_size)
+        results[name] = growth(small, large, small_workers, large_workers)
     emit(
         {
             "benchmark": "scale",
-            "sizes": [small_size, large_size],
-            "workers_growth": round(large_size / small_size, 2),
+            "sizes": [small_workers, large_workers],
+            "workers_growth": round(large_workers / small_workers, 2),
             "growth": results,
         }
     )
