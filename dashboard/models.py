@@ -9,7 +9,7 @@ area and the rows of the areas one level down: two index lookups.
 A full rebuild (nightly, or ``manage.py refresh_dashboard --full``) writes a new snapshot
 from scratch. The frequent refresh is incremental: it recounts only the areas whose rows
 changed since the snapshot was taken and adds the differences to the areas above. For that
-the counts behind the figures are kept as tallies (``BaseCount``, ``AreaCount``,
+the counts behind the figures are kept as tallies (``VillageTally``, ``AreaTally``, ``BaseCount``, ``AreaCount``,
 ``JobOrderShare``), which only the refresh reads and writes.
 """
 
@@ -34,6 +34,9 @@ class Snapshot(models.Model):
     # {event table: [highest id the refresh before this one saw, highest id this one saw]}, where
     # the next refresh starts looking for changes (dashboard.services.ID_WATERMARKED).
     watermarks = models.JSONField(_("event watermarks"), default=dict)
+    # The [metric, key] of each position of the tallies' counts (dashboard.services.tally_keys), as
+    # the full rebuild laid them out; a refresh that would lay them out otherwise rebuilds in full.
+    tally_keys = models.JSONField(_("tally layout"), default=list)
     # The month "departures this month" and the 12-month trends end with (local time).
     month = models.DateField(_("month"))
     seconds = models.FloatField(_("duration (seconds)"))
@@ -89,9 +92,42 @@ class Figure(models.Model):
         return self.area_code or "ID"
 
 
+class VillageTally(models.Model):
+    """The counts of one village's workers and placements, one row per village: position i counts
+    the [metric, key] at position i of its snapshot's ``tally_keys`` (0 where nothing). A million
+    workers make 70,000 of these rows where one row per metric and key made 900,000."""
+
+    area_code = models.CharField(_("village"), max_length=13, primary_key=True)
+    counts = ArrayField(models.BigIntegerField(), verbose_name=_("counts"))
+
+    class Meta:
+        verbose_name = _("dashboard village tally")
+        verbose_name_plural = _("dashboard village tallies")
+
+    def __str__(self) -> str:
+        return self.area_code
+
+
+class AreaTally(models.Model):
+    """The village tallies summed for one district, regency, province or the country (``level`` 3
+    to 0), position by position."""
+
+    area_code = models.CharField(_("area"), max_length=13, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("level"))
+    counts = ArrayField(models.BigIntegerField(), verbose_name=_("counts"))
+
+    class Meta:
+        verbose_name = _("dashboard area tally")
+        verbose_name_plural = _("dashboard area tallies")
+
+    def __str__(self) -> str:
+        return self.area_code or "ID"
+
+
 class BaseCount(models.Model):
-    """A count of the rows that sit in one area: a village (a worker's placements and registration)
-    or the area a flag or a complaint names. Summed upward into ``AreaCount``."""
+    """A count of the flags or complaints that sit in one area (a village, or the regency or
+    province a flag or a complaint names), one row per metric and key: few rows, with keys no fixed
+    layout knows in advance (rule codes). Summed upward into ``AreaCount``."""
 
     pk = models.CompositePrimaryKey("area_code", "metric", "key")
     area_code = models.CharField(_("area"), max_length=13)
@@ -109,7 +145,7 @@ class BaseCount(models.Model):
 
 class AreaCount(models.Model):
     """A figure of one district, regency, province or the country (``level`` 3 to 0): the sum of
-    the base counts below it; and the figures that are not sums (vacancies per distinct job order,
+    the flag and complaint base counts below it; and the figures that are not sums (vacancies per distinct job order,
     complaint medians, at the levels they are shown)."""
 
     pk = models.CompositePrimaryKey("area_code", "metric", "key")

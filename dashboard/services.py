@@ -1,10 +1,13 @@
 """The dashboard refresh: the summary kept up to date in one transaction with set-based SQL.
 
-A full rebuild counts everything once per village (or the regency or province a row belongs
-to) into ``BaseCount``, then rolls it up by code prefix, one level at a time, into
-``AreaCount`` for the district, regency, province and the country: official codes have fixed
-widths (52, 52.03, 52.03.01, 52.03.01.2001), so an area's ancestor is a left() of its code and
-no join to the area tables is needed. Vacancies are the exception: a job order recruits in
+A full rebuild counts each village's workers and placements into one row (``VillageTally``: an
+array of counts, one position per metric and key, laid out by ``tally_keys``), the flags and
+complaints once per area they name into ``BaseCount``, then rolls both up by code prefix, one level
+at a time, into ``AreaTally`` and ``AreaCount`` for the district, regency, province and the
+country: official codes have fixed widths (52, 52.03, 52.03.01, 52.03.01.2001), so an area's
+ancestor is a left() of its code and no join to the area tables is needed. (One row per village
+rather than one per village, metric and key: 68,000 rows to write, roll up and read back into
+figures where there were 900,000 at a million workers.) Vacancies are the exception: a job order recruits in
 several regencies (its SIP2MI permits name them), so each published job order's share is kept
 (``JobOrderShare``) and counted once in each area it reaches.
 
@@ -17,8 +20,9 @@ the current snapshot. Its figures are those a full rebuild would give (tested). 
 what the services guarantee: a worker's village and sex and a job order's country and sector
 never change once recorded, and every write of a counted row stamps its time (``updated_at``
 or an event). A write committed more than LOOKBACK after it stamped its time would be missed
-until the nightly full rebuild; the month turning, or no tallies (none yet, or emptied by a
-crash: they are unlogged), makes a refresh full.
+until the nightly full rebuild; the month turning, a new destination country (the tallies'
+layout changes), or no tallies (none yet, or emptied by a crash: they are unlogged), makes a
+refresh full.
 
 Metrics in ``Figure.data`` (each ``{key: count}``):
 
@@ -55,6 +59,7 @@ whose snapshot of the database predates a refresh that committed meanwhile steps
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -63,11 +68,13 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
+from agencies.choices import Sector
 from complaints.choices import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
 from oversight.choices import OPEN_FLAG_STATUSES
-from placement.choices import STAGE_PARAMETERS
+from placement.choices import STAGE_PARAMETERS, Stage
+from recruitment.choices import Sex
 
-from .models import AreaCount, BaseCount, JobOrderShare, Snapshot
+from .models import AreaCount, AreaTally, BaseCount, JobOrderShare, Snapshot, VillageTally
 
 LOCK_KEY = "dashboard.refresh"
 WINDOW_MONTHS = 12
@@ -81,51 +88,12 @@ LOOKBACK = timedelta(minutes=10)
 LEVELS = [(3, 8), (2, 5), (1, 2), (0, 0)]
 VILLAGE_WIDTH = 13
 
-# The base counts, into {target} (BaseCount for a full rebuild, a temporary table for an
-# incremental one), of every area or only of %(areas)s, in one statement:
-# * the placements with their workers' villages, joined once (``placed``; joined for each
-#   grouping, the million workers were read and hashed twice) and grouped twice: the
-#   stages of all of them, then month, country, sector and sex (four groupings, GROUPING() tells
-#   which one a row is) of the few that departed within the window. Grouping only those is cheaper
-#   than grouping all of them five ways and dropping most rows;
-# * the workers by sex, and those registered within the window by month;
-# * the open flags and the complaints, each in the area it names.
+# The flags' and complaints' base counts, into {target} (BaseCount for a full rebuild, a temporary
+# table for an incremental one), of every area or only of %(areas)s, in one statement: the open
+# flags and the complaints, each in the area it names. (The workers and placements are counted
+# into the wide village tallies: village_tally_sql.)
 BASE_SQL = """
 INSERT INTO {target} (area_code, metric, key, value)
-WITH placed AS MATERIALIZED (
-    SELECT w.village_id, w.sex, p.stage, p.departed_on, p.job_order_id
-    FROM placement_placement p
-    JOIN recruitment_worker w ON w.id = p.worker_id
-    WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
-)
-SELECT village_id, 'stage', stage::text, count(*)
-FROM placed
-GROUP BY village_id, stage
-UNION ALL
-SELECT village_id,
-       CASE WHEN GROUPING(month) = 0 THEN 'departures' WHEN GROUPING(country_id) = 0 THEN 'dep_country'
-            WHEN GROUPING(sector) = 0 THEN 'dep_sector' ELSE 'dep_sex' END,
-       COALESCE(month, country_id, sector, sex), count(*)
-FROM (
-    SELECT x.village_id, x.sex, to_char(x.departed_on, 'YYYY-MM') AS month, j.country_id, j.sector
-    FROM placed x
-    JOIN recruitment_joborder j ON j.id = x.job_order_id
-    WHERE x.stage <> %(stage_cancelled)s AND x.departed_on >= %(since)s AND x.departed_on < %(until)s
-) departed
-GROUP BY GROUPING SETS ((village_id, month), (village_id, country_id), (village_id, sector), (village_id, sex))
-UNION ALL
-SELECT village_id, CASE WHEN GROUPING(sex) = 0 THEN 'workers_sex' ELSE 'registrations' END,
-       COALESCE(sex, month), count(*)
-FROM (
-    SELECT village_id, sex,
-           CASE WHEN created_at >= %(since_ts)s AND created_at < %(until_ts)s
-                THEN to_char(created_at AT TIME ZONE %(tz)s, 'YYYY-MM') END AS month
-    FROM recruitment_worker
-    WHERE %(everything)s OR village_id = ANY(%(areas)s)
-) w
-GROUP BY GROUPING SETS ((village_id, sex), (village_id, month))
-HAVING GROUPING(sex) = 0 OR month IS NOT NULL
-UNION ALL
 SELECT area_code, CASE WHEN GROUPING(severity) = 0 THEN 'flags_severity' ELSE 'flags_rule' END,
        COALESCE(severity, rule_code), count(*)
 FROM oversight_flag
@@ -254,18 +222,217 @@ HAVING sum(d.value) <> 0
 ON CONFLICT (area_code, metric, key) DO UPDATE SET value = a.value + EXCLUDED.value
 """
 
-# json (text) aggregates are much cheaper than jsonb ones; the document is parsed to jsonb once.
-# Grouped from rows sorted by area and metric (see _write_figures): a hash of 100,000s of growing
-# JSON documents costs more than one sort. A village's figures are its base counts and its
-# complaint medians (the area counts of level 4); every other area's are its area counts alone (a
-# flag's row of a regency in the base counts is summed into the regency's). So each kind is written
-# by a statement of its own, which sorts only its own rows, and none of the million base counts
-# goes through a union with the area counts.
-AREA_FIGURES_SQL = """
-INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
-SELECT %(snapshot)s, min(level), area_code,
-       CASE WHEN min(level) = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[min(level)]) END,
-       json_object_agg(metric, figures)::jsonb
+# The wide tallies: a village's workers and placements counted into one array, position i counting
+# the [metric, key] at position i of tally_keys(). Its metrics by the rows they count, in order:
+PLACEMENT_METRICS = ("stage",)
+DEPARTURE_METRICS = ("departures", "dep_country", "dep_sector", "dep_sex")
+WORKER_METRICS = ("workers_sex", "registrations")
+# jsonb_build_object takes at most 100 arguments: a metric's keys go in pieces of this many pairs.
+PAIRS_PER_CALL = 40
+ARGUMENTS_PER_CALL = 90
+SAFE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def tally_keys(cursor, month: date) -> list[list[str]]:
+    """Every [metric, key] a village tally counts, in the order of its positions: each stage, the
+    window's months, each destination country (the countries table), sector and sex. Fixed by the
+    code, the month and the countries: a refresh laying them out otherwise rebuilds in full."""
+    cursor.execute("SELECT code FROM recruitment_country ORDER BY code")
+    countries = [code for (code,) in cursor.fetchall()]
+    months = _window_months(month)
+    keys_of = {
+        "stage": [str(stage.value) for stage in Stage],
+        "departures": months,
+        "dep_country": countries,
+        "dep_sector": [str(sector.value) for sector in Sector],
+        "dep_sex": [str(sex.value) for sex in Sex],
+        "workers_sex": [str(sex.value) for sex in Sex],
+        "registrations": months,
+    }
+    return [
+        [metric, key] for metric in (*PLACEMENT_METRICS, *DEPARTURE_METRICS, *WORKER_METRICS) for key in keys_of[metric]
+    ]
+
+
+def _window_months(month: date) -> list[str]:
+    first = window_start(month)
+    return [
+        f"{(first.year * 12 + first.month - 1 + i) // 12:04d}-{(first.year * 12 + first.month - 1 + i) % 12 + 1:02d}"
+        for i in range(WINDOW_MONTHS)
+    ]
+
+
+def _checked(key: str) -> str:
+    # Keys come from the code's choices and the countries' ISO codes; checked, as they go into SQL
+    # literals and JSON text as they are.
+    if not SAFE_KEY.fullmatch(key):
+        raise ValueError(f"unexpected tally key {key!r}")
+    return key
+
+
+def _literal(key: str) -> str:
+    return f"'{_checked(key)}'"
+
+
+def _counts(keys: list[list[str]], metrics: tuple[str, ...], condition) -> str:
+    """An ARRAY of count(*) FILTER, one per position of these metrics, `condition(metric, key, i)`
+    saying which rows a position counts (i: the key's index within its metric)."""
+    filters = []
+    for metric in metrics:
+        metric_keys = [key for m, key in keys if m == metric]
+        filters += [f"count(*) FILTER (WHERE {condition(metric, key, i)})" for i, key in enumerate(metric_keys)]
+    return "ARRAY[" + ", ".join(filters) + "]"
+
+
+def _width(keys: list[list[str]], metrics: tuple[str, ...]) -> int:
+    return sum(1 for metric, _key in keys if metric in metrics)
+
+
+def village_tally_sql(keys: list[list[str]], target: str) -> str:
+    """Count the workers and placements of every village, or of those in %(areas)s, into {target}:
+    the placements by stage, those departed within the window by month, country, sector and sex,
+    the workers by sex and those registered within the window by month. One aggregate per village
+    and kind of row, each position a FILTER: no row per metric and key is ever made or sorted."""
+    # date_part (a float) costs far less than extract (a numeric).
+    month_index = "(date_part('year', {0})::int * 12 + date_part('month', {0})::int - %(first_month_index)s)"
+    placement_counts = _counts(keys, PLACEMENT_METRICS, lambda metric, key, i: f"stage = {int(key)}")
+    departure_columns = {"dep_country": "country_id", "dep_sector": "sector", "dep_sex": "sex"}
+    departure_counts = _counts(
+        keys,
+        DEPARTURE_METRICS,
+        lambda metric, key, i: (
+            f"month = {i}" if metric == "departures" else f"{departure_columns[metric]} = {_literal(key)}"
+        ),
+    )
+    worker_counts = _counts(
+        keys,
+        WORKER_METRICS,
+        lambda metric, key, i: f"sex = {_literal(key)}" if metric == "workers_sex" else f"month = {i}",
+    )
+    zeros = "array_fill(0::bigint, ARRAY[{}])"
+    return f"""
+INSERT INTO {target} (area_code, counts)
+WITH placed AS MATERIALIZED (
+    SELECT w.village_id, w.sex, p.stage, p.departed_on, p.job_order_id
+    FROM placement_placement p
+    JOIN recruitment_worker w ON w.id = p.worker_id
+    WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
+), by_stage AS (
+    SELECT village_id, {placement_counts} AS counts FROM placed GROUP BY village_id
+), departed AS (
+    SELECT village_id, {departure_counts} AS counts
+    FROM (
+        SELECT x.village_id, x.sex, {month_index.format("x.departed_on")} AS month, j.country_id, j.sector
+        FROM placed x
+        JOIN recruitment_joborder j ON j.id = x.job_order_id
+        WHERE x.stage <> %(stage_cancelled)s AND x.departed_on >= %(since)s AND x.departed_on < %(until)s
+        OFFSET 0  -- each row's month computed once, not once in each FILTER it would be inlined into
+    ) d
+    GROUP BY village_id
+), registered AS (
+    SELECT village_id, {worker_counts} AS counts
+    FROM (
+        SELECT village_id, sex,
+               CASE WHEN created_at >= %(since_ts)s AND created_at < %(until_ts)s
+                    THEN {month_index.format("created_at AT TIME ZONE %(tz)s")} END AS month
+        FROM recruitment_worker
+        WHERE %(everything)s OR village_id = ANY(%(areas)s)
+        OFFSET 0
+    ) w
+    GROUP BY village_id
+)
+-- Every placement's village has its worker, so the workers' villages are all there are.
+SELECT r.village_id,
+       COALESCE(s.counts, {zeros.format(_width(keys, PLACEMENT_METRICS))})
+       || COALESCE(d.counts, {zeros.format(_width(keys, DEPARTURE_METRICS))}) || r.counts
+FROM registered r
+LEFT JOIN by_stage s ON s.village_id = r.village_id
+LEFT JOIN departed d ON d.village_id = r.village_id
+"""
+
+
+def _positions(keys: list[list[str]], template: str) -> str:
+    """ARRAY[template for each position], template with {i}, the position (from 1)."""
+    return "ARRAY[" + ", ".join(template.format(i=i) for i in range(1, len(keys) + 1)) + "]"
+
+
+def tally_rollup_sql(keys: list[list[str]]) -> str:
+    """One level of the area tallies from the level below (the villages for the districts)."""
+    sums = _positions(keys, "sum(counts[{i}])")
+    return f"""
+INSERT INTO dashboard_areatally (level, area_code, counts)
+SELECT %(level)s, left(area_code, %(width)s), {sums}::bigint[]
+FROM (
+    SELECT area_code, counts FROM dashboard_areatally WHERE level = %(level)s + 1
+    UNION ALL
+    SELECT area_code, counts FROM dashboard_villagetally WHERE %(level)s = 3
+) x
+GROUP BY 2
+"""
+
+
+def tally_add_upward_sql(keys: list[list[str]]) -> str:
+    """Add each changed village's difference (dashboard_tally_difference) to every area above it."""
+    sums = _positions(keys, "sum(d.counts[{i}])")
+    added = _positions(keys, "a.counts[{i}] + EXCLUDED.counts[{i}]")
+    return f"""
+INSERT INTO dashboard_areatally AS a (level, area_code, counts)
+SELECT lv.level, left(d.area_code, lv.width), {sums}::bigint[]
+FROM dashboard_tally_difference d
+JOIN (VALUES (3, 8), (2, 5), (1, 2), (0, 0)) AS lv(level, width) ON true
+GROUP BY 1, 2
+ON CONFLICT (area_code) DO UPDATE SET counts = {added}
+"""
+
+
+def tally_difference_sql(keys: list[list[str]]) -> str:
+    """The changed villages' fresh tallies less those kept (a village may have none of either)."""
+    difference = _positions(keys, "COALESCE(f.counts[{i}], 0) - COALESCE(v.counts[{i}], 0)")
+    return f"""
+CREATE TEMP TABLE dashboard_tally_difference ON COMMIT DROP AS
+SELECT area_code, counts FROM (
+    SELECT area_code, {difference} AS counts
+    FROM dashboard_fresh_tally f
+    FULL JOIN (SELECT * FROM dashboard_villagetally WHERE area_code = ANY(%(areas)s)) v USING (area_code)
+) d
+WHERE 0 <> ANY(counts)
+"""
+
+
+def _tally_document(keys: list[list[str]], counts: str) -> str:
+    """The figures of a tally's row (its array: `counts`) as jsonb, as the counts per metric and key
+    were written before: a key only where its count is not 0, a metric only where it has a key.
+    Written as JSON text and parsed once: json(b)_build_object looks up how to write each of its
+    arguments on every call, three times as slow. concat_ws skips the NULLs (the zeros)."""
+    metrics = []
+    for metric in dict.fromkeys(metric for metric, _key in keys):
+        positions = [(i, key) for i, (m, key) in enumerate(keys, start=1) if m == metric]
+        entries = [
+            f"CASE WHEN {counts}[{i}] <> 0 THEN '\"{_checked(key)}\":' || {counts}[{i}]::text END"
+            for i, key in positions
+        ]
+        # A function takes at most 100 arguments: a metric of more keys joins them in pieces.
+        entries = ", ".join(
+            entries
+            if len(entries) < ARGUMENTS_PER_CALL
+            else [
+                f"NULLIF(concat_ws(',', {', '.join(entries[at : at + ARGUMENTS_PER_CALL])}), '')"
+                for at in range(0, len(entries), ARGUMENTS_PER_CALL)
+            ]
+        )
+        first, last = positions[0][0], positions[-1][0]
+        metrics.append(
+            f"CASE WHEN 0 <> ANY({counts}[{first}:{last}]) "
+            f"THEN '\"{_checked(metric)}\":{{' || concat_ws(',', {entries}) || '}}' END"
+        )
+    return "('{' || concat_ws(',', " + ", ".join(metrics) + ") || '}')::jsonb"
+
+
+# The flags', complaints', vacancies' and medians' figures of the areas (area counts) and villages
+# (base counts and the medians of level 4), as {area_code, level, document}; json (text) aggregates
+# are much cheaper than jsonb ones, and the document is parsed to jsonb once.
+AREA_COUNT_DOCUMENTS_SQL = """
+SELECT area_code, min(level) AS level, json_object_agg(metric, figures)::jsonb AS document
 FROM (
     SELECT min(level) AS level, area_code, metric, json_object_agg(key, value) AS figures
     FROM dashboard_areacount
@@ -275,9 +442,8 @@ FROM (
 GROUP BY area_code
 """
 
-VILLAGE_FIGURES_SQL = f"""
-INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
-SELECT %(snapshot)s, 4, area_code, left(area_code, 8), json_object_agg(metric, figures)::jsonb
+VILLAGE_COUNT_DOCUMENTS_SQL = f"""
+SELECT area_code, json_object_agg(metric, figures)::jsonb AS document
 FROM (
     SELECT area_code, metric, json_object_agg(key, value) AS figures
     FROM (
@@ -291,6 +457,41 @@ FROM (
 ) m
 GROUP BY area_code
 """
+
+
+def area_figures_sql(keys: list[list[str]]) -> str:
+    """Write the figures of every district, regency, province and the country (or of %(areas)s):
+    the area tally's document merged with the area counts' (their metrics never overlap)."""
+    return f"""
+INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
+SELECT %(snapshot)s, lv, area_code,
+       CASE WHEN lv = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[lv]) END,
+       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}')
+FROM (
+    SELECT area_code, level, {_tally_document(keys, "counts")} AS document
+    FROM dashboard_areatally
+    WHERE %(everything)s OR area_code = ANY(%(areas)s)
+) t
+FULL JOIN ({AREA_COUNT_DOCUMENTS_SQL}) c USING (area_code)
+CROSS JOIN LATERAL (SELECT COALESCE(t.level, c.level) AS lv) l
+"""
+
+
+def village_figures_sql(keys: list[list[str]]) -> str:
+    """Write the figures of every village (or of those in %(areas)s): its tally's document merged
+    with its flags', complaints' and medians'."""
+    return f"""
+INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
+SELECT %(snapshot)s, 4, area_code, left(area_code, 8),
+       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}')
+FROM (
+    SELECT area_code, {_tally_document(keys, "counts")} AS document
+    FROM dashboard_villagetally
+    WHERE %(everything)s OR area_code = ANY(%(areas)s)
+) t
+FULL JOIN ({VILLAGE_COUNT_DOCUMENTS_SQL}) c USING (area_code)
+"""
+
 
 # Event tables whose time is not indexed: their rows since the last refresh are found by id (the
 # primary key), from the highest id the refresh before it saw, which also covers a row whose id
@@ -375,10 +576,19 @@ def dashboard_refresh(*, actor=None, full: bool = False) -> Snapshot | None:
             params = _parameters(taken_at, month)
             cursor.execute("SET LOCAL work_mem = '256MB'")  # the aggregates stay in memory
             watermarks = _watermarks(cursor, current)
-            if full or current is None or current.month != month or not _has_tallies(cursor, current):
-                snapshot = _rebuild(cursor, params, taken_at=taken_at, month=month, actor=actor, watermarks=watermarks)
+            keys = tally_keys(cursor, month)
+            if (
+                full
+                or current is None
+                or current.month != month
+                or current.tally_keys != keys
+                or not _has_tallies(cursor, current)
+            ):
+                snapshot = _rebuild(
+                    cursor, params, keys, taken_at=taken_at, month=month, actor=actor, watermarks=watermarks
+                )
             else:
-                snapshot = _update(cursor, params, current, taken_at=taken_at, actor=actor, watermarks=watermarks)
+                snapshot = _update(cursor, params, keys, current, taken_at=taken_at, actor=actor, watermarks=watermarks)
             snapshot.seconds = round(time.perf_counter() - started, 3)
             snapshot.save(update_fields=["seconds"])
     except OperationalError as error:
@@ -396,11 +606,13 @@ def _watermarks(cursor, previous: Snapshot | None) -> dict:
     return {table: [before.get(table, [0, 0])[1], high] for table, high in zip(ID_WATERMARKED, highest, strict=True)}
 
 
-def _write_figures(cursor, snapshot: Snapshot, areas: list[str] | None) -> int:
+def _write_figures(cursor, keys: list[list[str]], snapshot: Snapshot, areas: list[str] | None) -> int:
     """Write the figures of these areas (None: of all) into the snapshot; return how many areas."""
+    # The few flag, complaint and vacancy documents are grouped from sorted rows: a hash of growing
+    # JSON documents costs more than one sort.
     cursor.execute("SET LOCAL enable_hashagg = off")
     written = 0
-    for sql in (AREA_FIGURES_SQL, VILLAGE_FIGURES_SQL):
+    for sql in (area_figures_sql(keys), village_figures_sql(keys)):
         cursor.execute(sql, {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []})
         written += cursor.rowcount
     cursor.execute("RESET enable_hashagg")
@@ -414,7 +626,10 @@ def _has_tallies(cursor, snapshot: Snapshot) -> bool:
         return False
     if not snapshot.areas:
         return True
-    cursor.execute("SELECT EXISTS (SELECT 1 FROM dashboard_basecount) OR EXISTS (SELECT 1 FROM dashboard_areacount)")
+    cursor.execute(
+        "SELECT EXISTS (SELECT 1 FROM dashboard_areatally) OR EXISTS (SELECT 1 FROM dashboard_areacount) "
+        "OR EXISTS (SELECT 1 FROM dashboard_basecount)"
+    )
     return cursor.fetchone()[0]
 
 
@@ -424,6 +639,8 @@ def _parameters(taken_at: datetime, month: date) -> dict:
     return {
         "since": since,
         "until": until,
+        # The window's first month as year * 12 + month: a month's position in it is its own less this.
+        "first_month_index": since.year * 12 + since.month,
         "since_ts": timezone.make_aware(datetime.combine(since, dtime.min), zone),
         "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
         "tz": settings.TIME_ZONE,
@@ -437,34 +654,35 @@ def _parameters(taken_at: datetime, month: date) -> dict:
     }
 
 
-def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor, watermarks: dict) -> Snapshot:
+def _rebuild(
+    cursor, params: dict, keys: list[list[str]], *, taken_at: datetime, month: date, actor, watermarks: dict
+) -> Snapshot:
     """Every figure from scratch, into a new snapshot."""
     snapshot = Snapshot.objects.create(
         taken_at=taken_at, rebuilt_at=taken_at, month=month, seconds=0, areas=0, requested_by=actor,
-        watermarks=watermarks,
+        watermarks=watermarks, tally_keys=keys,
     )  # fmt: skip
     # Rewriting the older snapshots makes a refresh whose database snapshot predates this commit
     # fail its lock on them (see dashboard_refresh) instead of building on tallies replaced here.
     cursor.execute("UPDATE dashboard_snapshot SET changed_areas = 0 WHERE id < %s", [snapshot.pk])
-    tables = [model._meta.db_table for model in (BaseCount, AreaCount, JobOrderShare)]
+    tables = [model._meta.db_table for model in (VillageTally, AreaTally, BaseCount, AreaCount, JobOrderShare)]
     cursor.execute(f"TRUNCATE {', '.join(tables)}")
-    # The counts go in without their primary keys, which are built afterwards in one sorted pass:
-    # a quarter faster than updating them row by row (TRUNCATE holds the tables alone already).
-    counts = [model._meta.db_table for model in (BaseCount, AreaCount)]
-    for table in counts:
-        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_pkey")
+    cursor.execute(village_tally_sql(keys, "dashboard_villagetally"), params)
     cursor.execute(BASE_SQL.format(target="dashboard_basecount"), params)
+    rollup = tally_rollup_sql(keys)
     for level, width in LEVELS:
+        cursor.execute(rollup, {"level": level, "width": width})
         cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
-    for table in counts:
-        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {table}_pkey PRIMARY KEY (area_code, metric, key)")
     cursor.execute(JOB_ORDER_SHARES_SQL.format(target="dashboard_jobordershare"), params)
     cursor.execute(VACANCIES_SQL.format(shares="SELECT 1 AS sign, * FROM dashboard_jobordershare", on_conflict=""))
     cursor.execute(COMPLAINT_MEDIANS_SQL, params)
     # The planner would take the freshly filled tallies for a handful of rows and give the JSON
     # aggregates too little memory: they spill to disk.
-    cursor.execute("ANALYZE dashboard_basecount, dashboard_areacount")
-    snapshot.areas = snapshot.changed_areas = _write_figures(cursor, snapshot, None)
+    # (The village tallies' arrays are not worth the time statistics of them take.)
+    cursor.execute(
+        "ANALYZE dashboard_villagetally (area_code), dashboard_areatally, dashboard_basecount, dashboard_areacount"
+    )
+    snapshot.areas = snapshot.changed_areas = _write_figures(cursor, keys, snapshot, None)
     # Readers see the previous snapshot until this commits. It is kept one round longer, so a
     # page that picked it just before the commit still finds its rows; older ones go.
     previous = "(SELECT max(id) FROM dashboard_snapshot WHERE id < %s)"
@@ -477,7 +695,9 @@ def _rebuild(cursor, params: dict, *, taken_at: datetime, month: date, actor, wa
     return snapshot
 
 
-def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, actor, watermarks: dict) -> Snapshot:
+def _update(
+    cursor, params: dict, keys: list[list[str]], snapshot: Snapshot, *, taken_at: datetime, actor, watermarks: dict
+) -> Snapshot:
     """Recount the areas whose rows changed since the snapshot was taken, add the differences to
     the areas above them, and rewrite the figures of all of those in the snapshot."""
     seen = snapshot.watermarks
@@ -496,6 +716,19 @@ def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, act
     some = {**params, "everything": False, "areas": areas, "job_orders": job_orders}
 
     if areas:
+        # The villages' tallies: their differences added upward, their rows replaced (one a village).
+        cursor.execute("CREATE TEMP TABLE dashboard_fresh_tally (area_code text, counts bigint[]) ON COMMIT DROP")
+        cursor.execute(village_tally_sql(keys, "dashboard_fresh_tally"), some)
+        cursor.execute(tally_difference_sql(keys), some)
+        cursor.execute(tally_add_upward_sql(keys))
+        # An area left with nothing goes, as a full rebuild would not write it.
+        cursor.execute(
+            "DELETE FROM dashboard_areatally WHERE 0 = ALL(counts) AND area_code = ANY(%s)", [sorted(changed)]
+        )
+        cursor.execute("DELETE FROM dashboard_villagetally WHERE area_code = ANY(%s)", [areas])
+        cursor.execute("INSERT INTO dashboard_villagetally (area_code, counts) SELECT * FROM dashboard_fresh_tally")
+        cursor.execute("DROP TABLE dashboard_fresh_tally, dashboard_tally_difference")
+
         cursor.execute(
             "CREATE TEMP TABLE dashboard_fresh (area_code text, metric text, key text, value bigint) ON COMMIT DROP"
         )
@@ -555,7 +788,7 @@ def _update(cursor, params: dict, snapshot: Snapshot, *, taken_at: datetime, act
         "DELETE FROM dashboard_figure WHERE snapshot_id = %s AND area_code = ANY(%s)", [snapshot.pk, figure_areas]
     )
     removed = cursor.rowcount
-    snapshot.areas += _write_figures(cursor, snapshot, figure_areas) - removed
+    snapshot.areas += _write_figures(cursor, keys, snapshot, figure_areas) - removed
     snapshot.taken_at = taken_at
     snapshot.changed_areas = len(figure_areas)
     snapshot.requested_by = actor

@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from complaints.models import Complaint
 from complaints.services import complaint_file
-from dashboard.models import AreaCount, BaseCount, Figure, JobOrderShare, Snapshot
+from dashboard.models import AreaCount, AreaTally, BaseCount, Figure, JobOrderShare, Snapshot, VillageTally
 from dashboard.services import LOOKBACK, dashboard_refresh
 from oversight.engine import full_scan
 from oversight.models import Flag, FlagEvent
 from oversight.services import flag_decide
 from placement.choices import Stage
+from recruitment.models import Country
 from recruitment.services import job_order_close
 from tests.dashboard.conftest import KUPANG_VILLAGE, PIJOT, TANJUNG_LUAR
 from tests.placement import journey as steps
@@ -41,6 +42,8 @@ def summary_rows() -> dict:
             Figure.objects.filter(snapshot=snapshot).values_list("level", "area_code", "parent_code", "data"),
             key=lambda row: row[1],
         ),
+        "villages": sorted(VillageTally.objects.values_list("area_code", "counts")),
+        "area_tallies": sorted(AreaTally.objects.values_list("level", "area_code", "counts")),
         "base": sorted(BaseCount.objects.values_list("area_code", "metric", "key", "value")),
         "areas": sorted(AreaCount.objects.values_list("level", "area_code", "metric", "key", "value")),
         "shares": sorted(
@@ -102,6 +105,15 @@ def test_a_refresh_with_nothing_changed_only_moves_the_time(world):
     assert summary_rows() == before
 
 
+def test_a_new_destination_country_makes_the_refresh_a_full_rebuild(world):
+    first = dashboard_refresh(full=True)
+    Country.objects.create(code="ZZ", name="Atlantis")
+    second = dashboard_refresh()
+    # The tallies have a position for every country: a new one lays them out anew.
+    assert second.pk > first.pk and second.rebuilt_at == second.taken_at
+    assert ["dep_country", "ZZ"] in second.tally_keys and ["dep_country", "ZZ"] not in first.tally_keys
+
+
 def test_complaints_that_fall_overdue_without_a_write_are_counted_by_the_next_refresh(
     world, ministry_official, monkeypatch
 ):
@@ -138,7 +150,10 @@ def test_a_new_month_or_missing_tallies_make_the_refresh_a_full_rebuild(world):
     # A crash empties the unlogged tallies: the figures are rebuilt rather than built on nothing.
     rows = summary_rows()
     with connection.cursor() as cursor:
-        cursor.execute("TRUNCATE dashboard_basecount, dashboard_areacount, dashboard_jobordershare")
+        cursor.execute(
+            "TRUNCATE dashboard_villagetally, dashboard_areatally, dashboard_basecount, dashboard_areacount, "
+            "dashboard_jobordershare"
+        )
     fourth = dashboard_refresh()
     assert fourth.pk > third.pk and summary_rows() == rows
 
