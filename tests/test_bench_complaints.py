@@ -58,7 +58,7 @@ def run():
     _drop(admin)
     env = {**os.environ, "BENCH_DATABASE": SCRATCH, "DJANGO_SETTINGS_MODULE": "siskop2mi.settings.dev"}
     size = ["--complaints", str(COMPLAINTS), "--repeats", "2"]
-    first = _bench(env, *size, "--clients", "2", "--seconds", "1", "--workers", "1")
+    first = _bench(env, *size, "--clients", "2", "--seconds", "4", "--workers", "1")  # time for a loaded machine
     again = _bench(env, *size, "--skip-form")  # the same data set, reused
     connection = psycopg2.connect(dbname=SCRATCH, **server)
     connection.autocommit = True
