@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from urllib.parse import urlsplit, urlunsplit
 
 DEFAULT_WORKERS = 1_000_000
@@ -141,3 +142,39 @@ def log_in_with_second_factor(client, user) -> None:
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
+
+
+def start_gunicorn(env: dict, port: int, workers: int, *, label: str):
+    """gunicorn as the production image starts it (sync workers, recycled after ~1,000 requests) on a
+    loopback port, once it answers the login page; ``label`` names its settings in the log."""
+    import http.client
+    import subprocess
+
+    from siskop2mi.paths import BASE_DIR
+
+    command = [
+        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+        "siskop2mi.wsgi:application",
+        f"--bind=127.0.0.1:{port}",
+        f"--workers={workers}",
+        *(["--worker-tmp-dir=/dev/shm"] if os.path.isdir("/dev/shm") else []),  # noqa: S108 - as the image
+        "--max-requests=1000",
+        "--max-requests-jitter=100",
+        "--log-level=warning",
+    ]
+    log(f"starting gunicorn on 127.0.0.1:{port} ({workers} sync workers, {label})")
+    server = subprocess.Popen(command, env=env, cwd=BASE_DIR)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            sys.exit(f"bench: gunicorn exited with {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
+            connection.getresponse().read()
+            connection.close()
+            return server
+        except OSError:
+            time.sleep(0.3)
+    server.terminate()
+    sys.exit("bench: gunicorn did not answer in time")

@@ -36,7 +36,6 @@ One line of JSON: see bench/README.md.
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
 import re
@@ -48,7 +47,7 @@ import threading
 import time
 import uuid
 
-from bench.common import emit, log, percentile, queued_tasks, use_bench_database
+from bench.common import emit, log, percentile, queued_tasks, start_gunicorn, use_bench_database
 
 BENCH_QUEUE = "bench-complaints"  # the Celery queue of the benchmark's server (no worker reads it)
 SETTINGS = "bench.complaints_settings"
@@ -676,7 +675,7 @@ def measure_form(clients: int, seconds: float, workers: int) -> dict:
     try:
         build_static(env)
         port = free_port()
-        server = start_server(env, port, workers)
+        server = start_gunicorn(env, port, workers, label=SETTINGS)
         log(f"trivial page: GET {login_path}, {clients} clients x {seconds:g}s")
         trivial = run_clients(port, clients, seconds, lambda browser, rng: _trivial(browser, login_path))
         log(f"trivial page: {trivial}")
@@ -711,40 +710,6 @@ def measure_form(clients: int, seconds: float, workers: int) -> dict:
         "ratio_p95_round_trip_to_trivial_p95": round(filing["p95_ms"] / trivial["p95_ms"], 1),
         "production_guards_lifted": {"PUBLIC_FORM_MIN_SECONDS": 0, "PUBLIC_COMPLAINTS_PER_HOUR": "1e9"},
     }
-
-
-def start_server(env: dict, port: int, workers: int):
-    """gunicorn as the production image starts it (sync workers, recycled after ~1,000 requests)."""
-    import subprocess
-
-    from siskop2mi.paths import BASE_DIR
-
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        "siskop2mi.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={workers}",
-        *(["--worker-tmp-dir=/dev/shm"] if os.path.isdir("/dev/shm") else []),  # noqa: S108 - as the image
-        "--max-requests=1000",
-        "--max-requests-jitter=100",
-        "--log-level=warning",
-    ]
-    log(f"starting gunicorn on 127.0.0.1:{port} ({workers} sync workers, {SETTINGS})")
-    server = subprocess.Popen(command, env=env, cwd=BASE_DIR)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"bench: gunicorn exited with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
-            connection.getresponse().read()
-            connection.close()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("bench: gunicorn did not answer in time")
 
 
 # --- the run -------------------------------------------------------------------------------------------------

@@ -42,7 +42,7 @@ import sys
 import tempfile
 import time
 
-from bench.common import emit, ensure_generated_data, log, use_bench_database
+from bench.common import emit, ensure_generated_data, log, start_gunicorn, use_bench_database
 
 USERS = int(os.environ.get("BENCH_LOAD_USERS", 50))
 SPAWN_RATE = float(os.environ.get("BENCH_LOAD_SPAWN_RATE", 10))
@@ -419,38 +419,6 @@ def server_env(static_root: str, redis_url: str) -> dict:
     }
 
 
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    import http.client
-
-    from siskop2mi.paths import BASE_DIR
-
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        "siskop2mi.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={WORKERS}",
-        "--max-requests=1000",
-        "--max-requests-jitter=100",
-        "--log-level=warning",
-    ]
-    log(f"starting gunicorn on 127.0.0.1:{port} ({WORKERS} sync workers, {SETTINGS})")
-    server = subprocess.Popen(command, env=env, cwd=BASE_DIR)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"bench: gunicorn exited with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/accounts/login/", headers={"X-Forwarded-Proto": "https"})
-            connection.getresponse().read()
-            connection.close()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("bench: gunicorn did not answer in time")
-
-
 def queued_tasks(redis_url: str) -> int:
     """Celery messages the server's writes left in its private Redis (no worker reads it)."""
     import redis
@@ -582,7 +550,7 @@ def main() -> None:
         else:
             build_static(env)
         port = free_port()
-        server = start_server(env, port)
+        server = start_gunicorn(env, port, WORKERS, label=SETTINGS)
         started = time.monotonic()
         exit_code = run_locust(port, plan_path, work_dir)
         wall_seconds = time.monotonic() - started
