@@ -30,15 +30,21 @@ def _decimal(value):
     return str(value) if value is not None else None
 
 
-# The placement's own columns a list row holds (a foreign key by its name: its id), and the three
-# it takes from the worker and the job order; a row is a dict with these keys (``.values()``).
-ROW_PLACEMENT_FIELDS = [
+# The fields of a placement as the API answers them, in order; the four derived ones come from the
+# worker, the job order or a label, the others are the placement's own columns (a foreign key by its
+# name: its id). A list row is a dict of those columns and the three it takes from the worker and the
+# job order (``.values()``).
+PLACEMENT_FIELDS = [
     "id",
     "worker",
+    "worker_name",
+    "worker_nik",
     "job_order",
     "application",
     "agency",
+    "country",
     "stage",
+    "stage_label",
     "stage_changed_at",
     "planned_departure_on",
     "agreement_signed_on",
@@ -57,6 +63,8 @@ ROW_PLACEMENT_FIELDS = [
     "created_at",
     "updated_at",
 ]
+DERIVED_FIELDS = {"worker_name", "worker_nik", "country", "stage_label"}
+ROW_PLACEMENT_FIELDS = [name for name in PLACEMENT_FIELDS if name not in DERIVED_FIELDS]
 ROW_COLUMNS = [*ROW_PLACEMENT_FIELDS, "worker__full_name", "worker__nik_last4", "job_order__country"]
 _ROW_ATTNAMES = [(name, Placement._meta.get_field(name).attname) for name in ROW_PLACEMENT_FIELDS]
 
@@ -84,35 +92,7 @@ class PlacementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Placement
-        fields = [
-            "id",
-            "worker",
-            "worker_name",
-            "worker_nik",
-            "job_order",
-            "application",
-            "agency",
-            "country",
-            "stage",
-            "stage_label",
-            "stage_changed_at",
-            "planned_departure_on",
-            "agreement_signed_on",
-            "agreement_worker_costs",
-            "contract_signed_on",
-            "contract_salary",
-            "departed_on",
-            "embarkation_point",
-            "flight",
-            "arrived_on",
-            "arrival_reported_on",
-            "returned_on",
-            "return_reason",
-            "cancellation_reason",
-            "version",
-            "created_at",
-            "updated_at",
-        ]
+        fields = PLACEMENT_FIELDS
         read_only_fields = fields
 
     def to_representation(self, placement):
