@@ -52,7 +52,7 @@ from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
-from bench.common import emit, log, percentile, queued_tasks, use_bench_database
+from bench.common import emit, log, percentile, queued_tasks, start_gunicorn, use_bench_database
 
 ENTRIES = int(os.environ.get("BENCH_VILLAGE_ENTRIES", 1000))
 WORKERS = int(os.environ.get("BENCH_VILLAGE_WORKERS", 2))
@@ -114,34 +114,6 @@ def build_static(env: dict) -> None:
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=BASE_DIR, env=env, check=True
     )
     log(f"collectstatic into {env['STATIC_ROOT']} in {time.monotonic() - started:.1f}s")
-
-
-def start_server(env: dict, port: int) -> subprocess.Popen:
-    from siskop2mi.paths import BASE_DIR
-
-    command = [
-        os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-        "siskop2mi.wsgi:application",
-        f"--bind=127.0.0.1:{port}",
-        f"--workers={WORKERS}",
-        "--log-level=warning",
-    ]
-    log(f"starting gunicorn on 127.0.0.1:{port} ({WORKERS} sync workers, {SETTINGS})")
-    server = subprocess.Popen(command, env=env, cwd=BASE_DIR)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"bench: gunicorn exited with {server.returncode}")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/accounts/login/")  # /healthz is 503 without a Celery beat
-            connection.getresponse().read()
-            connection.close()
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("bench: gunicorn did not answer in time")
 
 
 # --- a phone's browser ----------------------------------------------------------------------------------
@@ -647,7 +619,7 @@ def main() -> None:
         build_static(env)
         br_files = sum(1 for _root, _dirs, names in os.walk(static_root) for name in names if name.endswith(".br"))
         port = free_port()
-        server = start_server(env, port)
+        server = start_gunicorn(env, port, WORKERS, label=SETTINGS)
 
         # 1. First load: the login page, then the village home as a phone opens it with nothing cached.
         browser = Browser(port)
