@@ -115,6 +115,20 @@ def write_summary(environment, **kwargs):
         json.dump(summary, handle)
 
 
+def judged(response, expect, check):
+    """The response if its status is one of ``expect`` and ``check(response)`` finds nothing wrong
+    (it returns what is wrong); otherwise it is marked a failure, and None."""
+    if response.status_code not in expect:
+        response.failure(f"{response.status_code}, expected {expect}: {response.text[:300]!r}")
+        return None
+    problem = check(response) if check else None
+    if problem:
+        response.failure(problem)
+        return None
+    response.success()
+    return response
+
+
 class Visitor(HttpUser):
     """A browser: its cookie jar, the headers a phone's browser sends, steps that check their answer."""
 
@@ -132,15 +146,7 @@ class Visitor(HttpUser):
             method, path, name=name or path, catch_response=True, allow_redirects=False, **kwargs
         ) as response:
             cookies_as_over_tls(self.client)
-            if response.status_code not in expect:
-                response.failure(f"{response.status_code}, expected {expect}: {response.text[:300]!r}")
-                return None
-            problem = check(response) if check else None
-            if problem:
-                response.failure(problem)
-                return None
-            response.success()
-            return response
+            return judged(response, expect, check)
 
     def page(self, path: str, *, name: str | None = None):
         """A page a logged-in person reads: 200 and not the login form."""
@@ -323,15 +329,7 @@ class Company(HttpUser):
         with self.client.request(
             method, path, name=name, catch_response=True, allow_redirects=False, headers=headers, **kwargs
         ) as response:
-            if response.status_code not in expect:
-                response.failure(f"{response.status_code}, expected {expect}: {response.text[:300]!r}")
-                return None
-            problem = check(response) if check else None
-            if problem:
-                response.failure(problem)
-                return None
-            response.success()
-            return response
+            return judged(response, expect, check)
 
     def post(
         self, path: str, body: dict, *, name: str, expect=(201,), key: str | None = None, headers=None, check=None
