@@ -142,6 +142,20 @@ def month_partitions_ensure(cursor, *, table: str, key: str, first: date, throug
     return created
 
 
+def _indexes_and_sequence(cursor, table: str) -> tuple[list[str], str | None]:
+    """The definitions of a table's indexes but its primary key, and its id column's sequence: what
+    a conversion rebuilds on the new table."""
+    cursor.execute(
+        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
+        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY i.indexrelid::regclass::text",
+        [table],
+    )
+    indexes = [definition for (definition,) in cursor.fetchall()]
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+    (sequence,) = cursor.fetchone()
+    return indexes, sequence
+
+
 def convert_to_month_partitions(cursor, *, table: str, key: str, today: date, months_ahead: int = MONTHS_AHEAD):
     """Turn a plain table into one partitioned by month on ``key``, keeping its rows, ids, sequence
     position, indexes, constraints and their names. For a migration; runs in its transaction.
@@ -171,14 +185,7 @@ def convert_to_month_partitions(cursor, *, table: str, key: str, today: date, mo
     if any(kind in ("u", "x") for _name_, _definition, kind in constraints):
         raise RuntimeError(f"{table} has a unique or exclusion constraint, which would need {key} in it.")
     foreign_keys = [(name, definition) for name, definition, kind in constraints if kind == "f"]
-    cursor.execute(
-        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY i.indexrelid::regclass::text",
-        [table],
-    )
-    indexes = [definition for (definition,) in cursor.fetchall()]
-    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-    (sequence,) = cursor.fetchone()
+    indexes, sequence = _indexes_and_sequence(cursor, table)
 
     # A new sequence comes with the copied identity; it takes over the old one's position and name.
     cursor.execute(
@@ -233,14 +240,7 @@ def convert_from_month_partitions(cursor, *, table: str):
         [table],
     )
     constraints = cursor.fetchall()
-    cursor.execute(
-        "SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary ORDER BY i.indexrelid::regclass::text",
-        [table],
-    )
-    indexes = [definition for (definition,) in cursor.fetchall()]
-    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
-    (sequence,) = cursor.fetchone()
+    indexes, sequence = _indexes_and_sequence(cursor, table)
     cursor.execute(
         f"CREATE TABLE {staging} (LIKE {table} INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS "
         "INCLUDING STORAGE INCLUDING COMMENTS)"
