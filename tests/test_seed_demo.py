@@ -267,3 +267,12 @@ def test_otp_code_prints_no_code_but_a_demo_authenticators(db):
     for username in ("pejabat.nyata", "tidak.ada"):
         with pytest.raises(CommandError, match="no demo authenticator"):
             call_command("otp_code", username)
+
+
+def test_a_demo_password_that_looks_like_the_username_is_drawn_again(monkeypatch):
+    """A random draw that resembles the username would fail the password validators and stop `make run`."""
+    from siskop2mi.management.commands import seed_demo
+
+    draws = iter(["Kementerian", "x7Rq-2vLp9Za"])
+    monkeypatch.setattr(seed_demo.secrets, "token_urlsafe", lambda nbytes: next(draws))
+    assert seed_demo.demo_password(User(username="kementerian", full_name="Rahmawati Siregar")) == "x7Rq-2vLp9Za"

@@ -12,6 +12,8 @@ import secrets
 import time
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -53,6 +55,19 @@ DEMO_ACCOUNTS = [
     ("admin", "Administrator Sistem", Role.SYSTEM_ADMIN, None, None),
 ]
 
+
+def demo_password(user: User) -> str:
+    """A random password the house's validators accept for this user: now and then a random one
+    happens to look like the username (UserAttributeSimilarityValidator), so draw again."""
+    while True:
+        candidate = secrets.token_urlsafe(9)
+        try:
+            validate_password(candidate, user)
+        except ValidationError:
+            continue
+        return candidate
+
+
 # The demo companies whose administrators hold a demo API key.
 DEMO_API_KEY_HOLDERS = [("p3mi.admin", DEMO_AGENCY), ("p3mi2.admin", SECOND_AGENCY)]
 
@@ -75,7 +90,7 @@ class Command(BaseCommand):
                 password = known.get(username)
                 user = User.objects.filter(username=username).first()
                 if user is None:
-                    password = password or secrets.token_urlsafe(9)
+                    password = password or demo_password(User(username=username, full_name=full_name))
                     user = user_create(
                         actor=None,
                         username=username,
@@ -86,7 +101,7 @@ class Command(BaseCommand):
                     )
                 elif password is None or not user.check_password(password):
                     # The credentials file was lost or edited: issue a fresh demo password.
-                    password = secrets.token_urlsafe(9)
+                    password = demo_password(user)
                     user.set_password(password)
                     user.save(update_fields=["password"])
                 # Officials and the like confirm each login with a code: `manage.py otp_code <username>`.
