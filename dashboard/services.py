@@ -64,7 +64,6 @@ import time
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
-from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 
@@ -91,7 +90,7 @@ VILLAGE_WIDTH = 13
 # The flags' and complaints' base counts, into {target} (BaseCount for a full rebuild, a temporary
 # table for an incremental one), of every area or only of %(areas)s, in one statement: the open
 # flags and the complaints, each in the area it names. (The workers and placements are counted
-# into the wide village tallies: village_tally_sql.)
+# into the wide village tallies: village_tally_select.)
 BASE_SQL = """
 INSERT INTO {target} (area_code, metric, key, value)
 SELECT area_code, CASE WHEN GROUPING(severity) = 0 THEN 'flags_severity' ELSE 'flags_rule' END,
@@ -288,67 +287,96 @@ def _width(keys: list[list[str]], metrics: tuple[str, ...]) -> int:
     return sum(1 for metric, _key in keys if metric in metrics)
 
 
-def village_tally_sql(keys: list[list[str]], target: str) -> str:
-    """Count the workers and placements of every village, or of those in %(areas)s, into {target}:
-    the placements by stage, those departed within the window by month, country, sector and sex,
-    the workers by sex and those registered within the window by month. One aggregate per village
-    and kind of row, each position a FILTER: no row per metric and key is ever made or sorted."""
-    # date_part (a float) costs far less than extract (a numeric).
-    month_index = "(date_part('year', {0})::int * 12 + date_part('month', {0})::int - %(first_month_index)s)"
-    placement_counts = _counts(keys, PLACEMENT_METRICS, lambda metric, key, i: f"stage = {int(key)}")
-    departure_columns = {"dep_country": "country_id", "dep_sector": "sector", "dep_sex": "sex"}
-    departure_counts = _counts(
-        keys,
-        DEPARTURE_METRICS,
-        lambda metric, key, i: (
-            f"month = {i}" if metric == "departures" else f"{departure_columns[metric]} = {_literal(key)}"
-        ),
-    )
-    worker_counts = _counts(
-        keys,
-        WORKER_METRICS,
-        lambda metric, key, i: f"sex = {_literal(key)}" if metric == "workers_sex" else f"month = {i}",
-    )
+def _month_bounds(keys: list[list[str]], metric: str) -> list[tuple[date, date]]:
+    """The first day of each month keyed under `metric` ('YYYY-MM'), with the first of the next."""
+    months = [date.fromisoformat(_checked(key) + "-01") for m, key in keys if m == metric]
+    return [(month, next_month(month)) for month in months]
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of `day` in the portal's time zone."""
+    return timezone.make_aware(datetime.combine(day, dtime.min), timezone.get_current_timezone())
+
+
+def _moment(day: date) -> str:
+    """The start of `day` as an SQL literal: parsed once into a constant."""
+    return f"TIMESTAMPTZ '{start_of(day).isoformat()}'"
+
+
+def village_tally_select(keys: list[list[str]]) -> str:
+    """Count the workers and placements of every village, or of those in %(areas)s: the placements
+    by stage, those departed within the window by month, country, sector and sex, the workers by
+    sex and those registered within the window by month; one row a village, (area_code, counts).
+
+    One aggregate over the workers, one over the placements joined to their workers and one over
+    those departed within the window, each position a FILTER, so no row per metric and key is ever
+    made or sorted; all three aggregate in parallel workers when the statement may use them (CREATE
+    TABLE AS). A month is a range of constants, not a function of each row, which would be computed
+    again in each FILTER. The departures' forty-odd positions are counted only over the departed
+    placements: over all of them they cost more than reading the placements a second time."""
+    placement_counts = _counts(keys, PLACEMENT_METRICS, lambda metric, key, i: f"p.stage = {int(key)}")
+    departure_months = _month_bounds(keys, "departures")
+    departure_columns = {"dep_country": "j.country_id", "dep_sector": "j.sector", "dep_sex": "w.sex"}
+
+    def departed(metric, key, i):
+        if metric == "departures":
+            first, following = departure_months[i]
+            return f"p.departed_on >= DATE '{first}' AND p.departed_on < DATE '{following}'"
+        return f"{departure_columns[metric]} = {_literal(key)}"
+
+    departure_counts = _counts(keys, DEPARTURE_METRICS, departed)
+    registration_months = _month_bounds(keys, "registrations")
+
+    def registered(metric, key, i):
+        if metric == "workers_sex":
+            return f"sex = {_literal(key)}"
+        first, following = registration_months[i]
+        return f"created_at >= {_moment(first)} AND created_at < {_moment(following)}"
+
+    worker_counts = _counts(keys, WORKER_METRICS, registered)
     zeros = "array_fill(0::bigint, ARRAY[{}])"
     return f"""
-INSERT INTO {target} (area_code, counts)
-WITH placed AS MATERIALIZED (
-    SELECT w.village_id, w.sex, p.stage, p.departed_on, p.job_order_id
+SELECT r.village_id AS area_code,
+       COALESCE(s.counts, {zeros.format(_width(keys, PLACEMENT_METRICS))})
+       || COALESCE(d.counts, {zeros.format(_width(keys, DEPARTURE_METRICS))}) || r.counts AS counts
+FROM (
+    SELECT village_id, {worker_counts} AS counts
+    FROM recruitment_worker
+    WHERE %(everything)s OR village_id = ANY(%(areas)s)
+    GROUP BY village_id
+) r
+-- Every placement's village has its worker, so the workers' villages are all there are.
+LEFT JOIN (
+    SELECT w.village_id, {placement_counts} AS counts
     FROM placement_placement p
     JOIN recruitment_worker w ON w.id = p.worker_id
     WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
-), by_stage AS (
-    SELECT village_id, {placement_counts} AS counts FROM placed GROUP BY village_id
-), departed AS (
-    SELECT village_id, {departure_counts} AS counts
-    FROM (
-        SELECT x.village_id, x.sex, {month_index.format("x.departed_on")} AS month, j.country_id, j.sector
-        FROM placed x
-        JOIN recruitment_joborder j ON j.id = x.job_order_id
-        WHERE x.stage <> %(stage_cancelled)s AND x.departed_on >= %(since)s AND x.departed_on < %(until)s
-        OFFSET 0  -- each row's month computed once, not once in each FILTER it would be inlined into
-    ) d
-    GROUP BY village_id
-), registered AS (
-    SELECT village_id, {worker_counts} AS counts
-    FROM (
-        SELECT village_id, sex,
-               CASE WHEN created_at >= %(since_ts)s AND created_at < %(until_ts)s
-                    THEN {month_index.format("created_at AT TIME ZONE %(tz)s")} END AS month
-        FROM recruitment_worker
-        WHERE %(everything)s OR village_id = ANY(%(areas)s)
-        OFFSET 0
-    ) w
-    GROUP BY village_id
-)
--- Every placement's village has its worker, so the workers' villages are all there are.
-SELECT r.village_id,
-       COALESCE(s.counts, {zeros.format(_width(keys, PLACEMENT_METRICS))})
-       || COALESCE(d.counts, {zeros.format(_width(keys, DEPARTURE_METRICS))}) || r.counts
-FROM registered r
-LEFT JOIN by_stage s ON s.village_id = r.village_id
-LEFT JOIN departed d ON d.village_id = r.village_id
+    GROUP BY w.village_id
+) s ON s.village_id = r.village_id
+LEFT JOIN (
+    SELECT w.village_id, {departure_counts} AS counts
+    FROM placement_placement p
+    JOIN recruitment_worker w ON w.id = p.worker_id
+    JOIN recruitment_joborder j ON j.id = p.job_order_id
+    WHERE p.stage <> %(stage_cancelled)s AND p.departed_on >= %(since)s AND p.departed_on < %(until)s
+      AND (%(everything)s OR w.village_id = ANY(%(areas)s))
+    GROUP BY w.village_id
+) d ON d.village_id = r.village_id
 """
+
+
+def _count_villages(cursor, keys: list[list[str]], params: dict) -> None:
+    """The village tallies of village_tally_select into the temporary table dashboard_fresh_tally.
+
+    CREATE TABLE AS rather than INSERT: PostgreSQL plans no parallel workers for an INSERT. The
+    planner's default costs would keep the aggregates serial all the same, so they are lowered for
+    this one statement: the floor a full rebuild is measured against (reading the same columns)
+    is read in parallel too."""
+    cursor.execute("SET LOCAL parallel_setup_cost = 10")
+    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+    cursor.execute(f"CREATE TEMP TABLE dashboard_fresh_tally ON COMMIT DROP AS {village_tally_select(keys)}", params)
+    cursor.execute("RESET parallel_setup_cost")
+    cursor.execute("RESET parallel_tuple_cost")
 
 
 def _positions(keys: list[list[str]], template: str) -> str:
@@ -460,13 +488,13 @@ GROUP BY area_code
 
 
 def area_figures_sql(keys: list[list[str]]) -> str:
-    """Write the figures of every district, regency, province and the country (or of %(areas)s):
-    the area tally's document merged with the area counts' (their metrics never overlap)."""
+    """The figures of every district, regency, province and the country (or of %(areas)s), as rows
+    of dashboard_figure: the area tally's document merged with the area counts' (their metrics
+    never overlap)."""
     return f"""
-INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
-SELECT %(snapshot)s, lv, area_code,
-       CASE WHEN lv = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[lv]) END,
-       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}')
+SELECT %(snapshot)s AS snapshot_id, lv AS level, area_code,
+       CASE WHEN lv = 0 THEN NULL ELSE left(area_code, (ARRAY[0, 2, 5, 8])[lv]) END AS parent_code,
+       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}') AS data
 FROM (
     SELECT area_code, level, {_tally_document(keys, "counts")} AS document
     FROM dashboard_areatally
@@ -478,12 +506,11 @@ CROSS JOIN LATERAL (SELECT COALESCE(t.level, c.level) AS lv) l
 
 
 def village_figures_sql(keys: list[list[str]]) -> str:
-    """Write the figures of every village (or of those in %(areas)s): its tally's document merged
-    with its flags', complaints' and medians'."""
+    """The figures of every village (or of those in %(areas)s), as rows of dashboard_figure: its
+    tally's document merged with its flags', complaints' and medians'."""
     return f"""
-INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data)
-SELECT %(snapshot)s, 4, area_code, left(area_code, 8),
-       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}')
+SELECT %(snapshot)s AS snapshot_id, 4 AS level, area_code, left(area_code, 8) AS parent_code,
+       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}') AS data
 FROM (
     SELECT area_code, {_tally_document(keys, "counts")} AS document
     FROM dashboard_villagetally
@@ -611,11 +638,23 @@ def _write_figures(cursor, keys: list[list[str]], snapshot: Snapshot, areas: lis
     # The few flag, complaint and vacancy documents are grouped from sorted rows: a hash of growing
     # JSON documents costs more than one sort.
     cursor.execute("SET LOCAL enable_hashagg = off")
+    # Each document is built in parallel workers into a temporary table (CREATE TABLE AS: an INSERT
+    # would build them all in one process), then copied, a far cheaper step, into the figures.
+    cursor.execute("SET LOCAL parallel_setup_cost = 10")
+    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
     written = 0
     for sql in (area_figures_sql(keys), village_figures_sql(keys)):
-        cursor.execute(sql, {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []})
+        params = {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []}
+        cursor.execute(f"CREATE TEMP TABLE dashboard_fresh_figure ON COMMIT DROP AS {sql}", params)
+        cursor.execute(
+            "INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data) "
+            "SELECT * FROM dashboard_fresh_figure"
+        )
         written += cursor.rowcount
+        cursor.execute("DROP TABLE dashboard_fresh_figure")
     cursor.execute("RESET enable_hashagg")
+    cursor.execute("RESET parallel_setup_cost")
+    cursor.execute("RESET parallel_tuple_cost")
     return written
 
 
@@ -635,15 +674,11 @@ def _has_tallies(cursor, snapshot: Snapshot) -> bool:
 
 def _parameters(taken_at: datetime, month: date) -> dict:
     since, until = window_start(month), next_month(month)
-    zone = timezone.get_current_timezone()
     return {
         "since": since,
         "until": until,
-        # The window's first month as year * 12 + month: a month's position in it is its own less this.
-        "first_month_index": since.year * 12 + since.month,
-        "since_ts": timezone.make_aware(datetime.combine(since, dtime.min), zone),
-        "until_ts": timezone.make_aware(datetime.combine(until, dtime.min), zone),
-        "tz": settings.TIME_ZONE,
+        "since_ts": start_of(since),
+        "until_ts": start_of(until),
         "open_statuses": [str(status) for status in OPEN_FLAG_STATUSES],
         "complaint_open_statuses": [str(status) for status in COMPLAINT_OPEN_STATUSES],
         "now": taken_at,
@@ -667,7 +702,9 @@ def _rebuild(
     cursor.execute("UPDATE dashboard_snapshot SET changed_areas = 0 WHERE id < %s", [snapshot.pk])
     tables = [model._meta.db_table for model in (VillageTally, AreaTally, BaseCount, AreaCount, JobOrderShare)]
     cursor.execute(f"TRUNCATE {', '.join(tables)}")
-    cursor.execute(village_tally_sql(keys, "dashboard_villagetally"), params)
+    _count_villages(cursor, keys, params)
+    cursor.execute("INSERT INTO dashboard_villagetally (area_code, counts) SELECT * FROM dashboard_fresh_tally")
+    cursor.execute("DROP TABLE dashboard_fresh_tally")
     cursor.execute(BASE_SQL.format(target="dashboard_basecount"), params)
     rollup = tally_rollup_sql(keys)
     for level, width in LEVELS:
@@ -717,8 +754,7 @@ def _update(
 
     if areas:
         # The villages' tallies: their differences added upward, their rows replaced (one a village).
-        cursor.execute("CREATE TEMP TABLE dashboard_fresh_tally (area_code text, counts bigint[]) ON COMMIT DROP")
-        cursor.execute(village_tally_sql(keys, "dashboard_fresh_tally"), some)
+        _count_villages(cursor, keys, some)
         cursor.execute(tally_difference_sql(keys), some)
         cursor.execute(tally_add_upward_sql(keys))
         # An area left with nothing goes, as a full rebuild would not write it.
