@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-api bench-village bench-complaints bench-scale bench-load
+.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-rebuild-steps bench-api bench-village bench-complaints bench-scale bench-load
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,10 @@ bench-redflags: $(STAMP)
 ## The dashboard: one summary refresh, then the page's server time (p50/p95) at three levels against a floor.
 bench-dashboard: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.dashboard
+
+## Where the dashboard's full rebuild spends its time, statement by statement (rolled back).
+bench-rebuild-steps: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.rebuild_steps
 
 ## The partner API under load (16 clients) on a loopback gunicorn, beside a bare .values() baseline.
 bench-api: $(STAMP)
