@@ -61,6 +61,7 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
@@ -142,11 +143,12 @@ CROSS JOIN LATERAL (VALUES ('acknowledge', m.acknowledge), ('resolve', m.resolve
 WHERE v.value IS NOT NULL
 """
 
-# The share of each published job order (of all, or of %(job_orders)s) in the vacancies.
-JOB_ORDER_SHARES_SQL = """
-INSERT INTO {target} (job_order_id, positions, filled, in_process, open, regencies)
-SELECT jo.id, jo.quota, jo.filled, jo.in_process, greatest(jo.quota - jo.filled - jo.in_process, 0),
-       COALESCE(reach.regencies, '{{}}')
+# The share of each published job order (of all, or of %(job_orders)s) in the vacancies, as rows of
+# dashboard_jobordershare.
+JOB_ORDER_SHARE_COLUMNS = "job_order_id, positions, filled, in_process, open, regencies"
+JOB_ORDER_SHARES_SELECT = """
+SELECT jo.id AS job_order_id, jo.quota AS positions, jo.filled, jo.in_process,
+       greatest(jo.quota - jo.filled - jo.in_process, 0) AS open, COALESCE(reach.regencies, '{}') AS regencies
 FROM (
     SELECT j.id, j.quota,
            count(p.id) FILTER (WHERE p.stage = ANY(%(departed_stages)s)) AS filled,
@@ -365,18 +367,38 @@ LEFT JOIN (
 """
 
 
-def _count_villages(cursor, keys: list[list[str]], params: dict) -> None:
-    """The village tallies of village_tally_select into the temporary table dashboard_fresh_tally.
-
-    CREATE TABLE AS rather than INSERT: PostgreSQL plans no parallel workers for an INSERT. The
-    planner's default costs would keep the aggregates serial all the same, so they are lowered for
-    this one statement: the floor a full rebuild is measured against (reading the same columns)
-    is read in parallel too."""
+@contextmanager
+def _in_parallel(cursor):
+    """Let the statements within run in parallel workers, where PostgreSQL plans them (a SELECT or
+    CREATE TABLE AS, never an INSERT): the planner's default costs would keep these aggregates
+    serial, and the floor a full rebuild is measured against (reading the same columns) is read in
+    parallel too."""
     cursor.execute("SET LOCAL parallel_setup_cost = 10")
     cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
-    cursor.execute(f"CREATE TEMP TABLE dashboard_fresh_tally ON COMMIT DROP AS {village_tally_select(keys)}", params)
+    yield
     cursor.execute("RESET parallel_setup_cost")
     cursor.execute("RESET parallel_tuple_cost")
+
+
+def _insert_in_parallel(cursor, target: str, select: str, params: dict) -> int:
+    """INSERT INTO target (`table (columns)`) the rows of `select`, the select run in parallel
+    workers: made by CREATE TABLE AS into a temporary table, then copied, a far cheaper step.
+    Return how many rows."""
+    with _in_parallel(cursor):
+        cursor.execute(f"CREATE TEMP TABLE dashboard_parallel_rows ON COMMIT DROP AS {select}", params)
+    cursor.execute(f"INSERT INTO {target} SELECT * FROM dashboard_parallel_rows")
+    inserted = cursor.rowcount
+    cursor.execute("DROP TABLE dashboard_parallel_rows")
+    return inserted
+
+
+def _count_villages(cursor, keys: list[list[str]], params: dict) -> None:
+    """The village tallies of village_tally_select into the temporary table dashboard_fresh_tally,
+    counted in parallel workers."""
+    with _in_parallel(cursor):
+        cursor.execute(
+            f"CREATE TEMP TABLE dashboard_fresh_tally ON COMMIT DROP AS {village_tally_select(keys)}", params
+        )
 
 
 def _positions(keys: list[list[str]], template: str) -> str:
@@ -385,11 +407,11 @@ def _positions(keys: list[list[str]], template: str) -> str:
 
 
 def tally_rollup_sql(keys: list[list[str]]) -> str:
-    """One level of the area tallies from the level below (the villages for the districts)."""
+    """One level of the area tallies from the level below (the villages for the districts), as rows
+    of dashboard_areatally."""
     sums = _positions(keys, "sum(counts[{i}])")
     return f"""
-INSERT INTO dashboard_areatally (level, area_code, counts)
-SELECT %(level)s, left(area_code, %(width)s), {sums}::bigint[]
+SELECT %(level)s AS level, left(area_code, %(width)s) AS area_code, {sums}::bigint[] AS counts
 FROM (
     SELECT area_code, counts FROM dashboard_areatally WHERE level = %(level)s + 1
     UNION ALL
@@ -638,23 +660,12 @@ def _write_figures(cursor, keys: list[list[str]], snapshot: Snapshot, areas: lis
     # The few flag, complaint and vacancy documents are grouped from sorted rows: a hash of growing
     # JSON documents costs more than one sort.
     cursor.execute("SET LOCAL enable_hashagg = off")
-    # Each document is built in parallel workers into a temporary table (CREATE TABLE AS: an INSERT
-    # would build them all in one process), then copied, a far cheaper step, into the figures.
-    cursor.execute("SET LOCAL parallel_setup_cost = 10")
-    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
-    written = 0
-    for sql in (area_figures_sql(keys), village_figures_sql(keys)):
-        params = {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []}
-        cursor.execute(f"CREATE TEMP TABLE dashboard_fresh_figure ON COMMIT DROP AS {sql}", params)
-        cursor.execute(
-            "INSERT INTO dashboard_figure (snapshot_id, level, area_code, parent_code, data) "
-            "SELECT * FROM dashboard_fresh_figure"
-        )
-        written += cursor.rowcount
-        cursor.execute("DROP TABLE dashboard_fresh_figure")
+    params = {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []}
+    target = "dashboard_figure (snapshot_id, level, area_code, parent_code, data)"
+    written = sum(
+        _insert_in_parallel(cursor, target, sql, params) for sql in (area_figures_sql(keys), village_figures_sql(keys))
+    )
     cursor.execute("RESET enable_hashagg")
-    cursor.execute("RESET parallel_setup_cost")
-    cursor.execute("RESET parallel_tuple_cost")
     return written
 
 
@@ -708,9 +719,11 @@ def _rebuild(
     cursor.execute(BASE_SQL.format(target="dashboard_basecount"), params)
     rollup = tally_rollup_sql(keys)
     for level, width in LEVELS:
-        cursor.execute(rollup, {"level": level, "width": width})
+        cursor.execute(
+            f"INSERT INTO dashboard_areatally (level, area_code, counts) {rollup}", {"level": level, "width": width}
+        )
         cursor.execute(ROLLUP_SQL, {"level": level, "width": width})
-    cursor.execute(JOB_ORDER_SHARES_SQL.format(target="dashboard_jobordershare"), params)
+    _insert_in_parallel(cursor, f"dashboard_jobordershare ({JOB_ORDER_SHARE_COLUMNS})", JOB_ORDER_SHARES_SELECT, params)
     cursor.execute(VACANCIES_SQL.format(shares="SELECT 1 AS sign, * FROM dashboard_jobordershare", on_conflict=""))
     cursor.execute(COMPLAINT_MEDIANS_SQL, params)
     # The planner would take the freshly filled tallies for a handful of rows and give the JSON
@@ -789,7 +802,7 @@ def _update(
 
     if job_orders:
         cursor.execute("CREATE TEMP TABLE dashboard_fresh_share (LIKE dashboard_jobordershare) ON COMMIT DROP")
-        cursor.execute(JOB_ORDER_SHARES_SQL.format(target="dashboard_fresh_share"), some)
+        cursor.execute(f"INSERT INTO dashboard_fresh_share ({JOB_ORDER_SHARE_COLUMNS}) {JOB_ORDER_SHARES_SELECT}", some)
         shares = (
             "SELECT -1 AS sign, * FROM dashboard_jobordershare WHERE job_order_id = ANY(%(job_orders)s) "
             "UNION ALL SELECT 1, * FROM dashboard_fresh_share"
