@@ -8,7 +8,8 @@ departure nobody recorded: one open high-severity red flag in Lombok Timur.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
@@ -19,6 +20,7 @@ from django.utils import timezone
 from dashboard.models import Figure, Snapshot
 from dashboard.services import LOCK_KEY, dashboard_refresh
 from dashboard.tasks import refresh_dashboard
+from recruitment.models import Worker
 from tests.placement import journey as steps
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("in_english", "english")]
@@ -85,6 +87,22 @@ def test_the_ministry_sees_the_national_figures_after_a_refresh(client, world, m
     assert child_row(html, "52")[:7] == ["Nusa Tenggara Barat", "3", "2", "0", "1", "1", "7"]
     assert child_row(html, "53")[:7] == ["Nusa Tenggara Timur", "1", "0", "0", "0", "0", "5"]
     assert "dashboard-charts" in html and "vendor/chartjs/chart.umd.min.js" in html
+
+
+def test_a_registration_counts_in_the_month_of_its_date_in_indonesia(world):
+    """Half an hour after midnight on the first of the month (Asia/Jakarta) is this month, half an hour
+    before it the month before, though both moments fall on the same day in UTC."""
+    first = timezone.localdate().replace(day=1)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    midnight = datetime(first.year, first.month, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
+    Worker.objects.filter(village_id=KUPANG_VILLAGE).update(created_at=midnight + timedelta(minutes=30))
+    Worker.objects.filter(village_id=PIJOT).update(created_at=midnight - timedelta(minutes=30))
+    dashboard_refresh(full=True)
+    figures = dict(Figure.objects.filter(snapshot=Snapshot.objects.latest("id")).values_list("area_code", "data"))
+    this_month, month_before = first.strftime("%Y-%m"), previous.strftime("%Y-%m")
+    assert figures[KUPANG_VILLAGE]["registrations"] == {this_month: 1}
+    assert figures[PIJOT]["registrations"] == {month_before: 1}
+    assert figures[""]["registrations"] == {this_month: 3, month_before: 1}
 
 
 def test_a_regency_official_sees_their_regency_and_its_districts(client, world, lotim_regency_official):
