@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -94,7 +95,7 @@ def test_a_registration_counts_in_the_month_of_its_date_in_indonesia(world):
     before it the month before, though both moments fall on the same day in UTC."""
     first = timezone.localdate().replace(day=1)
     previous = (first - timedelta(days=1)).replace(day=1)
-    midnight = datetime(first.year, first.month, 1, tzinfo=ZoneInfo("Asia/Jakarta"))
+    midnight = datetime(first.year, first.month, 1, tzinfo=ZoneInfo(settings.TIME_ZONE))  # Asia/Jakarta
     Worker.objects.filter(village_id=KUPANG_VILLAGE).update(created_at=midnight + timedelta(minutes=30))
     Worker.objects.filter(village_id=PIJOT).update(created_at=midnight - timedelta(minutes=30))
     dashboard_refresh(full=True)
