@@ -2,9 +2,9 @@
 
 1. Uses the data set of `make bench-data` in BENCH_DATABASE (generated first if missing).
 2. Three full rebuilds of the summary (dashboard.services.dashboard_refresh(full=True)), the
-   median of their times beside its floor: a sequential read of the columns the rebuild aggregates, from every table
-   it reads (index scans off, median of three); the old floor, a count(*) of four tables, is
-   reported beside it for comparison.
+   median of their times beside its floor: a sequential read of the columns the rebuild
+   aggregates, from every table it reads (index scans off, median of three); the old floor, a
+   count(*) of four tables, is reported beside it for comparison.
 3. An incremental refresh after BENCH_CHANGED_PLACEMENTS (default 1,000) placements spread over
    the country changed stage (plain SQL: the stage, updated_at and a stage event each, as
    placement_advance and placement_cancel write them), inside a transaction rolled back at the
