@@ -18,8 +18,11 @@ run: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack run
 
 ## Run the test suite (embedded PostgreSQL/Redis unless DATABASE_URL/REDIS_URL are set).
+# One process per core (pytest-xdist), each taking whole test files, whose module fixtures (a
+# generated data set, a server) are made once; TEST_PROCESSES=0 runs the suite in this process.
+TEST_PROCESSES ?= auto
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_PROCESSES) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

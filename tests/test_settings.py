@@ -86,3 +86,31 @@ def test_production_refuses_a_personal_data_key_of_the_wrong_size():
     result = run_manage("check", SECRET_KEY=secrets.token_urlsafe(50), PERSONAL_DATA_KEYS=f"k2:{short}")
     assert result.returncode != 0
     assert "entry 1 (k2) must hold a base64 key of exactly 32 bytes" in result.stderr
+
+
+def test_each_test_process_gets_its_own_redis_database_below_the_given_one():
+    from siskop2mi.settings.test import redis_url_for_test_process
+
+    assert redis_url_for_test_process("redis://127.0.0.1:6379/15", 0) == "redis://127.0.0.1:6379/15"
+    assert redis_url_for_test_process("redis://127.0.0.1:6379/15", 1) == "redis://127.0.0.1:6379/14"
+    assert redis_url_for_test_process("redis://127.0.0.1:6379", 1) == "redis://127.0.0.1:6379/15"
+    assert redis_url_for_test_process("unix:///srv/redis.sock?db=0", 2) == "unix:///srv/redis.sock?db=14"
+
+
+def test_a_test_process_and_the_servers_it_starts_use_the_same_redis_database():
+    """A Celery worker a test starts inherits PYTEST_XDIST_WORKER and reads the test settings again:
+    it must not move one database further down, where the test's tasks never arrive."""
+    code = "from django.conf import settings; print(settings.REDIS_URL, settings.CACHES['default']['LOCATION'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "siskop2mi.settings.test", "PYTEST_XDIST_WORKER": "gw1"}
+    env.pop("TEST_PROCESS_REDIS_URL", None)
+    env["REDIS_URL"] = "redis://127.0.0.1:6379/15"
+    setup = "import django; django.setup(); "
+    first = subprocess.run(
+        [sys.executable, "-c", setup + code], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert first.stdout.split() == ["redis://127.0.0.1:6379/14"] * 2
+    env.update(REDIS_URL="redis://127.0.0.1:6379/14", TEST_PROCESS_REDIS_URL="redis://127.0.0.1:6379/14")
+    child = subprocess.run(
+        [sys.executable, "-c", setup + code], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
+    )
+    assert child.stdout.split() == ["redis://127.0.0.1:6379/14"] * 2
