@@ -198,6 +198,43 @@ def system_admin(db):
     return UserFactory(username="sysadmin", role=Role.SYSTEM_ADMIN, is_staff=True, is_superuser=True)
 
 
+@pytest.fixture(scope="module")
+def demo_for_the_module(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo `make run` loads, seeded once for a whole test module (it takes half a minute):
+    inside a transaction that each test's own transaction nests in (a savepoint, rolled back after
+    the test, as always) and that is rolled back when the module ends. Returns the demo directory
+    (credentials.json); `demo_dir` points paths.DEMO_DIR at it for a test.
+
+    Only for modules whose every test may see the demo: a test there that does not ask for it
+    still runs inside this transaction once an earlier one has."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    from siskop2mi import paths
+
+    demo_dir = tmp_path_factory.mktemp("demo")
+    with django_db_blocker.unblock():
+        module_transaction = transaction.atomic()
+        module_transaction.__enter__()
+        try:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(paths, "DEMO_DIR", demo_dir)
+                call_command("seed_demo", verbosity=0)
+            yield demo_dir
+        finally:
+            transaction.set_rollback(True)
+            module_transaction.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo_dir(demo_for_the_module, monkeypatch):
+    """paths.DEMO_DIR at the module's demo (see demo_for_the_module), for this test."""
+    from siskop2mi import paths
+
+    monkeypatch.setattr(paths, "DEMO_DIR", demo_for_the_module)
+    return demo_for_the_module
+
+
 @pytest.fixture
 def reference_data(transactional_db):
     """For transactional tests: the flush after each one empties every table, areas included."""

@@ -18,10 +18,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow, pytest.mark.usefixtures("
 
 
 @pytest.fixture
-def seeded(monkeypatch, tmp_path):
-    monkeypatch.setattr(paths, "DEMO_DIR", tmp_path)
-    call_command("seed_demo", verbosity=0)
-    return json.loads((tmp_path / "credentials.json").read_text())
+def seeded(demo_dir):
+    """The demo's logins and API keys; the demo is seeded once for this module (tests/conftest.py)."""
+    return json.loads((demo_dir / "credentials.json").read_text())
 
 
 def test_demo_placements_cover_every_stage(seeded):
@@ -49,11 +48,11 @@ def test_a_planted_placement_carries_the_dated_events_of_its_earlier_stages(seed
     assert {event.actor.username for event in events} == {"kementerian"}
 
 
-def test_a_second_run_changes_nothing(seeded, monkeypatch, tmp_path):
+def test_a_second_run_changes_nothing(seeded, demo_dir):
     before = Placement.objects.count()
     call_command("seed_demo", verbosity=0)
     assert Placement.objects.count() == before
-    again = json.loads((tmp_path / "credentials.json").read_text())
+    again = json.loads((demo_dir / "credentials.json").read_text())
     assert again["accounts"] == seeded["accounts"]
     assert again["api_keys"] == seeded["api_keys"]  # still valid, so kept
 

@@ -4,7 +4,6 @@ the README lists: no one has to press "full scan" first."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from oversight.choices import OPEN_FLAG_STATUSES
 from oversight.engine import full_scan
@@ -18,9 +17,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture
-def seeded_demo(monkeypatch, tmp_path):
-    monkeypatch.setattr(paths, "DEMO_DIR", tmp_path)
-    call_command("seed_demo", verbosity=0)
+def seeded_demo(demo_dir):
+    """The demo, seeded once for this module (tests/conftest.py); each test's changes roll back."""
 
 
 def open_flag_keys() -> set[tuple[str, str, int]]:
