@@ -43,6 +43,43 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference_data", verbosity=0)
 
 
+# --- Areas after a transactional test ---------------------------------------------------------
+# A transactional test (a live server, a browser, a second connection) ends with a flush that
+# empties every table, areas and reference data included. In one process pytest-django runs those
+# tests last; `make test` hands each process whole files in turn, so an ordinary test may come next
+# in a flushed database: reload what django_db_setup loaded before it starts.
+_flushed = False
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    fixtures = getattr(item, "fixturenames", ())
+    return "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    global _flushed
+    uses_database = item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
+    if _flushed and uses_database and not _is_transactional(item):
+        from django.core.management import call_command
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("import_areas", verbosity=0)
+            call_command("load_reference_data", verbosity=0)
+        _flushed = False
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    global _flushed
+    yield
+    _flushed = _flushed or _is_transactional(item)
+
+
 # --- The second factor in tests ---------------------------------------------------------------
 # Officials, mission/complaint officers, auditors, system administrators and any staff account must
 # confirm a login with a second factor (core.roles.needs_second_factor); every page sends them to
