@@ -61,7 +61,6 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 
@@ -70,6 +69,7 @@ from django.utils import timezone
 
 from agencies.choices import Sector
 from complaints.choices import OPEN_STATUSES as COMPLAINT_OPEN_STATUSES
+from core.parallel import planned_in_parallel
 from oversight.choices import OPEN_FLAG_STATUSES
 from placement.choices import STAGE_PARAMETERS, Stage
 from recruitment.choices import Sex
@@ -367,24 +367,11 @@ LEFT JOIN (
 """
 
 
-@contextmanager
-def _in_parallel(cursor):
-    """Let the statements within run in parallel workers, where PostgreSQL plans them (a SELECT or
-    CREATE TABLE AS, never an INSERT): the planner's default costs would keep these aggregates
-    serial, and the floor a full rebuild is measured against (reading the same columns) is read in
-    parallel too."""
-    cursor.execute("SET LOCAL parallel_setup_cost = 10")
-    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
-    yield
-    cursor.execute("RESET parallel_setup_cost")
-    cursor.execute("RESET parallel_tuple_cost")
-
-
 def _insert_in_parallel(cursor, target: str, select: str, params: dict) -> int:
     """INSERT INTO target (`table (columns)`) the rows of `select`, the select run in parallel
     workers: made by CREATE TABLE AS into a temporary table, then copied, a far cheaper step.
     Return how many rows."""
-    with _in_parallel(cursor):
+    with planned_in_parallel(cursor):
         cursor.execute(f"CREATE TEMP TABLE dashboard_parallel_rows ON COMMIT DROP AS {select}", params)
     cursor.execute(f"INSERT INTO {target} SELECT * FROM dashboard_parallel_rows")
     inserted = cursor.rowcount
@@ -395,7 +382,7 @@ def _insert_in_parallel(cursor, target: str, select: str, params: dict) -> int:
 def _count_villages(cursor, keys: list[list[str]], params: dict) -> None:
     """The village tallies of village_tally_select into the temporary table dashboard_fresh_tally,
     counted in parallel workers."""
-    with _in_parallel(cursor):
+    with planned_in_parallel(cursor):
         cursor.execute(
             f"CREATE TEMP TABLE dashboard_fresh_tally ON COMMIT DROP AS {village_tally_select(keys)}", params
         )

@@ -28,6 +28,7 @@ import threading
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
+from core.parallel import plan_in_parallel
 from core.replica import reporting_alias
 from placement.choices import STAGE_PARAMETERS, DocumentKind
 
@@ -144,8 +145,7 @@ def _plan_the_facts_select(cursor) -> None:
     of the same tables) uses parallel workers.
     """
     cursor.execute("SET LOCAL work_mem = '256MB'")
-    cursor.execute("SET LOCAL parallel_setup_cost = 10")
-    cursor.execute("SET LOCAL parallel_tuple_cost = 0.001")
+    plan_in_parallel(cursor)
 
 
 def _facts_made_on_the_primary() -> int:
