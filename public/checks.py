@@ -17,6 +17,7 @@ from datetime import date
 
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -97,7 +98,7 @@ def _revoked_on(agency: Agency, sanctions) -> date | None:
         .values_list("at", flat=True)
         .first()
     )
-    return event.date() if event else None
+    return timezone.localdate(event) if event else None
 
 
 def licence_lapsed(agency: Agency, today: date) -> bool:
@@ -387,7 +388,7 @@ def job_order_verdict(job_order: JobOrder, today: date, *, decided_permits: list
     if binding is None:
         if latest is not None and latest.status == PermitStatus.REVOKED:
             title = _("Its recruitment permit (SIP2MI) was revoked on %(day)s: it is not open. Do not apply.") % {
-                "day": _day(latest.decided_at.date() if latest.decided_at else None)
+                "day": _day(timezone.localdate(latest.decided_at) if latest.decided_at else None)
             }
         elif latest is not None and latest.valid_until < today:
             title = _("Its recruitment permit (SIP2MI) lapsed on %(day)s: it is not open now.") % {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import html
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -277,6 +277,40 @@ def test_a_job_order_whose_permit_was_revoked_says_so(client, english, factory_j
     )
     assert "Nowhere: it has no recruitment permit in force." in text(response)
     assert "Rekrutmen di luar wilayah" not in response.content.decode()
+
+
+def test_a_permit_revoked_early_in_the_morning_in_indonesia_is_dated_that_day(
+    client, english, factory_job_order, ministry_official
+):
+    """03:00 in Jakarta is still the day before in UTC: the public sees the day it was in Indonesia."""
+    permit = factory_job_order.permits.get()
+    permit_revoke(actor=ministry_official, permit_id=permit.pk, reason="Rekrutmen di luar wilayah izin")
+    jakarta = timezone.get_current_timezone()
+    early_morning = timezone.make_aware(datetime(2026, 11, 11, 3, 0), jakarta)
+    type(permit).objects.filter(pk=permit.pk).update(decided_at=early_morning)
+
+    response = client.get(job_order_url(factory_job_order))
+
+    assert verdict(response).startswith("danger: Its recruitment permit (SIP2MI) was revoked on 11 November 2026:")
+
+
+def test_a_licence_revoked_early_in_the_morning_in_indonesia_is_dated_that_day(
+    client, licensed_agency, ministry_official
+):
+    from agencies.choices import LicenceEventKind, LicenceStatus
+    from agencies.models import LicenceEvent
+
+    jakarta = timezone.get_current_timezone()
+    LicenceEvent.objects.create(
+        agency=licensed_agency, kind=LicenceEventKind.REVOKED, from_status=LicenceStatus.ACTIVE,
+        to_status=LicenceStatus.REVOKED, at=timezone.make_aware(datetime(2026, 11, 11, 3, 0), jakarta),
+        actor=ministry_official,
+    )  # fmt: skip
+    Agency.objects.filter(pk=licensed_agency.pk).update(licence_status=LicenceStatus.REVOKED)
+
+    response = client.get(company_url(licensed_agency))
+
+    assert verdict(response).startswith("danger: Izin dicabut pada 11 November 2026:")
 
 
 def test_a_job_order_of_a_revoked_company_warns_not_to_apply(client, english, factory_job_order, sanction):
