@@ -20,6 +20,8 @@ from tests.placement.journey import refused
 
 pytestmark = pytest.mark.django_db
 
+# Read when the module is collected: a day "in the future" is two days on, still ahead of the
+# date in Indonesia if the run passes its midnight (17:00 UTC) before the test runs.
 TODAY = timezone.localdate()
 
 
@@ -152,7 +154,7 @@ def test_the_mission_rejects_with_a_reason_on_the_timeline(client, malaysia_miss
     [
         ({"mission_reference": "", "verified_on": TODAY.isoformat()}, "Nomor verifikasi Perwakilan RI wajib diisi."),
         (
-            {"mission_reference": "KBRI-KL/1", "verified_on": (TODAY + timedelta(days=1)).isoformat()},
+            {"mission_reference": "KBRI-KL/1", "verified_on": (TODAY + timedelta(days=2)).isoformat()},
             "Verifikasi tidak boleh bertanggal di masa depan.",
         ),
     ],
@@ -390,7 +392,7 @@ def test_another_countrys_mission_cannot_touch_the_arrival(client, agency_a_staf
 
 @pytest.mark.parametrize(
     ("arrived", "code"),
-    [(TODAY + timedelta(days=1), "date_in_future"), (TODAY - timedelta(days=5), "dates_out_of_order")],
+    [(TODAY + timedelta(days=2), "date_in_future"), (TODAY - timedelta(days=5), "dates_out_of_order")],
     ids=["in-the-future", "before-departure"],
 )
 def test_an_arrival_cannot_be_in_the_future_nor_before_the_departure(departed, arrived, code):
