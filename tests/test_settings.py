@@ -114,3 +114,24 @@ def test_a_test_process_and_the_servers_it_starts_use_the_same_redis_database():
         [sys.executable, "-c", setup + code], cwd=BASE_DIR, env=env, capture_output=True, text=True, check=True
     )
     assert child.stdout.split() == ["redis://127.0.0.1:6379/14"] * 2
+
+
+def test_celery_and_redis_py_use_the_same_database_of_a_redis_on_a_unix_socket(tmp_path):
+    """Celery's socket transport ignores ?db= (it reads ?virtual_host=): a task sent there went to
+    database 0 while the health check and the queue lengths read the configured one."""
+    import redis
+    from kombu import Connection
+
+    from bench.load import start_private_redis
+    from siskop2mi.settings.base import celery_url
+
+    server, url = start_private_redis(str(tmp_path))
+    try:
+        in_database_5 = url.replace("db=0", "db=5")
+        with Connection(celery_url(in_database_5)) as connection:
+            connection.SimpleQueue("a-queue").put({"n": 1})
+        assert redis.Redis.from_url(in_database_5).llen("a-queue") == 1
+        assert redis.Redis.from_url(url).llen("a-queue") == 0
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -7,6 +7,7 @@ without real ones.
 
 import os
 from datetime import timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -210,9 +211,14 @@ REDIS_URL = os.environ.get("REDIS_URL") or paths.embedded_redis_url()
 
 
 def celery_url(redis_url: str) -> str:
-    # Celery names the unix-socket transport redis+socket://; redis-py names it unix://.
+    # Celery names the unix-socket transport redis+socket:// and reads its database from
+    # ?virtual_host= (it ignores ?db=); redis-py names it unix:// and reads ?db=.
     if redis_url.startswith("unix://"):
-        return "redis+socket://" + redis_url.removeprefix("unix://")
+        parts = urlsplit(redis_url)
+        query = dict(parse_qsl(parts.query))
+        if "db" in query:
+            query["virtual_host"] = query.pop("db")
+        return f"redis+socket://{parts.netloc}{parts.path}" + (f"?{urlencode(query)}" if query else "")
     return redis_url
 
 
