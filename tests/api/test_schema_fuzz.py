@@ -4,7 +4,8 @@ with a read-write key of a company that has data. Zero server errors and every r
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -48,12 +49,23 @@ def company_with_data(key_a, journey, settings):
     request_finished.connect(close_old_connections)
 
 
-@schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-def test_every_operation_conforms_to_the_schema(case, company_with_data):
-    response = case.call(headers={"Authorization": f"Bearer {company_with_data}", "Accept-Language": "en"})
-    case.validate_response(response, checks=CHECKS)
+# One test per operation, named by it: Schemathesis's own parametrize gives all of them the same
+# test id, and pytest-xdist (`make test`) runs only one test of an id.
+OPERATIONS = [result.ok() for result in schema.get_all_operations()]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=[operation.label for operation in OPERATIONS])
+def test_every_operation_conforms_to_the_schema(operation, company_with_data):
+    cases = st.one_of(*(operation.as_strategy(mode) for mode in schema.config.generation.modes))
+
+    @given(case=cases)
+    @settings(
+        max_examples=25,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+    def conforms(case):
+        response = case.call(headers={"Authorization": f"Bearer {company_with_data}", "Accept-Language": "en"})
+        case.validate_response(response, checks=CHECKS)
+
+    conforms()
