@@ -36,11 +36,15 @@ def pytest_unconfigure(config):
 def django_db_setup(django_db_setup, django_db_blocker):
     """Areas and reference data (countries, occupations, moratorium, embarkation points)
     are what every test may need: load them once per run."""
+    with django_db_blocker.unblock():
+        load_areas_and_reference_data()
+
+
+def load_areas_and_reference_data() -> None:
     from django.core.management import call_command
 
-    with django_db_blocker.unblock():
-        call_command("import_areas", verbosity=0)
-        call_command("load_reference_data", verbosity=0)
+    call_command("import_areas", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
 
 
 # --- Areas after a transactional test ---------------------------------------------------------
@@ -64,12 +68,10 @@ def pytest_runtest_setup(item):
     global _flushed
     uses_database = item.get_closest_marker("django_db") is not None or "db" in getattr(item, "fixturenames", ())
     if _flushed and uses_database and not _is_transactional(item):
-        from django.core.management import call_command
         from pytest_django.plugin import blocking_manager_key
 
         with item.config.stash[blocking_manager_key].unblock():
-            call_command("import_areas", verbosity=0)
-            call_command("load_reference_data", verbosity=0)
+            load_areas_and_reference_data()
         _flushed = False
 
 
@@ -275,10 +277,7 @@ def demo_dir(demo_for_the_module, monkeypatch):
 @pytest.fixture
 def reference_data(transactional_db):
     """For transactional tests: the flush after each one empties every table, areas included."""
-    from django.core.management import call_command
-
-    call_command("import_areas", verbosity=0)
-    call_command("load_reference_data", verbosity=0)
+    load_areas_and_reference_data()
 
 
 @pytest.fixture
