@@ -40,8 +40,8 @@ from bench.common import (
 REFRESH_TABLES = ["placement_placement", "recruitment_worker", "recruitment_joborder", "oversight_flag"]
 # The columns the full rebuild aggregates, table by table (dashboard/services.py).
 REFRESH_COLUMNS = {
-    "placement_placement": ["worker_id", "job_order_id", "stage", "departed_on"],
-    "recruitment_worker": ["id", "village_id", "sex", "created_at"],
+    "placement_placement": ["village_id", "worker_sex", "job_order_id", "stage", "departed_on"],
+    "recruitment_worker": ["village_id", "sex", "created_at"],
     "recruitment_joborder": ["id", "country_id", "sector", "status", "quota"],
     "recruitment_recruitmentpermit": ["id", "job_order_id", "status"],
     "recruitment_recruitmentpermit_regions": ["recruitmentpermit_id", "regency_id"],

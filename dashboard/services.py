@@ -310,15 +310,16 @@ def village_tally_select(keys: list[list[str]]) -> str:
     by stage, those departed within the window by month, country, sector and sex, the workers by
     sex and those registered within the window by month; one row a village, (area_code, counts).
 
-    One aggregate over the workers, one over the placements joined to their workers and one over
-    those departed within the window, each position a FILTER, so no row per metric and key is ever
-    made or sorted; all three aggregate in parallel workers when the statement may use them (CREATE
-    TABLE AS). A month is a range of constants, not a function of each row, which would be computed
-    again in each FILTER. The departures' forty-odd positions are counted only over the departed
-    placements: over all of them they cost more than reading the placements a second time."""
+    One aggregate over the workers, one over the placements (each carries its worker's village and
+    sex: no join) and one over those departed within the window, each position a FILTER, so no row
+    per metric and key is ever made or sorted; all three aggregate in parallel workers when the
+    statement may use them (CREATE TABLE AS). A month is a range of constants, not a function of
+    each row, which would be computed again in each FILTER. The departures' forty-odd positions are
+    counted only over the departed placements: over all of them they cost more than reading the
+    placements a second time."""
     placement_counts = _counts(keys, PLACEMENT_METRICS, lambda metric, key, i: f"p.stage = {int(key)}")
     departure_months = _month_bounds(keys, "departures")
-    departure_columns = {"dep_country": "j.country_id", "dep_sector": "j.sector", "dep_sex": "w.sex"}
+    departure_columns = {"dep_country": "j.country_id", "dep_sector": "j.sector", "dep_sex": "p.worker_sex"}
 
     def departed(metric, key, i):
         if metric == "departures":
@@ -349,20 +350,18 @@ FROM (
 ) r
 -- Every placement's village has its worker, so the workers' villages are all there are.
 LEFT JOIN (
-    SELECT w.village_id, {placement_counts} AS counts
+    SELECT village_id, {placement_counts} AS counts
     FROM placement_placement p
-    JOIN recruitment_worker w ON w.id = p.worker_id
-    WHERE %(everything)s OR w.village_id = ANY(%(areas)s)
-    GROUP BY w.village_id
+    WHERE %(everything)s OR village_id = ANY(%(areas)s)
+    GROUP BY village_id
 ) s ON s.village_id = r.village_id
 LEFT JOIN (
-    SELECT w.village_id, {departure_counts} AS counts
+    SELECT p.village_id, {departure_counts} AS counts
     FROM placement_placement p
-    JOIN recruitment_worker w ON w.id = p.worker_id
     JOIN recruitment_joborder j ON j.id = p.job_order_id
     WHERE p.stage <> %(stage_cancelled)s AND p.departed_on >= %(since)s AND p.departed_on < %(until)s
-      AND (%(everything)s OR w.village_id = ANY(%(areas)s))
-    GROUP BY w.village_id
+      AND (%(everything)s OR p.village_id = ANY(%(areas)s))
+    GROUP BY p.village_id
 ) d ON d.village_id = r.village_id
 """
 
@@ -544,10 +543,7 @@ WITH changed AS (
     UNION
     SELECT placement_id FROM placement_placementevent WHERE at >= %(since)s
 ), placements AS (
-    SELECT w.village_id, p.job_order_id
-    FROM changed
-    JOIN placement_placement p ON p.id = changed.id
-    JOIN recruitment_worker w ON w.id = p.worker_id
+    SELECT p.village_id, p.job_order_id FROM changed JOIN placement_placement p ON p.id = changed.id
 )
 SELECT 'area', village_id FROM placements
 UNION SELECT 'area', village_id FROM recruitment_worker WHERE updated_at >= %(since)s

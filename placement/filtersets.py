@@ -22,7 +22,7 @@ class PlacementFilterSet(django_filters.FilterSet):
     job_order = django_filters.NumberFilter(field_name="job_order_id", label=_("Job order (id)"))
     worker = django_filters.NumberFilter(field_name="worker_id", label=_("Worker (id)"))
     nik = NikFilter(field_name="worker__nik")
-    area = AreaCodeFilter(field_name="worker__village_id", label=_("Worker's area"))
+    area = AreaCodeFilter(field_name="village_id", label=_("Worker's area"))
     created_from, created_until = date_range("created_at__date", _("Registered from"), _("Registered until"))
     departed_from, departed_until = date_range("departed_on", _("Departed from"), _("Departed until"))
     updated_since = UpdatedSinceFilter()

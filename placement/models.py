@@ -9,6 +9,7 @@ from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.personal_data import DOCUMENT_VISIBLE_DIGITS, mask_number
 from core.scoping import ScopedQuerySet, Scoping
+from recruitment.choices import Sex
 
 from .choices import ACTIVE_STAGES, DEPARTED_STAGES, DocumentKind, EmbarkationKind, EventKind, ReturnReason, Stage
 
@@ -51,6 +52,13 @@ class Placement(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", verbose_name=_("company"), on_delete=models.PROTECT, related_name="placements"
     )
+    # Copied from the worker at creation (neither ever changes: recruitment.services): the dashboard
+    # counts a million placements by village and sex, and an official's scope filters them, without
+    # joining them to their workers.
+    village = models.ForeignKey(
+        "villages.Village", verbose_name=_("worker's village"), on_delete=models.PROTECT, related_name="+"
+    )
+    worker_sex = models.CharField(_("worker's sex"), max_length=1, choices=Sex.choices)
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices, default=Stage.REGISTERED)
     stage_changed_at = models.DateTimeField(_("stage reached at"))
     planned_departure_on = models.DateField(_("planned departure"), null=True, blank=True)
@@ -86,7 +94,7 @@ class Placement(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     objects = ScopedQuerySet.as_manager()
-    scoping = Scoping(agency="agency_id", area="worker__village__code", country="job_order__country_id")
+    scoping = Scoping(agency="agency_id", area="village__code", country="job_order__country_id")
 
     class Meta:
         ordering = ["-updated_at"]
@@ -165,7 +173,7 @@ class Document(models.Model):
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(
         agency="placement__agency_id",
-        area="placement__worker__village__code",
+        area="placement__village__code",
         country="placement__job_order__country_id",
     )
 
@@ -208,7 +216,7 @@ class Fee(models.Model):
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(
         agency="placement__agency_id",
-        area="placement__worker__village__code",
+        area="placement__village__code",
         country="placement__job_order__country_id",
     )
 
@@ -246,7 +254,7 @@ class PlacementEvent(EventRow):
     objects = ScopedQuerySet.as_manager()
     scoping = Scoping(
         agency="placement__agency_id",
-        area="placement__worker__village__code",
+        area="placement__village__code",
         country="placement__job_order__country_id",
     )
 

@@ -131,6 +131,8 @@ def placement_create(*, actor, application: Application) -> Placement:
         with transaction.atomic():
             placement = Placement.objects.create(
                 worker=worker,
+                village_id=worker.village_id,
+                worker_sex=worker.sex,
                 job_order=job_order,
                 application=application,
                 agency=job_order.agency,

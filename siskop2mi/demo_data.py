@@ -921,6 +921,8 @@ def _imported_placement(
     reached_on = reached_on or demo.today - timedelta(days=5)
     placement = Placement.objects.create(
         worker=worker,
+        village_id=worker.village_id,
+        worker_sex=worker.sex,
         job_order=job_order,
         agency=job_order.agency,
         stage=stage,

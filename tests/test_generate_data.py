@@ -154,10 +154,12 @@ def test_placements_follow_the_procedure(scratch):
            WHERE p.version <> (SELECT count(*) FROM placement_placementevent e WHERE e.placement_id = p.id)),
           (SELECT count(*) FROM placement_placement p WHERE p.stage BETWEEN 2 AND 12 AND EXISTS (
                SELECT generate_series(1, p.stage) EXCEPT
-               SELECT e.to_stage FROM placement_placementevent e WHERE e.placement_id = p.id))
+               SELECT e.to_stage FROM placement_placementevent e WHERE e.placement_id = p.id)),
+          (SELECT count(*) FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
+           WHERE (p.village_id, p.worker_sex) IS DISTINCT FROM (w.village_id, w.sex))
         """,
     )
-    assert problems == (0, 0, 0, 0, 0, 0, 0)
+    assert problems == (0, 0, 0, 0, 0, 0, 0, 0)
     # The national registry: a company reaches a person through its registration (with consent),
     # made before the person's first application to it; the company that first registered them has one.
     unregistered = _one(

@@ -46,6 +46,11 @@ def test_a_selected_worker_on_a_verified_job_order_is_registered(agency_a_staff,
         selected_application.job_order,
         selected_application.job_order.agency,
     )
+    # The worker's village and sex travel with the placement (the dashboard counts by them).
+    assert (placement.village_id, placement.worker_sex) == (
+        selected_application.worker.village_id,
+        selected_application.worker.sex,
+    )
     event = PlacementEvent.objects.get(placement=placement)
     assert (event.kind, event.from_stage, event.to_stage, event.actor) == (
         EventKind.CREATED,
