@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from agencies.choices import Sector
 from core.fields import EncryptedCharField
 from core.models import EventRow
 from core.personal_data import DOCUMENT_VISIBLE_DIGITS, mask_number
@@ -56,9 +57,22 @@ class Placement(models.Model):
     # counts a million placements by village and sex, and an official's scope filters them, without
     # joining them to their workers.
     village = models.ForeignKey(
-        "villages.Village", verbose_name=_("worker's village"), on_delete=models.PROTECT, related_name="+"
+        "villages.Village",
+        verbose_name=_("worker's village"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # placement_village_stage_idx starts with it
     )
     worker_sex = models.CharField(_("worker's sex"), max_length=1, choices=Sex.choices)
+    # Copied from the job order at creation, likewise (neither ever changes: recruitment.services).
+    country = models.ForeignKey(
+        "recruitment.Country",
+        verbose_name=_("destination country"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # scoped through the job order; counted by the dashboard from its index
+    )
+    sector = models.CharField(_("sector"), max_length=16, choices=Sector.choices)
     stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices, default=Stage.REGISTERED)
     stage_changed_at = models.DateTimeField(_("stage reached at"))
     planned_departure_on = models.DateField(_("planned departure"), null=True, blank=True)
@@ -123,6 +137,14 @@ class Placement(models.Model):
         indexes = [
             models.Index(fields=["job_order", "stage"], name="placement_job_order_stage_idx"),
             models.Index(fields=["agency", "stage"], name="placement_agency_stage_idx"),
+            # The dashboard counts placements by village and stage, and the departures by month,
+            # country, sector and sex, from these two indexes alone (dashboard.services.village_tally_select).
+            models.Index(fields=["village", "stage"], name="placement_village_stage_idx"),
+            models.Index(
+                fields=["departed_on"],
+                include=["stage", "village", "worker_sex", "country", "sector"],
+                name="placement_departures_idx",
+            ),
         ]
 
     def __str__(self) -> str:

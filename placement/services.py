@@ -134,6 +134,8 @@ def placement_create(*, actor, application: Application) -> Placement:
                 village_id=worker.village_id,
                 worker_sex=worker.sex,
                 job_order=job_order,
+                country_id=job_order.country_id,
+                sector=job_order.sector,
                 application=application,
                 agency=job_order.agency,
                 stage=Stage.REGISTERED,

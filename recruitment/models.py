@@ -331,7 +331,10 @@ class Worker(models.Model):
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("birth date"))
     birth_place = models.CharField(_("birth place"), max_length=100)
-    village = models.ForeignKey("villages.Village", verbose_name=_("village of domicile"), on_delete=models.PROTECT)
+    # Indexed by the two indexes below that start with it.
+    village = models.ForeignKey(
+        "villages.Village", verbose_name=_("village of domicile"), on_delete=models.PROTECT, db_index=False
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     education = models.CharField(_("education"), max_length=16, choices=Education.choices)
     marital_status = models.CharField(_("marital status"), max_length=16, choices=MaritalStatus.choices)
@@ -383,6 +386,9 @@ class Worker(models.Model):
         ]
         indexes = [
             models.Index(fields=["village", "birth_date"], name="worker_village_birth_idx"),
+            # All the dashboard counts of a worker, in village order: its rebuild reads this index,
+            # a seventh of the table, and counts each village's run of it without a hash table.
+            models.Index(fields=["village", "sex", "created_at"], name="worker_village_sex_created_idx"),
             # Officials search a million names by fragment: a trigram index keeps icontains fast.
             GinIndex(fields=["full_name"], opclasses=["gin_trgm_ops"], name="worker_full_name_trgm_idx"),
         ]

@@ -924,6 +924,8 @@ def _imported_placement(
         village_id=worker.village_id,
         worker_sex=worker.sex,
         job_order=job_order,
+        country_id=job_order.country_id,
+        sector=job_order.sector,
         agency=job_order.agency,
         stage=stage,
         stage_changed_at=_at(reached_on),

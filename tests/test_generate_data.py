@@ -156,7 +156,9 @@ def test_placements_follow_the_procedure(scratch):
                SELECT generate_series(1, p.stage) EXCEPT
                SELECT e.to_stage FROM placement_placementevent e WHERE e.placement_id = p.id)),
           (SELECT count(*) FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id
-           WHERE (p.village_id, p.worker_sex) IS DISTINCT FROM (w.village_id, w.sex))
+           JOIN recruitment_joborder j ON j.id = p.job_order_id
+           WHERE (p.village_id, p.worker_sex, p.country_id, p.sector)
+                 IS DISTINCT FROM (w.village_id, w.sex, j.country_id, j.sector))
         """,
     )
     assert problems == (0, 0, 0, 0, 0, 0, 0, 0)

@@ -72,8 +72,8 @@ COLUMNS = {
     "recruitment_registration": "id, worker_id, channel, agency_id, consent_on, registered_by_id, created_at",
     "recruitment_application": "id, worker_id, job_order_id, recruiter_id, status, selection_notes, applied_on, "
     "decided_on, updated_at",
-    "placement_placement": "id, worker_id, village_id, worker_sex, job_order_id, application_id, agency_id, stage, "
-    "stage_changed_at, "
+    "placement_placement": "id, worker_id, village_id, worker_sex, job_order_id, country_id, sector, application_id, "
+    "agency_id, stage, stage_changed_at, "
     "planned_departure_on, agreement_signed_on, agreement_worker_costs, contract_signed_on, contract_salary, "
     "departed_on, embarkation_point_id, flight, arrived_on, arrival_reported_on, returned_on, return_reason, "
     "cancellation_reason, version, created_at, updated_at",
@@ -613,7 +613,7 @@ class Generator:
         """One placement walked from registration to where its timeline stands today. Returns its last day."""
         rng, today, out = self.rng, self.today, self.out
         worker, nik, nik_hash, name, village, province, sex = self.worker_context
-        country, _, occupation, _, _, _, currency, months = job_order.job[:8]
+        country, sector, occupation, _, _, _, currency, months = job_order.job[:8]
         timeline = self._timeline(day, months, cancelled=cancelled, complete=complete)
         recruiter = NULL
         if rng.random() < 0.4 and self.recruiters[job_order.agency]:
@@ -751,7 +751,7 @@ class Generator:
                 self._report(village, "departure_seen", on + rng.randint(0, 5), "Berangkat melalui P3MI resmi.")
         version = written[0]
         out["placement_placement"].append(
-            f"{placement}\t{worker}\t{village}\t{sex}\t{job_order.id}\t{application}\t{job_order.agency}\t{stage}\t"
+            f"{placement}\t{worker}\t{village}\t{sex}\t{job_order.id}\t{country}\t{sector}\t{application}\t{job_order.agency}\t{stage}\t"
             f"{self.moment(stage_day, minute[0] - 7)}\t{self.day(planned) if planned != NULL else NULL}\t"
             f"{self.day(agreement_on) if agreement_on != NULL else NULL}\t{agreement}\t"
             f"{self.day(contract_on) if contract_on != NULL else NULL}\t"

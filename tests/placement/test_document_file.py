@@ -33,7 +33,7 @@ def stored_document(agency_a, ministry_official, settings, tmp_path):
     )  # fmt: skip
     placement = Placement.objects.create(
         worker=worker, village_id=worker.village_id, worker_sex=worker.sex, job_order=job_order, agency=agency_a,
-        stage=Stage.DOCUMENTS, stage_changed_at="2026-06-01T00:00Z",
+        country=country, sector="formal", stage=Stage.DOCUMENTS, stage_changed_at="2026-06-01T00:00Z",
     )  # fmt: skip
     document = Document(
         placement=placement, kind=DocumentKind.PASSPORT, number="C1234567", **document_number_columns("C1234567"),

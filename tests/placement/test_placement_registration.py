@@ -46,10 +46,14 @@ def test_a_selected_worker_on_a_verified_job_order_is_registered(agency_a_staff,
         selected_application.job_order,
         selected_application.job_order.agency,
     )
-    # The worker's village and sex travel with the placement (the dashboard counts by them).
-    assert (placement.village_id, placement.worker_sex) == (
-        selected_application.worker.village_id,
-        selected_application.worker.sex,
+    # The worker's village and sex and the job order's country and sector travel with the placement
+    # (the dashboard counts by them).
+    worker, job_order = selected_application.worker, selected_application.job_order
+    assert (placement.village_id, placement.worker_sex, placement.country_id, placement.sector) == (
+        worker.village_id,
+        worker.sex,
+        job_order.country_id,
+        job_order.sector,
     )
     event = PlacementEvent.objects.get(placement=placement)
     assert (event.kind, event.from_stage, event.to_stage, event.actor) == (
