@@ -40,9 +40,9 @@ from bench.common import (
 REFRESH_TABLES = ["placement_placement", "recruitment_worker", "recruitment_joborder", "oversight_flag"]
 # The columns the full rebuild aggregates, table by table (dashboard/services.py).
 REFRESH_COLUMNS = {
-    "placement_placement": ["village_id", "worker_sex", "job_order_id", "stage", "departed_on"],
+    "placement_placement": ["village_id", "worker_sex", "country_id", "sector", "job_order_id", "stage", "departed_on"],
     "recruitment_worker": ["village_id", "sex", "created_at"],
-    "recruitment_joborder": ["id", "country_id", "sector", "status", "quota"],
+    "recruitment_joborder": ["id", "status", "quota"],
     "recruitment_recruitmentpermit": ["id", "job_order_id", "status"],
     "recruitment_recruitmentpermit_regions": ["recruitmentpermit_id", "regency_id"],
     "oversight_flag": ["area_code", "status", "severity", "rule_code"],

@@ -2,15 +2,17 @@
 
 A million workers cannot be counted on every page view, so a refresh (Celery, every
 REFRESH_MINUTES) aggregates the live tables with set-based SQL into a snapshot: one
-``Figure`` row per area that has anything to count (the nation, each province, regency,
-district and village), its figures in one JSON document. The page reads the row of its
-area and the rows of the areas one level down: two index lookups.
+``Figure`` row per area above the villages that has anything to count (the nation, each
+province, regency and district), its figures in one JSON document; a village's figures are
+its tally and counts, decoded when read. The page reads the row of its area and the rows of
+the areas one level down: index lookups.
 
 A full rebuild (nightly, or ``manage.py refresh_dashboard --full``) writes a new snapshot
 from scratch. The frequent refresh is incremental: it recounts only the areas whose rows
 changed since the snapshot was taken and adds the differences to the areas above. For that
 the counts behind the figures are kept as tallies (``VillageTally``, ``AreaTally``, ``BaseCount``, ``AreaCount``,
-``JobOrderShare``), which only the refresh reads and writes.
+``JobOrderShare``), which only the refresh writes. They are unlogged: after a crash empties them,
+the villages' figures are missing until the next refresh, which rebuilds them in full.
 """
 
 from django.conf import settings
@@ -60,7 +62,7 @@ class Snapshot(models.Model):
 
 
 class Figure(models.Model):
-    """The figures of one area in one snapshot.
+    """The figures of one area above the villages in one snapshot.
 
     ``area_code`` is "" for the whole country; ``parent_code`` is the area one level
     up ("" for a province, NULL for the country). ``data`` maps a metric to
@@ -98,7 +100,7 @@ class VillageTally(models.Model):
     workers make 70,000 of these rows where one row per metric and key made 900,000."""
 
     area_code = models.CharField(_("village"), max_length=13, primary_key=True)
-    counts = ArrayField(models.BigIntegerField(), verbose_name=_("counts"))
+    counts = ArrayField(models.IntegerField(), verbose_name=_("counts"))
 
     class Meta:
         verbose_name = _("dashboard village tally")

@@ -2,7 +2,8 @@
 
 1. the newest snapshot; 2. the names of the area and its ancestors (one UNION over the
 area tables); 3. the child areas; 4. the figures of the area, its regency (vacancies are
-counted by regency) and its children; 5. country names.
+counted by regency) and its children, and 5. of those that are villages (decoded from their
+tallies); 6. country names.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
-from django.db.models import Q
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -28,7 +28,7 @@ from recruitment.models import Country
 from villages.models import AREA_MODELS_BY_DEPTH, District, Province, Regency, Village
 
 from .models import Figure, Snapshot
-from .services import WINDOW_MONTHS, window_start
+from .services import VILLAGE_WIDTH, WINDOW_MONTHS, window_start
 
 AREA_CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 IN_PROCESS_STAGES = [str(int(stage)) for stage in PRE_DEPARTURE_STAGES]  # the snapshot keys stages as text
@@ -42,6 +42,50 @@ def level_of(code: str) -> int:
 
 def latest_snapshot() -> Snapshot | None:
     return Snapshot.objects.order_by("-id").first()
+
+
+# A village's figures, kept as its tally (counts laid out by the snapshot's tally_keys) and its flag
+# and complaint counts and complaint medians, which the refresh keeps in the same transaction as
+# the snapshot; one statement reads them all.
+VILLAGE_ROWS_SQL = f"""
+SELECT area_code, counts, NULL, NULL, NULL FROM dashboard_villagetally
+WHERE %(everything)s OR area_code = ANY(%(codes)s)
+UNION ALL
+SELECT area_code, NULL, metric, key, value FROM dashboard_basecount
+WHERE length(area_code) = {VILLAGE_WIDTH} AND (%(everything)s OR area_code = ANY(%(codes)s))
+UNION ALL
+SELECT area_code, NULL, metric, key, value FROM dashboard_areacount
+WHERE level = 4 AND (%(everything)s OR area_code = ANY(%(codes)s))
+"""
+
+
+def snapshot_figures(snapshot: Snapshot, codes: list[str] | None = None) -> dict:
+    """{area code: {metric: {key: count}}} of these areas (None: of every area) as of the snapshot;
+    an area with nothing to count has no entry.
+
+    The districts and the areas above them are rows of ``Figure``; a village's figures are decoded
+    from its tally (seventy thousand villages are not worth a JSON document each on every rebuild).
+    The tallies are those of the newest snapshot: read them in the transaction that read it."""
+    rows = Figure.objects.filter(snapshot=snapshot)
+    villages = None
+    if codes is not None:
+        rows = rows.filter(area_code__in=[code for code in codes if len(code) < VILLAGE_WIDTH])
+        villages = [code for code in codes if len(code) == VILLAGE_WIDTH]
+    figures = dict(rows.values_list("area_code", "data"))
+    if villages == []:
+        return figures
+    keys = snapshot.tally_keys
+    with connection.cursor() as cursor:
+        cursor.execute(VILLAGE_ROWS_SQL, {"everything": villages is None, "codes": villages or []})
+        for area_code, counts, metric, key, value in cursor.fetchall():
+            data = figures.setdefault(area_code, {})
+            if counts is None:
+                data.setdefault(metric, {})[key] = value
+                continue
+            for (tally_metric, tally_key), count in zip(keys, counts, strict=True):
+                if count:
+                    data.setdefault(tally_metric, {})[tally_key] = count
+    return figures
 
 
 def area_names(codes: list[str]) -> dict[str, str]:
@@ -230,6 +274,16 @@ class Dashboard:
 
 
 def dashboard_for(user, requested: str = "") -> Dashboard:
+    """The dashboard of the area requested (or the user's own), read at one moment: a refresh that
+    commits meanwhile changes the snapshot and the village tallies together."""
+    if connection.in_atomic_block:  # within a caller's transaction (a test's): read at its isolation
+        return _dashboard(user, requested)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        return _dashboard(user, requested)
+
+
+def _dashboard(user, requested: str) -> Dashboard:
     code = resolve_area(user, requested)
     level = level_of(code)
     ancestors = area_ancestors(code) if code else []
@@ -251,12 +305,7 @@ def dashboard_for(user, requested: str = "") -> Dashboard:
 
     children = child_areas(code)
     regency = code[:5] if level > VACANCY_LEVEL else ""
-    rows = Figure.objects.filter(snapshot=snapshot).filter(
-        Q(area_code__in=[code, regency] if regency else [code]) | Q(parent_code=code)
-    )
-    figures = {}
-    for area_code, data in rows.values_list("area_code", "data"):
-        figures[area_code] = data
+    figures = snapshot_figures(snapshot, [code, *([regency] if regency else []), *(child for child, _name in children)])
     country_names = dict(Country.objects.values_list("code", "name"))
 
     data = figures.get(code, {})

@@ -9,7 +9,10 @@ ancestor is a left() of its code and no join to the area tables is needed. (One 
 rather than one per village, metric and key: 68,000 rows to write, roll up and read back into
 figures where there were 900,000 at a million workers.) Vacancies are the exception: a job order recruits in
 several regencies (its SIP2MI permits name them), so each published job order's share is kept
-(``JobOrderShare``) and counted once in each area it reaches.
+(``JobOrderShare``) and counted once in each area it reaches. The figures of the districts and the
+areas above them are written as one JSON document each (``Figure``); a village's are read from its
+tallies when a page shows it (dashboard.selectors.snapshot_figures): a document for each of seventy
+thousand villages was a quarter of the rebuild's time, for pages that show a few dozen at a time.
 
 The frequent refresh is incremental: it finds the areas whose rows changed since the
 snapshot was taken (placements and their events, workers, flags and their events,
@@ -151,8 +154,9 @@ SELECT jo.id AS job_order_id, jo.quota AS positions, jo.filled, jo.in_process,
        greatest(jo.quota - jo.filled - jo.in_process, 0) AS open, COALESCE(reach.regencies, '{}') AS regencies
 FROM (
     SELECT j.id, j.quota,
-           count(p.id) FILTER (WHERE p.stage = ANY(%(departed_stages)s)) AS filled,
-           count(p.id) FILTER (WHERE p.stage = ANY(%(pre_departure_stages)s)) AS in_process
+           -- count(*), not count(p.id): the stage alone is read, from the (job order, stage) index
+           count(*) FILTER (WHERE p.stage = ANY(%(departed_stages)s)) AS filled,
+           count(*) FILTER (WHERE p.stage = ANY(%(pre_departure_stages)s)) AS in_process
     FROM recruitment_joborder j
     LEFT JOIN placement_placement p ON p.job_order_id = j.id
     WHERE j.status = 'published' AND (%(everything)s OR j.id = ANY(%(job_orders)s))
@@ -282,7 +286,8 @@ def _counts(keys: list[list[str]], metrics: tuple[str, ...], condition) -> str:
     for metric in metrics:
         metric_keys = [key for m, key in keys if m == metric]
         filters += [f"count(*) FILTER (WHERE {condition(metric, key, i)})" for i, key in enumerate(metric_keys)]
-    return "ARRAY[" + ", ".join(filters) + "]"
+    # integer, not count's bigint: a village counts far fewer than 2^31, and half the bytes to write.
+    return "ARRAY[" + ", ".join(filters) + "]::integer[]"
 
 
 def _width(keys: list[list[str]], metrics: tuple[str, ...]) -> int:
@@ -311,15 +316,16 @@ def village_tally_select(keys: list[list[str]]) -> str:
     sex and those registered within the window by month; one row a village, (area_code, counts).
 
     One aggregate over the workers, one over the placements (each carries its worker's village and
-    sex: no join) and one over those departed within the window, each position a FILTER, so no row
-    per metric and key is ever made or sorted; all three aggregate in parallel workers when the
-    statement may use them (CREATE TABLE AS). A month is a range of constants, not a function of
-    each row, which would be computed again in each FILTER. The departures' forty-odd positions are
-    counted only over the departed placements: over all of them they cost more than reading the
-    placements a second time."""
+    sex and its job order's country and sector: no join) and one over those departed within the
+    window, each position a FILTER, so no row per metric and key is ever made or sorted; each reads
+    an index that holds all it counts (the first two in village order: counted run by run, without
+    a hash table), in parallel workers when the statement may use them (CREATE TABLE AS). A month is
+    a range of constants, not a function of each row, which would be computed again in each FILTER.
+    The departures' forty-odd positions are counted only over the departed placements: over all of
+    them they cost more than reading the placements a second time."""
     placement_counts = _counts(keys, PLACEMENT_METRICS, lambda metric, key, i: f"p.stage = {int(key)}")
     departure_months = _month_bounds(keys, "departures")
-    departure_columns = {"dep_country": "j.country_id", "dep_sector": "j.sector", "dep_sex": "p.worker_sex"}
+    departure_columns = {"dep_country": "p.country_id", "dep_sector": "p.sector", "dep_sex": "p.worker_sex"}
 
     def departed(metric, key, i):
         if metric == "departures":
@@ -337,7 +343,7 @@ def village_tally_select(keys: list[list[str]]) -> str:
         return f"created_at >= {_moment(first)} AND created_at < {_moment(following)}"
 
     worker_counts = _counts(keys, WORKER_METRICS, registered)
-    zeros = "array_fill(0::bigint, ARRAY[{}])"
+    zeros = "array_fill(0, ARRAY[{}])"
     return f"""
 SELECT r.village_id AS area_code,
        COALESCE(s.counts, {zeros.format(_width(keys, PLACEMENT_METRICS))})
@@ -358,7 +364,6 @@ LEFT JOIN (
 LEFT JOIN (
     SELECT p.village_id, {departure_counts} AS counts
     FROM placement_placement p
-    JOIN recruitment_joborder j ON j.id = p.job_order_id
     WHERE p.stage <> %(stage_cancelled)s AND p.departed_on >= %(since)s AND p.departed_on < %(until)s
       AND (%(everything)s OR p.village_id = ANY(%(areas)s))
     GROUP BY p.village_id
@@ -378,13 +383,15 @@ def _insert_in_parallel(cursor, target: str, select: str, params: dict) -> int:
     return inserted
 
 
-def _count_villages(cursor, keys: list[list[str]], params: dict) -> None:
-    """The village tallies of village_tally_select into the temporary table dashboard_fresh_tally,
-    counted in parallel workers."""
+def _count_villages(cursor, keys: list[list[str]], params: dict, *, every_village: bool = False) -> None:
+    """The village tallies of village_tally_select into the table dashboard_fresh_tally, counted in
+    parallel workers; the caller drops it. Temporary for a few villages; for every village, tens of
+    megabytes, an unlogged table in the shared buffers: a temporary one passes through the session's
+    few megabytes of temp_buffers, and is written out and read back twice as slowly. Made and dropped
+    in the refresh's transaction, so nothing of it outlives it."""
+    kind = "UNLOGGED TABLE" if every_village else "TEMP TABLE"
     with planned_in_parallel(cursor):
-        cursor.execute(
-            f"CREATE TEMP TABLE dashboard_fresh_tally ON COMMIT DROP AS {village_tally_select(keys)}", params
-        )
+        cursor.execute(f"CREATE {kind} dashboard_fresh_tally AS {village_tally_select(keys)}", params)
 
 
 def _positions(keys: list[list[str]], template: str) -> str:
@@ -464,31 +471,15 @@ def _tally_document(keys: list[list[str]], counts: str) -> str:
     return "('{' || concat_ws(',', " + ", ".join(metrics) + ") || '}')::jsonb"
 
 
-# The flags', complaints', vacancies' and medians' figures of the areas (area counts) and villages
-# (base counts and the medians of level 4), as {area_code, level, document}; json (text) aggregates
-# are much cheaper than jsonb ones, and the document is parsed to jsonb once.
+# The flags', complaints', vacancies' and medians' figures of the areas above the villages (area
+# counts), as {area_code, level, document}; json (text) aggregates are much cheaper than jsonb ones,
+# and the document is parsed to jsonb once.
 AREA_COUNT_DOCUMENTS_SQL = """
 SELECT area_code, min(level) AS level, json_object_agg(metric, figures)::jsonb AS document
 FROM (
     SELECT min(level) AS level, area_code, metric, json_object_agg(key, value) AS figures
     FROM dashboard_areacount
     WHERE level < 4 AND (%(everything)s OR area_code = ANY(%(areas)s))
-    GROUP BY area_code, metric
-) m
-GROUP BY area_code
-"""
-
-VILLAGE_COUNT_DOCUMENTS_SQL = f"""
-SELECT area_code, json_object_agg(metric, figures)::jsonb AS document
-FROM (
-    SELECT area_code, metric, json_object_agg(key, value) AS figures
-    FROM (
-        SELECT area_code, metric, key, value FROM dashboard_basecount
-        WHERE length(area_code) = {VILLAGE_WIDTH} AND (%(everything)s OR area_code = ANY(%(areas)s))
-        UNION ALL
-        SELECT area_code, metric, key, value FROM dashboard_areacount
-        WHERE level = 4 AND (%(everything)s OR area_code = ANY(%(areas)s))
-    ) r
     GROUP BY area_code, metric
 ) m
 GROUP BY area_code
@@ -510,21 +501,6 @@ FROM (
 ) t
 FULL JOIN ({AREA_COUNT_DOCUMENTS_SQL}) c USING (area_code)
 CROSS JOIN LATERAL (SELECT COALESCE(t.level, c.level) AS lv) l
-"""
-
-
-def village_figures_sql(keys: list[list[str]]) -> str:
-    """The figures of every village (or of those in %(areas)s), as rows of dashboard_figure: its
-    tally's document merged with its flags', complaints' and medians'."""
-    return f"""
-SELECT %(snapshot)s AS snapshot_id, 4 AS level, area_code, left(area_code, 8) AS parent_code,
-       COALESCE(t.document, '{{}}') || COALESCE(c.document, '{{}}') AS data
-FROM (
-    SELECT area_code, {_tally_document(keys, "counts")} AS document
-    FROM dashboard_villagetally
-    WHERE %(everything)s OR area_code = ANY(%(areas)s)
-) t
-FULL JOIN ({VILLAGE_COUNT_DOCUMENTS_SQL}) c USING (area_code)
 """
 
 
@@ -638,18 +614,31 @@ def _watermarks(cursor, previous: Snapshot | None) -> dict:
     return {table: [before.get(table, [0, 0])[1], high] for table, high in zip(ID_WATERMARKED, highest, strict=True)}
 
 
-def _write_figures(cursor, keys: list[list[str]], snapshot: Snapshot, areas: list[str] | None) -> int:
-    """Write the figures of these areas (None: of all) into the snapshot; return how many areas."""
+def _write_figures(cursor, keys: list[list[str]], snapshot: Snapshot, areas: list[str] | None) -> None:
+    """Write the figures of these districts and areas above them (None: of all) into the snapshot.
+    A village's are read from its tallies (dashboard.selectors.snapshot_figures)."""
     # The few flag, complaint and vacancy documents are grouped from sorted rows: a hash of growing
     # JSON documents costs more than one sort.
     cursor.execute("SET LOCAL enable_hashagg = off")
     params = {"snapshot": snapshot.pk, "everything": areas is None, "areas": areas or []}
     target = "dashboard_figure (snapshot_id, level, area_code, parent_code, data)"
-    written = sum(
-        _insert_in_parallel(cursor, target, sql, params) for sql in (area_figures_sql(keys), village_figures_sql(keys))
-    )
+    _insert_in_parallel(cursor, target, area_figures_sql(keys), params)
     cursor.execute("RESET enable_hashagg")
-    return written
+
+
+def _count_areas(cursor, snapshot: Snapshot) -> int:
+    """How many areas have figures in the snapshot: its figure rows and the villages counted."""
+    cursor.execute(
+        f"""
+        SELECT (SELECT count(*) FROM dashboard_figure WHERE snapshot_id = %s) + count(*) FROM (
+            SELECT area_code FROM dashboard_villagetally
+            UNION SELECT area_code FROM dashboard_basecount WHERE length(area_code) = {VILLAGE_WIDTH}
+            UNION SELECT area_code FROM dashboard_areacount WHERE level = 4
+        ) villages
+        """,
+        [snapshot.pk],
+    )
+    return cursor.fetchone()[0]
 
 
 def _has_tallies(cursor, snapshot: Snapshot) -> bool:
@@ -694,9 +683,13 @@ def _rebuild(
     # Rewriting the older snapshots makes a refresh whose database snapshot predates this commit
     # fail its lock on them (see dashboard_refresh) instead of building on tallies replaced here.
     cursor.execute("UPDATE dashboard_snapshot SET changed_areas = 0 WHERE id < %s", [snapshot.pk])
-    tables = [model._meta.db_table for model in (VillageTally, AreaTally, BaseCount, AreaCount, JobOrderShare)]
-    cursor.execute(f"TRUNCATE {', '.join(tables)}")
-    _count_villages(cursor, keys, params)
+    cursor.execute(f"TRUNCATE {AreaTally._meta.db_table}, {JobOrderShare._meta.db_table}")
+    # Pages read the villages' figures from these (dashboard.selectors.snapshot_figures): emptied
+    # row by row, so a page reads the old rows until this commits (TRUNCATE would make it wait, or
+    # show it nothing).
+    for model in (VillageTally, BaseCount, AreaCount):
+        cursor.execute(f"DELETE FROM {model._meta.db_table}")
+    _count_villages(cursor, keys, params, every_village=True)
     cursor.execute("INSERT INTO dashboard_villagetally (area_code, counts) SELECT * FROM dashboard_fresh_tally")
     cursor.execute("DROP TABLE dashboard_fresh_tally")
     cursor.execute(BASE_SQL.format(target="dashboard_basecount"), params)
@@ -715,7 +708,8 @@ def _rebuild(
     cursor.execute(
         "ANALYZE dashboard_villagetally (area_code), dashboard_areatally, dashboard_basecount, dashboard_areacount"
     )
-    snapshot.areas = snapshot.changed_areas = _write_figures(cursor, keys, snapshot, None)
+    _write_figures(cursor, keys, snapshot, None)
+    snapshot.areas = snapshot.changed_areas = _count_areas(cursor, snapshot)
     # Readers see the previous snapshot until this commits. It is kept one round longer, so a
     # page that picked it just before the commit still finds its rows; older ones go.
     previous = "(SELECT max(id) FROM dashboard_snapshot WHERE id < %s)"
@@ -815,14 +809,14 @@ def _update(
         )
         cursor.execute(COMPLAINT_MEDIANS_SQL, {**some, "areas": median_areas})
 
-    figure_areas = sorted(changed)
+    figure_areas = sorted(code for code in changed if len(code) < VILLAGE_WIDTH)
     cursor.execute(
         "DELETE FROM dashboard_figure WHERE snapshot_id = %s AND area_code = ANY(%s)", [snapshot.pk, figure_areas]
     )
-    removed = cursor.rowcount
-    snapshot.areas += _write_figures(cursor, keys, snapshot, figure_areas) - removed
+    _write_figures(cursor, keys, snapshot, figure_areas)
+    snapshot.areas = _count_areas(cursor, snapshot)
     snapshot.taken_at = taken_at
-    snapshot.changed_areas = len(figure_areas)
+    snapshot.changed_areas = len(changed)
     snapshot.requested_by = actor
     snapshot.watermarks = watermarks
     snapshot.save(update_fields=["taken_at", "areas", "changed_areas", "requested_by", "watermarks"])

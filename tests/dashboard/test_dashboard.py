@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.models import Figure, Snapshot
+from dashboard.selectors import snapshot_figures
 from dashboard.services import LOCK_KEY, dashboard_refresh
 from dashboard.tasks import refresh_dashboard
 from recruitment.models import Worker
@@ -99,7 +100,7 @@ def test_a_registration_counts_in_the_month_of_its_date_in_indonesia(world):
     Worker.objects.filter(village_id=KUPANG_VILLAGE).update(created_at=midnight + timedelta(minutes=30))
     Worker.objects.filter(village_id=PIJOT).update(created_at=midnight - timedelta(minutes=30))
     dashboard_refresh(full=True)
-    figures = dict(Figure.objects.filter(snapshot=Snapshot.objects.latest("id")).values_list("area_code", "data"))
+    figures = snapshot_figures(Snapshot.objects.latest("id"))
     this_month, month_before = first.strftime("%Y-%m"), previous.strftime("%Y-%m")
     assert figures[KUPANG_VILLAGE]["registrations"] == {this_month: 1}
     assert figures[PIJOT]["registrations"] == {month_before: 1}
@@ -192,17 +193,17 @@ def test_the_page_says_how_fresh_the_figures_are(client, world, ministry_officia
 
 def test_the_full_rebuild_is_idempotent_and_keeps_the_previous_snapshot_one_round(world):
     first = dashboard_refresh(full=True)
-    rows = dict(Figure.objects.filter(snapshot=first).values_list("area_code", "data"))
+    rows = snapshot_figures(first)
     second = dashboard_refresh(full=True)
     assert second.pk > first.pk
-    assert dict(Figure.objects.filter(snapshot=second).values_list("area_code", "data")) == rows
+    assert snapshot_figures(second) == rows
     assert second.areas == len(rows)
     # The first stays while pages may still be reading it; the next refresh removes it.
     assert list(Snapshot.objects.order_by("id").values_list("pk", flat=True)) == [first.pk, second.pk]
     third = dashboard_refresh(full=True)
     assert list(Snapshot.objects.order_by("id").values_list("pk", flat=True)) == [second.pk, third.pk]
     assert not Figure.objects.filter(snapshot=first).exists()
-    assert dict(Figure.objects.filter(snapshot=third).values_list("area_code", "data")) == rows
+    assert snapshot_figures(third) == rows
     # The country, two provinces, two regencies, two districts, three villages.
     assert sorted(rows, key=lambda code: (len(code), code)) == [
         "", "52", "53", LOTIM, "53.01", KERUAK, "53.01.04", TANJUNG_LUAR, PIJOT, KUPANG_VILLAGE
@@ -251,6 +252,16 @@ def test_officials_find_the_dashboard_in_the_menu(client, ministry_official, age
     assert f'href="{URL}"' not in client.get(reverse("portal:home")).content.decode()
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_page_reads_its_villages_figures_in_a_transaction_of_its_own(client, world, ministry_official):
+    """As served (no test transaction around the request): the snapshot and the village tallies are
+    read in one REPEATABLE READ transaction."""
+    dashboard_refresh()
+    html = page(client, ministry_official, KERUAK)
+    assert child_row(html, TANJUNG_LUAR)[:6] == ["Tanjung Luar", "2", "1", "0", "1", "1"]
+    assert child_row(html, PIJOT)[:6] == ["Pijot", "1", "1", "0", "0", "0"]
+
+
 @pytest.mark.parametrize("persona", ["ministry_official", "lotim_regency_official", "village_officer"])
 def test_the_page_runs_the_same_queries_whatever_the_data(
     client, request, world, persona, django_assert_num_queries, agency_a_staff, licensed_agency
@@ -259,9 +270,9 @@ def test_the_page_runs_the_same_queries_whatever_the_data(
     client.force_login(user)
     dashboard_refresh()
     # session, user, snapshot, area names (not for the country), child areas (none below a village),
-    # figures, country names; and the menu's jurisdiction (base.html) for a regency or village user;
-    # and an official's second-factor device
-    expected = {"ministry_official": 7, "lotim_regency_official": 9, "village_officer": 7}[persona]
+    # figures (and a village's, from its tallies), country names; and the menu's jurisdiction
+    # (base.html) for a regency or village user; and an official's second-factor device
+    expected = {"ministry_official": 7, "lotim_regency_official": 9, "village_officer": 8}[persona]
     with django_assert_num_queries(expected):
         assert client.get(URL).status_code == 200
     for serial in range(10, 40):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from complaints.models import Complaint
 from complaints.services import complaint_file
 from dashboard.models import AreaCount, AreaTally, BaseCount, Figure, JobOrderShare, Snapshot, VillageTally
+from dashboard.selectors import snapshot_figures
 from dashboard.services import LOOKBACK, dashboard_refresh
 from oversight.engine import full_scan
 from oversight.models import Flag, FlagEvent
@@ -42,6 +43,7 @@ def summary_rows() -> dict:
             Figure.objects.filter(snapshot=snapshot).values_list("level", "area_code", "parent_code", "data"),
             key=lambda row: row[1],
         ),
+        "every_area": snapshot_figures(snapshot),
         "villages": sorted(VillageTally.objects.values_list("area_code", "counts")),
         "area_tallies": sorted(AreaTally.objects.values_list("level", "area_code", "counts")),
         "base": sorted(BaseCount.objects.values_list("area_code", "metric", "key", "value")),
