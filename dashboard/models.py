@@ -74,7 +74,7 @@ class Figure(models.Model):
     # Rows are written and deleted with their snapshot by the refresh alone, in SQL, never one by
     # one. No foreign key in the database: checking it queued a trigger for every row written and
     # ran them all at commit (a tenth of a second per 70,000 figures); nor an index of its own, as
-    # the two below start with the snapshot.
+    # the unique one below starts with the snapshot (a page reads its areas and their children by code).
     snapshot = models.ForeignKey(
         Snapshot, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
     )
@@ -88,7 +88,6 @@ class Figure(models.Model):
         verbose_name = _("dashboard figure")
         verbose_name_plural = _("dashboard figures")
         constraints = [models.UniqueConstraint(fields=["snapshot", "area_code"], name="one_figure_per_area")]
-        indexes = [models.Index(fields=["snapshot", "parent_code"], name="figure_snapshot_parent_idx")]
 
     def __str__(self) -> str:
         return self.area_code or "ID"

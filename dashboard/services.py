@@ -716,8 +716,8 @@ def _rebuild(
     cursor.execute(f"DELETE FROM dashboard_figure WHERE snapshot_id < {previous}", [snapshot.pk])
     cursor.execute(f"DELETE FROM dashboard_snapshot WHERE id < {previous}", [snapshot.pk])
     # Without fresh statistics the planner takes the new snapshot for a handful of rows and
-    # filters all of them instead of using the (snapshot, area) and (snapshot, parent) indexes.
-    cursor.execute("ANALYZE dashboard_figure (snapshot_id, level, area_code, parent_code)")
+    # filters all of them instead of using the (snapshot, area) index.
+    cursor.execute("ANALYZE dashboard_figure (snapshot_id, area_code)")
     snapshot.save(update_fields=["areas", "changed_areas"])
     return snapshot
 

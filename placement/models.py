@@ -150,6 +150,19 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.worker} – {self.get_stage_display()}"
 
+    @staticmethod
+    def columns_of(worker, job_order) -> dict:
+        """A new placement's worker and job order, with what it copies from them (never changed)."""
+        return {
+            "worker": worker,
+            "village_id": worker.village_id,
+            "worker_sex": worker.sex,
+            "job_order": job_order,
+            "agency_id": job_order.agency_id,
+            "country_id": job_order.country_id,
+            "sector": job_order.sector,
+        }
+
     @property
     def is_cancelled(self) -> bool:
         return self.stage == Stage.CANCELLED

@@ -124,20 +124,14 @@ def placement_create(*, actor, application: Application) -> Placement:
         _refuse("quota_full", _("The job order's quota of %(quota)s positions is full.") % {"quota": job_order.quota})
     quota_for_sex = job_order.quota_female if worker.sex == "F" else job_order.quota_male
     if quota_for_sex is not None:
-        used_for_sex = job_order.placements.exclude(stage=Stage.CANCELLED).filter(worker__sex=worker.sex).count()
+        used_for_sex = job_order.placements.exclude(stage=Stage.CANCELLED).filter(worker_sex=worker.sex).count()
         if used_for_sex >= quota_for_sex:
             _refuse("quota_full", _("The job order's positions for this sex are full."))
     try:
         with transaction.atomic():
             placement = Placement.objects.create(
-                worker=worker,
-                village_id=worker.village_id,
-                worker_sex=worker.sex,
-                job_order=job_order,
-                country_id=job_order.country_id,
-                sector=job_order.sector,
+                **Placement.columns_of(worker, job_order),
                 application=application,
-                agency=job_order.agency,
                 stage=Stage.REGISTERED,
                 stage_changed_at=clock.now(),
             )

@@ -920,13 +920,7 @@ def _imported_placement(
     only the event of the current stage, as a careless import writes it."""
     reached_on = reached_on or demo.today - timedelta(days=5)
     placement = Placement.objects.create(
-        worker=worker,
-        village_id=worker.village_id,
-        worker_sex=worker.sex,
-        job_order=job_order,
-        country_id=job_order.country_id,
-        sector=job_order.sector,
-        agency=job_order.agency,
+        **Placement.columns_of(worker, job_order),
         stage=stage,
         stage_changed_at=_at(reached_on),
         **fields,

@@ -32,9 +32,8 @@ def stored_document(agency_a, ministry_official, settings, tmp_path):
         village_id="52.03.01.2001", education="sma", marital_status="single", next_of_kin_name="Siti", agency=agency_a,
     )  # fmt: skip
     placement = Placement.objects.create(
-        worker=worker, village_id=worker.village_id, worker_sex=worker.sex, job_order=job_order, agency=agency_a,
-        country=country, sector="formal", stage=Stage.DOCUMENTS, stage_changed_at="2026-06-01T00:00Z",
-    )  # fmt: skip
+        **Placement.columns_of(worker, job_order), stage=Stage.DOCUMENTS, stage_changed_at="2026-06-01T00:00Z"
+    )
     document = Document(
         placement=placement, kind=DocumentKind.PASSPORT, number="C1234567", **document_number_columns("C1234567"),
         issued_on="2026-01-05",
