@@ -38,7 +38,11 @@ class EmbarkationPoint(models.Model):
 
 
 class Placement(models.Model):
-    """One worker on one job order: the case that moves through the stages of placement/choices.py."""
+    """One worker on one job order: the case that moves through the stages of placement/choices.py.
+
+    Its table also has ``reached_stages``, the stages its timeline reached as a bit set, which
+    triggers on the events keep (migration 0006) and the red-flag re-check reads; not a field here,
+    so no save() writes back a value read before a later event."""
 
     worker = models.ForeignKey(
         "recruitment.Worker", verbose_name=_("worker"), on_delete=models.PROTECT, related_name="placements"

@@ -76,7 +76,7 @@ COLUMNS = {
     "agency_id, stage, stage_changed_at, "
     "planned_departure_on, agreement_signed_on, agreement_worker_costs, contract_signed_on, contract_salary, "
     "departed_on, embarkation_point_id, flight, arrived_on, arrival_reported_on, returned_on, return_reason, "
-    "cancellation_reason, version, created_at, updated_at",
+    "cancellation_reason, version, reached_stages, created_at, updated_at",
     "placement_document": "id, placement_id, kind, number, number_hash, number_last3, issued_on, expires_on, issuer, "
     "file, content_type, size, "
     "verified_by_id, verified_at, uploaded_by_id, created_at",
@@ -628,6 +628,9 @@ class Generator:
         documents = out["placement_document"]
         minute = [540]  # the time of day of the next event; each event advances it 7 minutes
         written = [0]  # events of this placement: its version, as the services bump it once per change
+        # The stages its events reached, as the events' trigger keeps them (placement migration 0006):
+        # written with the row, so the trigger finds nothing to change and rewrites no placement.
+        reached = [0]
 
         def event(on: int, kind: str, from_stage=NULL, to_stage=NULL, reason: str = "", data: str = "{}") -> None:
             events.append(
@@ -636,6 +639,8 @@ class Generator:
             )
             minute[0] += 7
             written[0] += 1
+            if to_stage != NULL and 0 <= int(to_stage) <= 62:
+                reached[0] |= 1 << int(to_stage)
 
         def document(kind: str, number: str, issued: int, expires, issuer: str, recorded: int | None = None) -> None:
             recorded = recorded or issued
@@ -757,7 +762,8 @@ class Generator:
             f"{self.day(contract_on) if contract_on != NULL else NULL}\t"
             f"{contract if contract == NULL else f'{contract}.00'}\t{departed_on}\t{point}\t"
             f"{flight if flight != NULL else ''}\t{arrived_on}\t{reported_on}\t{returned_on}\t{return_reason}\t"
-            f"{cancellation}\t{version}\t{self.moment(day, 540)}\t{self.moment(stage_day, minute[0] - 7)}\n"
+            f"{cancellation}\t{version}\t{reached[0]}\t{self.moment(day, 540)}\t"
+            f"{self.moment(stage_day, minute[0] - 7)}\n"
         )
         return stage_day
 

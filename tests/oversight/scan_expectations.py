@@ -199,6 +199,24 @@ MUTATIONS = [
 ]
 
 
+# Placements whose reached_stages column (kept by the events' triggers, read by re-checks) says
+# otherwise than their timeline (read by the full scan).
+REACHED_STAGES_UNLIKE_TIMELINE = """
+SELECT count(*) FROM placement_placement p
+LEFT JOIN (SELECT placement_id, bit_or(1::bigint << to_stage) AS stages FROM placement_placementevent
+           WHERE to_stage BETWEEN 0 AND 62 GROUP BY placement_id) reached ON reached.placement_id = p.id
+WHERE p.reached_stages <> COALESCE(reached.stages, 0)
+"""
+
+
+def reached_stages_unlike_timeline() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(REACHED_STAGES_UNLIKE_TIMELINE)
+        return cursor.fetchone()[0]
+
+
 def mutate_generated(today: date) -> None:
     from django.db import connection, transaction
 
@@ -221,7 +239,16 @@ def main(argv: list[str] | None = None) -> None:
     mutate_generated(options.today)
     with shifted_clock(options.today):
         scan = full_scan()
-    print(json.dumps({"results": scan.results, "flags": open_flags()}, separators=(",", ":")))
+    print(
+        json.dumps(
+            {
+                "results": scan.results,
+                "flags": open_flags(),
+                "reached_stages_unlike_timeline": reached_stages_unlike_timeline(),
+            },
+            separators=(",", ":"),
+        )
+    )
 
 
 if __name__ == "__main__":
