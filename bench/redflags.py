@@ -6,8 +6,10 @@ against the floor of reading the same tables once, and the p50/p95 of one subjec
    (index scans switched off), i.e. what reading those tables once costs.
 3. A full scan (oversight.engine.full_scan) with each rule's own time from its ScanRun; run
    twice, the second one is reported (the first settles the flags, as the nightly scan would).
-   What is not any rule's time is mostly the placement facts' build (oversight/facts.py), which
-   reads the big tables once for every placement rule. Goal: the scan within 10x the floor.
+   The placement facts' build (oversight/facts.py), which reads the big tables once for every
+   placement rule, is timed on its own; the rules then run OVERSIGHT_SCAN_CONNECTIONS at a time, so
+   their own seconds overlap and the rest of the scan is reported as one wall-clock figure.
+   Goal: the scan within 10x the floor.
 4. Re-check latency: BENCH_RECHECKS (default 200) random placements re-checked one at a time
    the way a write enqueues it (the placement, its worker, job order, company and employer).
 5. One line of JSON.
@@ -50,6 +52,23 @@ def floor_seconds() -> float:
     return total
 
 
+def timing_the_facts_build() -> list[float]:
+    """Seconds of each placement facts' build from here on (the engine's own call, wrapped)."""
+    from oversight import engine
+
+    build, seconds = engine.placement_facts_rebuild, []
+
+    def timed() -> int:
+        started = time.perf_counter()
+        try:
+            return build()
+        finally:
+            seconds.append(time.perf_counter() - started)
+
+    engine.placement_facts_rebuild = timed
+    return seconds
+
+
 def recheck_latencies(samples: int) -> list[float]:
     from oversight.engine import recheck
     from placement.models import Placement
@@ -71,6 +90,7 @@ def recheck_latencies(samples: int) -> list[float]:
 def main() -> None:
     database = use_bench_database()
     workers = ensure_generated_data(database)
+    from django.conf import settings
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -79,6 +99,7 @@ def main() -> None:
 
     floor = statistics.median(floor_seconds() for _ in range(3))
     log(f"floor (sequential count of {len(RULE_TABLES)} tables): {floor:.2f}s")
+    facts_seconds = timing_the_facts_build()
     started = time.perf_counter()
     full_scan()
     log(f"first full scan (settles the flags): {time.perf_counter() - started:.1f}s")
@@ -100,9 +121,12 @@ def main() -> None:
             "ratio": round(seconds / floor, 1) if floor else None,
             "goal_full_scan_under_60s": seconds < 60,
             "goal_full_scan_within_10x_floor": seconds <= 10 * floor,
+            # Each rule's own seconds; OVERSIGHT_SCAN_CONNECTIONS of them ran at once.
             "rules_seconds": {code: result["seconds"] for code, result in scan.results.items()},
-            # The placement facts' build, the scan's bookkeeping and notices: the scan less its rules.
-            "facts_and_bookkeeping_seconds": round(seconds - sum(r["seconds"] for r in scan.results.values()), 2),
+            "scan_connections": settings.OVERSIGHT_SCAN_CONNECTIONS,
+            "facts_seconds": round(facts_seconds[-1], 2),
+            # The rules, the scan's bookkeeping and notices: the scan less its facts' build.
+            "rules_and_bookkeeping_seconds": round(seconds - facts_seconds[-1], 2),
             "recheck_ms": {
                 "p50": round(percentile(timings, 0.5), 1),
                 "p95": round(percentile(timings, 0.95), 1),

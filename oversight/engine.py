@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from accounts.models import User
@@ -165,14 +166,7 @@ def _scan(*, requested_by, task_id: str) -> ScanRun:
         scan = ScanRun.objects.create(started_at=timezone.now(), requested_by=requested_by, task_id=task_id)
     rules, settings_by_code = enabled_rules()
     try:
-        if any(rule.reads_facts for rule in rules):
-            # Every placement's facts, once, before the placement rules read them; a rerun of a
-            # killed scan rebuilds them from the tables as they are then.
-            started = time.perf_counter()
-            placements = placement_facts_rebuild()
-            logger.info("placement facts of %s placements in %.1fs", placements, time.perf_counter() - started)
-        for rule in rules:
-            counts = run_rule(rule, parameters=rule_parameters(rule, settings_by_code))
+        for rule, counts in _each_rule_run(rules, settings_by_code):
             # A rule over two subjects (COMPLAINT_HOTSPOT) reports its two runs as one.
             scan.results[rule.code] = _merged(scan.results.get(rule.code), counts)
             scan.save(update_fields=["results"])
@@ -183,6 +177,62 @@ def _scan(*, requested_by, task_id: str) -> ScanRun:
     scan.status, scan.finished_at = ScanStatus.COMPLETED, timezone.now()
     scan.save(update_fields=["status", "finished_at"])
     return scan
+
+
+def _each_rule_run(rules: list[Rule], settings_by_code: dict[str, RuleSetting]):
+    """Run each rule over whole tables, yielding (rule, counts) as each ends; every placement's
+    facts first if a rule reads them (a rerun of a killed scan builds them again, from the tables
+    as they are then).
+
+    Each rule is one statement in its own transaction, none reading what another writes (each its
+    own flags), so OVERSIGHT_SCAN_CONNECTIONS of them run at once, each on a database connection
+    of its own: most rules and most of the facts' build use one core, and the database server has
+    more. The rules that read no facts run while the facts are built, the others once they are.
+    Inside a transaction (a test's) the other connections could not see its rows: one at a time.
+    """
+    jobs = [(rule, rule_parameters(rule, settings_by_code)) for rule in rules]
+    reading_facts = [(rule, parameters) for rule, parameters in jobs if rule.reads_facts]
+    at_once = settings.OVERSIGHT_SCAN_CONNECTIONS
+    if at_once <= 1 or connection.in_atomic_block:
+        if reading_facts:
+            _build_the_facts()
+        for rule, parameters in jobs:
+            yield rule, run_rule(rule, parameters=parameters)
+        return
+    with ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="red-flag-rule") as pool:
+        # The facts' build (None) first, then the rules that do not wait for it.
+        running = {pool.submit(_on_a_connection_of_its_own, _build_the_facts): None} if reading_facts else {}
+        for rule, parameters in jobs:
+            if not rule.reads_facts:
+                running[pool.submit(_on_a_connection_of_its_own, run_rule, rule, parameters=parameters)] = rule
+        try:
+            while running:
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    rule, result = running.pop(future), future.result()
+                    if rule is not None:
+                        yield rule, result
+                        continue
+                    for waiting, parameters in reading_facts:  # the facts are built
+                        job = pool.submit(_on_a_connection_of_its_own, run_rule, waiting, parameters=parameters)
+                        running[job] = waiting
+        except BaseException:
+            for future in running:  # a rule failed: start no other; those under way end first
+                future.cancel()
+            raise
+
+
+def _build_the_facts() -> None:
+    started = time.perf_counter()
+    placements = placement_facts_rebuild()
+    logger.info("placement facts of %s placements in %.1fs", placements, time.perf_counter() - started)
+
+
+def _on_a_connection_of_its_own(work, *args, **kwargs):
+    try:
+        return work(*args, **kwargs)
+    finally:
+        connections.close_all()  # this thread's own connections (the replica's too, for the facts)
 
 
 @transaction.atomic

@@ -316,6 +316,9 @@ SPECTACULAR_SETTINGS = {
 
 # Re-check a subject's red-flag rules after each relevant write (a Celery task on commit).
 OVERSIGHT_RECHECK_ON_WRITE = env_bool("OVERSIGHT_RECHECK_ON_WRITE", True)
+# How many red-flag rules a full scan runs at once, each on a database connection of its own
+# (oversight.engine): about the database server's cores. 1 runs them one after another.
+OVERSIGHT_SCAN_CONNECTIONS = int(os.environ.get("OVERSIGHT_SCAN_CONNECTIONS", "2"))
 # Uploads: one document at most DOCUMENT_MAX_UPLOAD_BYTES (core/files.py). A request body larger
 # than MAX_REQUEST_BODY_BYTES (default: the public complaint form's three files and a margin) is
 # refused from its Content-Length before it is read (core/request_limits.py); a body that is not a

@@ -1,5 +1,6 @@
 """Scans: locking, interruption and rerun, re-check after a write, triage, notifications."""
 
+import threading
 from datetime import timedelta
 from decimal import Decimal
 
@@ -96,6 +97,53 @@ def test_a_scan_failing_half_way_then_rerun_ends_with_the_flags_of_an_uninterrup
 
     full_scan()
     assert flags() == uninterrupted
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rules_run_at_once_on_connections_of_their_own_raise_the_flags_of_one_at_a_time(
+    reference_data, unmatched_departure, journey, settings, monkeypatch
+):
+    """Outside a transaction a full scan runs OVERSIGHT_SCAN_CONNECTIONS rules at once, each on a
+    connection of its own; the flags are those of the rules run one after another."""
+    Placement.objects.filter(pk=journey.placement.pk).update(contract_salary=Decimal("1"))
+    settings.OVERSIGHT_SCAN_CONNECTIONS = 1
+    full_scan()
+    one_at_a_time = flags()
+    assert {"VILLAGE_DEPARTURE_UNMATCHED", "SALARY_BELOW_ORDER"} <= {flag[0] for flag in one_at_a_time}
+    Flag.objects.all().delete()
+
+    real_run_rule, threads = engine.run_rule, set()
+
+    def run_rule(rule, **kwargs):
+        threads.add(threading.current_thread().name)
+        return real_run_rule(rule, **kwargs)
+
+    monkeypatch.setattr(engine, "run_rule", run_rule)
+    settings.OVERSIGHT_SCAN_CONNECTIONS = 2
+    scan = full_scan()
+    assert flags() == one_at_a_time
+    assert scan.status == "completed" and set(scan.results) == {rule.code for rule in engine.enabled_rules()[0]}
+    assert len(threads) == 2 and all(name.startswith("red-flag-rule") for name in threads)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rule_failing_among_rules_run_at_once_fails_the_scan(
+    reference_data, unmatched_departure, settings, monkeypatch
+):
+    settings.OVERSIGHT_SCAN_CONNECTIONS = 2
+    real_run_rule = engine.run_rule
+
+    def fails_once(rule, **kwargs):
+        if rule.code == "STAGE_SKIPPED":
+            raise RuntimeError("statement timeout")
+        return real_run_rule(rule, **kwargs)
+
+    monkeypatch.setattr(engine, "run_rule", fails_once)
+    with pytest.raises(RuntimeError):
+        full_scan()
+    scan = ScanRun.objects.latest("started_at")
+    assert (scan.status, scan.error) == ("failed", "RuntimeError('statement timeout')")
+    assert "STAGE_SKIPPED" not in scan.results
 
 
 def test_a_redelivered_scan_task_restarts_its_own_run_and_ends_with_the_flags_of_an_uninterrupted_scan(
