@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-dashboard bench-rebuild-steps bench-api bench-village bench-complaints bench-scale bench-load
+.PHONY: install run test lint check-migrations clean-var backup restore bench-data bench-generate bench-redflags bench-recheck-profile bench-dashboard bench-rebuild-steps bench-api bench-village bench-complaints bench-scale bench-load
 
 $(STAMP):
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,10 @@ bench-generate: $(STAMP)
 ## A full red-flag scan, rule by rule, against reading the same tables once; re-check p50/p95.
 bench-redflags: $(STAMP)
 	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.redflags
+
+## Where one red-flag re-check's time goes, statement by statement (EXPLAIN ANALYZE planning and execution).
+bench-recheck-profile: $(STAMP)
+	$(BIN)/python -m siskop2mi.devstack exec -- $(BIN)/python -m bench.recheck_profile
 
 ## The dashboard: one summary refresh, then the page's server time (p50/p95) at three levels against a floor.
 bench-dashboard: $(STAMP)
