@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 
 from bench.common import bench_seed, emit, ensure_generated_data, log, percentile, use_bench_database
+from bench.redflags import random_recheck_subjects
 
 
 def statement_name(sql: str, params) -> str:
@@ -32,15 +33,9 @@ def main() -> None:
     from django.db import connection, transaction
 
     from oversight.engine import recheck
-    from placement.models import Placement
 
     random.seed(bench_seed())
     samples = int(os.environ.get("BENCH_RECHECKS", 40))
-    rows = list(
-        Placement.objects.order_by("?")[:samples].values_list(
-            "pk", "worker_id", "job_order_id", "agency_id", "job_order__employer_id"
-        )
-    )
     statements = defaultdict(lambda: {"wall": [], "planning": [], "execution": []})
 
     def explained(execute, sql, params, many, context):
@@ -64,9 +59,7 @@ def main() -> None:
         return round(statistics.mean(values), 2) if values else 0.0
 
     totals = []
-    for placement, worker, job_order, agency, employer in rows:
-        subjects = {"placement": [placement], "worker": [worker], "job_order": [job_order], "agency": [agency],
-                    "employer": [employer]}  # fmt: skip
+    for subjects in random_recheck_subjects(samples):
         with transaction.atomic():
             with connection.execute_wrapper(explained):
                 recheck(subjects)

@@ -69,20 +69,33 @@ def timing_the_facts_build() -> list[float]:
     return seconds
 
 
-def recheck_latencies(samples: int) -> list[float]:
-    from oversight.engine import recheck
+def random_recheck_subjects(samples: int) -> list[dict]:
+    """What a write to each of ``samples`` random placements asks to re-check: the placement, its
+    worker, job order, company and employer (placement.services)."""
     from placement.models import Placement
 
-    rows = list(
-        Placement.objects.order_by("?")[:samples].values_list(
-            "pk", "worker_id", "job_order_id", "agency_id", "job_order__employer_id"
-        )
+    rows = Placement.objects.order_by("?")[:samples].values_list(
+        "pk", "worker_id", "job_order_id", "agency_id", "job_order__employer_id"
     )
+    return [
+        {
+            "placement": [placement],
+            "worker": [worker],
+            "job_order": [job_order],
+            "agency": [agency],
+            "employer": [employer],
+        }
+        for placement, worker, job_order, agency, employer in rows
+    ]
+
+
+def recheck_latencies(samples: int) -> list[float]:
+    from oversight.engine import recheck
+
     timings = []
-    for placement, worker, job_order, agency, employer in rows:
+    for subjects in random_recheck_subjects(samples):
         started = time.perf_counter()
-        recheck({"placement": [placement], "worker": [worker], "job_order": [job_order], "agency": [agency],
-                 "employer": [employer]})  # fmt: skip
+        recheck(subjects)
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
