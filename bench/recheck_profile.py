@@ -7,13 +7,13 @@ planning and execution time, in a savepoint rolled back), once plain and timed w
 table of the statements by mean wall time to stderr and one line of JSON.
 """
 
+import json
 import os
-import random
 import statistics
 import time
 from collections import defaultdict
 
-from bench.common import bench_seed, emit, ensure_generated_data, log, percentile, use_bench_database
+from bench.common import emit, ensure_generated_data, log, percentile, use_bench_database
 from bench.redflags import random_recheck_subjects
 
 
@@ -28,13 +28,10 @@ def statement_name(sql: str, params) -> str:
 def main() -> None:
     database = use_bench_database()
     ensure_generated_data(database)
-    import json
-
     from django.db import connection, transaction
 
     from oversight.engine import recheck
 
-    random.seed(bench_seed())
     samples = int(os.environ.get("BENCH_RECHECKS", 40))
     statements = defaultdict(lambda: {"wall": [], "planning": [], "execution": []})
 

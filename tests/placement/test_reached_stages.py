@@ -43,25 +43,26 @@ def test_the_services_steps_set_the_stages_the_timeline_reached(journey):
     assert kept(journey.pk) & bits(Stage.REGISTERED, Stage.READY) == bits(Stage.REGISTERED, Stage.READY)
 
 
-def test_an_import_writing_events_in_bulk_sets_each_placements_stages(journey, agency_a_staff):
+def test_an_import_writing_events_in_bulk_sets_the_stages_they_reach(journey):
     """One INSERT of several events, as an import writes them: every bit they reach, in one statement."""
     now = timezone.now()
     PlacementEvent.objects.bulk_create(
         [
             PlacementEvent(placement_id=journey.pk, at=now, kind=EventKind.ADVANCED, from_stage=1, to_stage=stage)
-            for stage in (Stage.SELECTED, 4, 5)
+            for stage in (Stage.SELECTED, Stage.TRAINING, Stage.AGREEMENT)
         ]
     )
-    assert kept(journey.pk) == bits(Stage.REGISTERED, Stage.SELECTED, 4, 5) == from_the_timeline(journey.pk)
+    reached = bits(Stage.REGISTERED, Stage.SELECTED, Stage.TRAINING, Stage.AGREEMENT)
+    assert kept(journey.pk) == reached == from_the_timeline(journey.pk)
 
 
 def test_an_event_deleted_or_corrected_by_hand_is_taken_back(journey):
     journey.walk_to(Stage.SELECTED)
     reached = kept(journey.pk)
     selected = PlacementEvent.objects.filter(placement_id=journey.pk, to_stage=Stage.SELECTED)
-    selected.update(to_stage=4)
-    assert kept(journey.pk) == reached - bits(Stage.SELECTED) + bits(4) == from_the_timeline(journey.pk)
-    PlacementEvent.objects.filter(placement_id=journey.pk, to_stage=4).delete()
+    selected.update(to_stage=Stage.TRAINING)
+    assert kept(journey.pk) == reached - bits(Stage.SELECTED) + bits(Stage.TRAINING) == from_the_timeline(journey.pk)
+    PlacementEvent.objects.filter(placement_id=journey.pk, to_stage=Stage.TRAINING).delete()
     assert kept(journey.pk) == reached - bits(Stage.SELECTED) == from_the_timeline(journey.pk)
 
 
