@@ -227,7 +227,13 @@ class Document(models.Model):
                 violation_error_message=_("A document must expire after it was issued."),
             )
         ]
-        indexes = [models.Index(fields=["placement", "kind"], name="document_placement_kind_idx")]
+        indexes = [
+            # With the dates it covers, the red-flag facts learn which documents were valid on the day
+            # of departure from this index alone, without reading the wide rows (oversight/facts.py).
+            models.Index(
+                fields=["placement", "kind"], include=["issued_on", "expires_on"], name="document_validity_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.masked_number}"
@@ -300,4 +306,14 @@ class PlacementEvent(EventRow):
     class Meta(EventRow.Meta):
         verbose_name = _("placement event")
         verbose_name_plural = _("placement events")
-        indexes = [models.Index(fields=["placement", "at"], name="event_placement_at_idx")]
+        indexes = [
+            models.Index(fields=["placement", "at"], name="event_placement_at_idx"),
+            # The stages each placement's timeline reached, from this index alone: the red-flag scan
+            # reads it for every placement (oversight/facts.py), the reached_stages triggers for a few.
+            models.Index(
+                fields=["placement"],
+                include=["to_stage"],
+                condition=Q(to_stage__isnull=False),
+                name="event_placement_stage_idx",
+            ),
+        ]
