@@ -146,6 +146,10 @@ MUTATIONS = [
     # DUPLICATE_IDENTITY: a second record of the previous worker, a letter apart, under another NIK.
     "UPDATE recruitment_worker w SET village_id = o.village_id, birth_date = o.birth_date, "
     "full_name = o.full_name || 'h' FROM recruitment_worker o WHERE o.id = w.id - 1 AND w.id %% 307 = 17",
+    # ...whose placements were made in that village too: a placement copies its worker's village when
+    # it is made (placement.models), and the placement rules read the copy.
+    "UPDATE placement_placement p SET village_id = w.village_id FROM recruitment_worker w "
+    "WHERE w.id = p.worker_id AND p.village_id <> w.village_id",
     # MORATORIUM: informal work in Saudi Arabia on open job orders.
     "UPDATE recruitment_joborder SET country_id = 'SA', sector = 'informal' "
     "WHERE id %% 59 = 11 AND status IN ('submitted', 'verified', 'published')",
@@ -217,6 +221,19 @@ def reached_stages_unlike_timeline() -> int:
         return cursor.fetchone()[0]
 
 
+def villages_unlike_workers() -> int:
+    """Placements whose copy of the worker's village is not the worker's: none, or the placement
+    rules would place their flags elsewhere than the worker rules do."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM placement_placement p JOIN recruitment_worker w ON w.id = p.worker_id "
+            "WHERE p.village_id <> w.village_id"
+        )
+        return cursor.fetchone()[0]
+
+
 def mutate_generated(today: date) -> None:
     from django.db import connection, transaction
 
@@ -245,6 +262,7 @@ def main(argv: list[str] | None = None) -> None:
                 "results": scan.results,
                 "flags": open_flags(),
                 "reached_stages_unlike_timeline": reached_stages_unlike_timeline(),
+                "villages_unlike_workers": villages_unlike_workers(),
             },
             separators=(",", ":"),
         )

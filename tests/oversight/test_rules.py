@@ -117,7 +117,9 @@ def test_quota_exceeded(ministry_official, agency, job_order):
 def test_outside_permit_region(ministry_official, agency, job_order):
     placement = walk_to(ministry_official, new_placement(ministry_official, agency, job_order), Stage.SELECTED)
     assert flagged("OUTSIDE_PERMIT_REGION", placement.pk) is None
+    # A worker of Kupang's regency, outside the permit's regions; the placement copied the village when made.
     Worker.objects.filter(pk=placement.worker_id).update(village_id="53.01.04.2003")
+    Placement.objects.filter(pk=placement.pk).update(village_id="53.01.04.2003")
     assert flagged("OUTSIDE_PERMIT_REGION", placement.pk).evidence["worker_regency"] == "53.01"
 
 

@@ -28,6 +28,7 @@ from tests.oversight.scan_expectations import (
     open_flags,
     reached_stages_unlike_timeline,
     shifted_clock,
+    villages_unlike_workers,
 )
 
 pytestmark = pytest.mark.slow
@@ -46,6 +47,7 @@ def test_the_demo_raises_the_flags_and_evidence_it_raised_before(monkeypatch, tm
         missing, unexpected = compared("demo.json", open_flags())
     assert (missing, unexpected) == ([], [])
     assert reached_stages_unlike_timeline() == 0  # what a re-check reads agrees with what the scan read
+    assert villages_unlike_workers() == 0  # the placement rules read the placement's copy
 
 
 def _manage(url: str, *args: str) -> subprocess.CompletedProcess:
@@ -88,5 +90,6 @@ def test_a_generated_set_with_every_rule_broken_raises_the_flags_and_evidence_it
     assert set(Counter(flag[0] for flag in flags)) == {rule.code for rule in RULES}, "a rule that never fires"
     assert set(output["results"]) == {rule.code for rule in RULES}
     assert output["reached_stages_unlike_timeline"] == 0  # the generator's rows and the mutations
+    assert output["villages_unlike_workers"] == 0
     missing, unexpected = compared("generated_20k.json", flags)
     assert (len(missing), len(unexpected)) == (0, 0), (missing[:5], unexpected[:5])
