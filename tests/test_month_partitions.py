@@ -104,9 +104,17 @@ def test_the_job_makes_next_months_partitions_and_is_idempotent(db):
         bounds = cursor.fetchone()[0]
     # Printed in the session's time zone, which Django sets to UTC: a month in UTC, whatever TIME_ZONE says.
     assert bounds == f"FOR VALUES FROM ('{coming[0]} 00:00:00+00') TO ('{coming[1]} 00:00:00+00')"
-    # Made as a plain table and attached: it has each of the parent's indexes (the primary key among them).
+    # Made as a plain table and attached: it has each of the parent's indexes (the primary key among them),
+    # the red-flag facts' covering index of the stage-moving events too (placement migration 0007).
     with connection.cursor() as cursor:
-        assert len(_index_names(cursor, partition_name(EVENTS, coming[0]))) == len(_index_names(cursor, EVENTS)) == 5
+        assert len(_index_names(cursor, partition_name(EVENTS, coming[0]))) == len(_index_names(cursor, EVENTS)) == 6
+        cursor.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass AND indpred IS NOT NULL",
+            [partition_name(EVENTS, coming[0])],
+        )
+        assert [definition.split(" USING ")[1] for (definition,) in cursor.fetchall()] == [
+            "btree (placement_id) INCLUDE (to_stage) WHERE (to_stage IS NOT NULL)"
+        ]
     assert create_month_partitions() == {"created": [], "moved_rows": 0}
 
 
