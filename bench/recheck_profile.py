@@ -18,8 +18,8 @@ from bench.redflags import random_recheck_subjects
 
 
 def statement_name(sql: str, params) -> str:
-    if "WITH hits AS" in sql and isinstance(params, dict):
-        return f"rule {params.get('code')} ({params.get('subject')})"
+    if "hits_0 AS" in sql:
+        return "the rules, one statement"
     if "jsonb_agg(facts)" in sql:
         return "placement facts"
     return " ".join(sql.split())[:60]

@@ -234,6 +234,37 @@ def villages_unlike_workers() -> int:
         return cursor.fetchone()[0]
 
 
+def rechecks_unlike_the_scan() -> dict:
+    """How far re-checks agree with the full scan that just ran (issue 17: a re-check runs all its
+    rules as one statement, a scan each rule alone). In a transaction rolled back: every flag is
+    set aside, one re-check of every flagged subject raises them again (``unlike``: flags of one and
+    not the other), and a second re-check of the same subjects changes nothing (``changed``: flags
+    it opened or resolved)."""
+    from django.db import connection, transaction
+
+    from oversight.choices import OPEN_FLAG_STATUSES
+    from oversight.engine import recheck
+
+    scanned = {json.dumps(flag, sort_keys=True) for flag in open_flags()}
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT subject_type, array_agg(DISTINCT subject_id) FROM oversight_flag "
+                "WHERE status = ANY(%s) GROUP BY subject_type",
+                [list(OPEN_FLAG_STATUSES)],
+            )
+            subjects = dict(cursor.fetchall())
+            cursor.execute("UPDATE oversight_flag SET status = 'resolved' WHERE status <> 'resolved'")
+        recheck(subjects)
+        rechecked = {json.dumps(flag, sort_keys=True) for flag in open_flags()}
+        again = recheck(subjects)
+        transaction.set_rollback(True)
+    return {
+        "unlike": len(scanned ^ rechecked),
+        "changed": sum(counts["new"] + counts["resolved"] for counts in again.values()),
+    }
+
+
 def mutate_generated(today: date) -> None:
     from django.db import connection, transaction
 
@@ -256,6 +287,7 @@ def main(argv: list[str] | None = None) -> None:
     mutate_generated(options.today)
     with shifted_clock(options.today):
         scan = full_scan()
+        rechecks = rechecks_unlike_the_scan()
     print(
         json.dumps(
             {
@@ -263,6 +295,7 @@ def main(argv: list[str] | None = None) -> None:
                 "flags": open_flags(),
                 "reached_stages_unlike_timeline": reached_stages_unlike_timeline(),
                 "villages_unlike_workers": villages_unlike_workers(),
+                "rechecks_unlike_the_scan": rechecks,
             },
             separators=(",", ":"),
         )

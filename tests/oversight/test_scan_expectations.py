@@ -1,5 +1,6 @@
 """The engine raises the same flags with the same evidence as the engine before its facts table
-(issue 17): on the demo data and on a generated 20,000-worker set mutated so that every rule fires.
+(issue 17): on the demo data and on a generated 20,000-worker set mutated so that every rule fires;
+and re-checks of the flagged subjects raise those flags too.
 The expectations were captured from that engine (tests/oversight/scan_expectations.py says how;
 SCAN_EXPECTATIONS_WRITE=1 captures them anew)."""
 
@@ -27,6 +28,7 @@ from tests.oversight.scan_expectations import (
     compared,
     open_flags,
     reached_stages_unlike_timeline,
+    rechecks_unlike_the_scan,
     shifted_clock,
     villages_unlike_workers,
 )
@@ -45,7 +47,9 @@ def test_the_demo_raises_the_flags_and_evidence_it_raised_before(monkeypatch, tm
         call_command("seed_demo", verbosity=0)
         full_scan()
         missing, unexpected = compared("demo.json", open_flags())
+        rechecks = rechecks_unlike_the_scan()
     assert (missing, unexpected) == ([], [])
+    assert rechecks == {"unlike": 0, "changed": 0}  # re-checks raise what the scan raised
     assert reached_stages_unlike_timeline() == 0  # what a re-check reads agrees with what the scan read
     assert villages_unlike_workers() == 0  # the placement rules read the placement's copy
 
@@ -91,5 +95,6 @@ def test_a_generated_set_with_every_rule_broken_raises_the_flags_and_evidence_it
     assert set(output["results"]) == {rule.code for rule in RULES}
     assert output["reached_stages_unlike_timeline"] == 0  # the generator's rows and the mutations
     assert output["villages_unlike_workers"] == 0
+    assert output["rechecks_unlike_the_scan"] == {"unlike": 0, "changed": 0}
     missing, unexpected = compared("generated_20k.json", flags)
     assert (len(missing), len(unexpected)) == (0, 0), (missing[:5], unexpected[:5])

@@ -231,6 +231,40 @@ def test_a_write_rechecks_its_subject_within_the_same_request(
     assert not ScanRun.objects.exists()  # no full scan was needed
 
 
+def test_one_recheck_opens_resolves_and_notifies_across_rules_and_subjects(
+    unmatched_departure, journey, lotim_regency_official, ministry_official, django_capture_on_commit_callbacks
+):
+    """A re-check runs all its rules as one statement: each rule still opens, keeps and resolves
+    its own flags, with their history, and a new high-severity flag still notifies."""
+    recheck({"village_report": [unmatched_departure.pk]})
+    report_flag = Flag.objects.get(rule_code="VILLAGE_DEPARTURE_UNMATCHED", subject_id=unmatched_departure.pk)
+    assert report_flag.status == "open" and report_flag.severity == "high"
+    assert set(Notification.objects.filter(flag=report_flag).values_list("user__username", flat=True)) == {
+        "kab.lotim", "kementerian"
+    }  # fmt: skip
+
+    unmatched_departure.occurred_on = TODAY - timedelta(days=2)  # inside the grace period now
+    unmatched_departure.save()
+    placement = journey.placement
+    Placement.objects.filter(pk=placement.pk).update(contract_salary=Decimal("1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        results = recheck({"village_report": [unmatched_departure.pk], "placement": [placement.pk]})
+
+    assert results["VILLAGE_DEPARTURE_UNMATCHED"] == {"new": 0, "still_open": 0, "resolved": 1}
+    assert results["SALARY_BELOW_ORDER"] == {"new": 1, "still_open": 0, "resolved": 0}
+    assert results["BROKER_REPORTED"] == {"new": 0, "still_open": 0, "resolved": 0}  # ran, found nothing
+    report_flag.refresh_from_db()
+    assert report_flag.status == FlagStatus.RESOLVED
+    assert list(report_flag.events.order_by("id").values_list("to_status", flat=True)) == ["open", "resolved"]
+    salary_flag = Flag.objects.get(rule_code="SALARY_BELOW_ORDER", subject_id=placement.pk, status="open")
+    assert salary_flag.evidence["contract_salary"] == 1
+    assert list(salary_flag.events.values_list("to_status", flat=True)) == ["open"]
+
+    again = recheck({"village_report": [unmatched_departure.pk], "placement": [placement.pk]})
+    assert again["SALARY_BELOW_ORDER"] == {"new": 0, "still_open": 1, "resolved": 0}
+    assert Flag.objects.filter(rule_code="SALARY_BELOW_ORDER", status="open").count() == 1
+
+
 def test_high_severity_flags_notify_the_officials_of_the_area_only(
     unmatched_departure, lotim_regency_official, ntt_regency_official, ministry_official,
     django_capture_on_commit_callbacks,
