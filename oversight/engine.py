@@ -26,7 +26,7 @@ from accounts.models import User
 from core.locks import advisory_lock
 from placement.choices import DOCUMENT_PARAMETERS, STAGE_PARAMETERS
 
-from .choices import ScanStatus, Severity, SubjectType
+from .choices import OPEN_FLAG_STATUSES, ScanStatus, Severity, SubjectType
 from .facts import DOCUMENT_KINDS, placement_facts_of, placement_facts_rebuild
 from .models import RuleSetting, ScanRun
 from .rules import RULES, Rule
@@ -58,76 +58,102 @@ def enabled_rules() -> tuple[list[Rule], dict[str, RuleSetting]]:
     return rules, settings_by_code
 
 
-# One statement per rule: its hits, the upsert of their flags, the resolution of the
-# flags whose subject is no longer hit, and the history rows of both. Data-modifying
-# CTEs share one snapshot and touch disjoint flags, and one round trip keeps a
-# re-check of a single subject cheap.
-APPLY_RULE = """
-WITH hits AS ({hits}),
+# Rules applied in one statement: their hits, tagged with the rule; the upsert of their flags; the
+# resolution of the flags whose subject is no longer hit; the history rows of both. Data-modifying
+# CTEs share one snapshot and touch disjoint flags. A full scan applies each rule alone (its own
+# transaction, several at once); a re-check, which follows every write, applies all of its rules
+# together: as a statement each, a re-check of a placement was two dozen round trips, each planning
+# the flags' bookkeeping again, more than the rules' own work on a few rows (issue 17). A rule's
+# thresholds and ids become parameters of its own (``rule_<n>_<name>``), since rules share names
+# (``window_days``) with different values.
+APPLY_RULES = """
+WITH {hits_of_each_rule},
+hits AS ({all_hits}),
 upserted AS (
     INSERT INTO oversight_flag (rule_code, subject_type, subject_id, severity, status, area_code, evidence,
                                 first_seen, last_seen, decision_reason)
-    SELECT %(code)s, %(subject)s, subject_id, %(severity)s, 'open', area_code, evidence, %(now)s, %(now)s, ''
+    SELECT rule_code, subject_type, subject_id, severity, 'open', area_code, evidence, %(now)s, %(now)s, ''
     FROM hits
     ON CONFLICT (rule_code, subject_type, subject_id) WHERE NOT (status = 'resolved')
     DO UPDATE SET last_seen = EXCLUDED.last_seen, evidence = EXCLUDED.evidence, area_code = EXCLUDED.area_code
-    RETURNING id, (xmax = 0) AS inserted
+    RETURNING id, rule_code, subject_type, (xmax = 0) AS inserted
 ), opened AS (
     INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
     SELECT id, %(now)s, '', 'open', '' FROM upserted WHERE inserted
-), gone AS (
-    SELECT f.id, f.status FROM oversight_flag f
-    WHERE f.rule_code = %(code)s AND f.subject_type = %(subject)s AND f.status IN ('open', 'in_review', 'confirmed')
-      {only_ids}
-      AND NOT EXISTS (SELECT 1 FROM hits h WHERE h.subject_id = f.subject_id)
-), resolved AS (
+), gone AS ({gone_of_each_rule}),
+resolved AS (
     UPDATE oversight_flag f SET status = 'resolved', resolved_at = %(now)s FROM gone WHERE f.id = gone.id
-    RETURNING f.id, gone.status AS from_status
+    RETURNING f.id, f.rule_code, f.subject_type, gone.status AS from_status
 ), logged AS (
     INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
     SELECT id, %(now)s, from_status, 'resolved', 'condition no longer holds' FROM resolved
 )
-SELECT (SELECT COALESCE(array_agg(id), '{{}}') FROM upserted WHERE inserted),
-       (SELECT count(*) FROM upserted WHERE NOT inserted),
-       (SELECT count(*) FROM resolved)
+SELECT rule_code, subject_type, COALESCE(array_agg(id) FILTER (WHERE inserted), '{{}}'),
+       count(*) FILTER (WHERE NOT inserted), 0
+FROM upserted GROUP BY rule_code, subject_type
+UNION ALL
+SELECT rule_code, subject_type, '{{}}', 0, count(*) FROM resolved GROUP BY rule_code, subject_type
 """
+
+RULE_HITS = """hits_{n} AS ({hits})"""
+TAGGED_HITS = """
+    SELECT %(rule_{n}_code)s::text AS rule_code, %(rule_{n}_subject)s::text AS subject_type,
+           %(rule_{n}_severity)s::text AS severity, subject_id::bigint, area_code::text, evidence::jsonb
+    FROM hits_{n}"""
+RULE_GONE = """
+    SELECT f.id, f.status FROM oversight_flag f
+    WHERE f.rule_code = %(rule_{n}_code)s AND f.subject_type = %(rule_{n}_subject)s
+      AND f.status = ANY(%(open_flag_statuses)s)
+      {only_ids}
+      AND NOT EXISTS (SELECT 1 FROM hits_{n} h WHERE h.subject_id = f.subject_id)"""
+
+PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+def _naming_its_own(sql: str, n: int, own: dict) -> str:
+    """The rule's SQL with its own parameters renamed ``rule_<n>_<name>``."""
+    return PARAMETER.sub(lambda found: f"%(rule_{n}_{found[1]})s" if found[1] in own else found[0], sql)
+
+
+def _rules_statement(runs: list[tuple[Rule, dict, list[int] | None]]) -> tuple[str, dict]:
+    """The statement applying each (rule, its parameters, its subjects' ids or None for every
+    subject), and its values."""
+    hits, tagged, gone, values = [], [], [], shared_parameters()
+    for n, (rule, parameters, ids) in enumerate(runs):
+        own = {**parameters, "ids": ids}
+        hits.append(RULE_HITS.format(n=n, hits=_naming_its_own(rule.query(ids=ids), n, own)))
+        tagged.append(TAGGED_HITS.format(n=n))
+        only_ids = rule.resolvable(ids=ids) if ids is not None else ""
+        gone.append(RULE_GONE.format(n=n, only_ids=_naming_its_own(only_ids, n, own)))
+        values.update({f"rule_{n}_{key}": value for key, value in own.items()})
+        values.update({f"rule_{n}_code": rule.code, f"rule_{n}_subject": rule.subject,
+                       f"rule_{n}_severity": rule.severity})  # fmt: skip
+    statement = APPLY_RULES.format(
+        hits_of_each_rule=",\n".join(hits),
+        all_hits="\n    UNION ALL".join(tagged),
+        gone_of_each_rule="\n    UNION ALL".join(gone),
+    )
+    return statement, values
 
 
 def shared_parameters() -> dict:
     """What every rule may name: stage numbers and document kinds come from placement.choices,
     never from literals in a rule."""
-    return {**STAGE_PARAMETERS, **DOCUMENT_PARAMETERS, "document_kinds": DOCUMENT_KINDS}
+    return {
+        **STAGE_PARAMETERS,
+        **DOCUMENT_PARAMETERS,
+        "document_kinds": DOCUMENT_KINDS,
+        "open_flag_statuses": [status.value for status in OPEN_FLAG_STATUSES],
+    }
 
 
 def run_rule(rule: Rule, *, parameters: dict, ids: list[int] | None = None) -> dict:
     """Apply one rule to every subject (ids=None: a placement rule reads the facts table a full
     scan made) or, as a re-check does, to the given subjects alone; return its counts."""
     started = time.perf_counter()
-    if ids is not None:
-        counts = recheck_rules([(rule, parameters, ids)], placements=ids if rule.reads_facts else [])[rule.code]
-        return {"seconds": round(time.perf_counter() - started, 4), **counts}
-    statement = APPLY_RULE.format(hits=rule.query(ids=None), only_ids="")
-    values = {
-        **parameters,
-        **shared_parameters(),
-        "ids": None,
-        "code": rule.code,
-        "subject": rule.subject,
-        "severity": rule.severity,
-    }
-    # Its own transaction: a full scan commits rule by rule.
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # "Today" is the portal's calendar day (Asia/Jakarta), not the database session's (UTC).
-        cursor.execute(statement, {**values, "now": timezone.now(), "today": timezone.localdate()})
-        new_ids, still_open, resolved = cursor.fetchone()
-        if new_ids and rule.severity == Severity.HIGH:
-            notify_new_flags(rule, new_ids)
-    return {
-        "seconds": round(time.perf_counter() - started, 4),
-        "new": len(new_ids),
-        "still_open": still_open,
-        "resolved": resolved,
-    }
+    placements = ids if ids is not None and rule.reads_facts else []
+    counts = apply_rules([(rule, parameters, ids)], placements=placements)[rule.code]
+    return {"seconds": round(time.perf_counter() - started, 4), **counts}
 
 
 def _merged(earlier: dict | None, counts: dict) -> dict:
@@ -236,99 +262,26 @@ def _on_a_connection_of_its_own(work, *args, **kwargs):
         connections.close_all()  # this thread's own connections (the replica's too, for the facts)
 
 
-# A re-check follows every write, so all its rules run as one statement: their hits tagged with
-# the rule, one upsert of the flags and one resolution. As one statement per rule (APPLY_RULE) a
-# re-check of a placement was some two dozen round trips, each planning the flags' bookkeeping
-# again, which cost more than the rules' own work on a few rows (issue 17). A rule's thresholds
-# and ids become parameters of its own (``rule_<n>_<name>``), since rules share names
-# (``window_days``) with different values.
-RECHECK_RULES = """
-WITH {hits_of_each_rule},
-hits AS ({all_hits}),
-upserted AS (
-    INSERT INTO oversight_flag (rule_code, subject_type, subject_id, severity, status, area_code, evidence,
-                                first_seen, last_seen, decision_reason)
-    SELECT rule_code, subject_type, subject_id, severity, 'open', area_code, evidence, %(now)s, %(now)s, ''
-    FROM hits
-    ON CONFLICT (rule_code, subject_type, subject_id) WHERE NOT (status = 'resolved')
-    DO UPDATE SET last_seen = EXCLUDED.last_seen, evidence = EXCLUDED.evidence, area_code = EXCLUDED.area_code
-    RETURNING id, rule_code, subject_type, (xmax = 0) AS inserted
-), opened AS (
-    INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
-    SELECT id, %(now)s, '', 'open', '' FROM upserted WHERE inserted
-), gone AS ({gone_of_each_rule}),
-resolved AS (
-    UPDATE oversight_flag f SET status = 'resolved', resolved_at = %(now)s FROM gone WHERE f.id = gone.id
-    RETURNING f.id, f.rule_code, f.subject_type, gone.status AS from_status
-), logged AS (
-    INSERT INTO oversight_flagevent (flag_id, at, from_status, to_status, note)
-    SELECT id, %(now)s, from_status, 'resolved', 'condition no longer holds' FROM resolved
-)
-SELECT rule_code, subject_type, COALESCE(array_agg(id) FILTER (WHERE inserted), '{{}}'),
-       count(*) FILTER (WHERE NOT inserted), 0
-FROM upserted GROUP BY rule_code, subject_type
-UNION ALL
-SELECT rule_code, subject_type, '{{}}', 0, count(*) FROM resolved GROUP BY rule_code, subject_type
-"""
-
-RULE_HITS = """hits_{n} AS ({hits})"""
-TAGGED_HITS = """
-    SELECT %(rule_{n}_code)s::text AS rule_code, %(rule_{n}_subject)s::text AS subject_type,
-           %(rule_{n}_severity)s::text AS severity, subject_id::bigint, area_code::text, evidence::jsonb
-    FROM hits_{n}"""
-RULE_GONE = """
-    SELECT f.id, f.status FROM oversight_flag f
-    WHERE f.rule_code = %(rule_{n}_code)s AND f.subject_type = %(rule_{n}_subject)s
-      AND f.status IN ('open', 'in_review', 'confirmed')
-      {only_ids}
-      AND NOT EXISTS (SELECT 1 FROM hits_{n} h WHERE h.subject_id = f.subject_id)"""
-
-PARAMETER = re.compile(r"%\((\w+)\)s")
-
-
-def _naming_its_own(sql: str, n: int, own: dict) -> str:
-    """The rule's SQL with its own parameters renamed ``rule_<n>_<name>``."""
-    return PARAMETER.sub(lambda found: f"%(rule_{n}_{found[1]})s" if found[1] in own else found[0], sql)
-
-
-def _recheck_statement(runs: list[tuple[Rule, dict, list[int]]]) -> tuple[str, dict]:
-    """The statement re-checking each (rule, its parameters, its subjects' ids), and its values."""
-    hits, tagged, gone, values = [], [], [], shared_parameters()
-    for n, (rule, parameters, ids) in enumerate(runs):
-        own = {**parameters, "ids": ids}
-        hits.append(RULE_HITS.format(n=n, hits=_naming_its_own(rule.query(ids=ids), n, own)))
-        tagged.append(TAGGED_HITS.format(n=n))
-        gone.append(RULE_GONE.format(n=n, only_ids=_naming_its_own(rule.resolvable(ids=ids), n, own)))
-        values.update({f"rule_{n}_{key}": value for key, value in own.items()})
-        values.update({f"rule_{n}_code": rule.code, f"rule_{n}_subject": rule.subject,
-                       f"rule_{n}_severity": rule.severity})  # fmt: skip
-    statement = RECHECK_RULES.format(
-        hits_of_each_rule=",\n".join(hits),
-        all_hits="\n    UNION ALL".join(tagged),
-        gone_of_each_rule="\n    UNION ALL".join(gone),
-    )
-    return statement, values
-
-
 @transaction.atomic
 def recheck(subjects: dict[str, list[int]]) -> dict:
     """Re-run the rules of the given subjects ({"placement": [ids], "worker": [ids], ...}).
 
-    In one transaction and one statement for all the rules (RECHECK_RULES)."""
+    In one transaction and one statement for all the rules (APPLY_RULES)."""
     rules, settings_by_code = enabled_rules()
     runs = [
         (rule, rule_parameters(rule, settings_by_code), [int(pk) for pk in ids])
         for rule in rules
         if (ids := subjects.get(rule.subject))
     ]
-    return recheck_rules(runs, placements=list(subjects.get(SubjectType.PLACEMENT) or [])) if runs else {}
+    return apply_rules(runs, placements=list(subjects.get(SubjectType.PLACEMENT) or [])) if runs else {}
 
 
-def recheck_rules(runs: list[tuple[Rule, dict, list[int]]], *, placements: list[int]) -> dict:
-    """Apply each (rule, its parameters, its subjects' ids) in one statement, the placement rules
-    on the facts of ``placements`` computed once; return each rule's counts."""
+def apply_rules(runs: list[tuple[Rule, dict, list[int] | None]], *, placements: list[int]) -> dict:
+    """Apply each (rule, its parameters, its subjects' ids or None) in one statement and one
+    transaction (a re-check's, or one of its own), the placement rules of a re-check on the facts
+    of ``placements`` computed once; return each rule's counts."""
     facts = placement_facts_of(placements) if placements and any(rule.reads_facts for rule, _, _ in runs) else "[]"
-    statement, values = _recheck_statement(runs)
+    statement, values = _rules_statement(runs)
     counts = defaultdict(lambda: {"new_ids": [], "still_open": 0, "resolved": 0})
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         # "Today" is the portal's calendar day (Asia/Jakarta), not the database session's (UTC).
