@@ -109,15 +109,17 @@ RULE_GONE = """
 
 PARAMETER = re.compile(r"%\((\w+)\)s")
 
+# A rule to apply, its parameters, and its subjects' ids (None: every subject, a full scan).
+RuleRun = tuple[Rule, dict, list[int] | None]
+
 
 def _naming_its_own(sql: str, n: int, own: dict) -> str:
     """The rule's SQL with its own parameters renamed ``rule_<n>_<name>``."""
     return PARAMETER.sub(lambda found: f"%(rule_{n}_{found[1]})s" if found[1] in own else found[0], sql)
 
 
-def _rules_statement(runs: list[tuple[Rule, dict, list[int] | None]]) -> tuple[str, dict]:
-    """The statement applying each (rule, its parameters, its subjects' ids or None for every
-    subject), and its values."""
+def _rules_statement(runs: list[RuleRun]) -> tuple[str, dict]:
+    """The statement applying each run, and its values."""
     hits, tagged, gone, values = [], [], [], shared_parameters()
     for n, (rule, parameters, ids) in enumerate(runs):
         own = {**parameters, "ids": ids}
@@ -276,10 +278,10 @@ def recheck(subjects: dict[str, list[int]]) -> dict:
     return apply_rules(runs, placements=list(subjects.get(SubjectType.PLACEMENT) or [])) if runs else {}
 
 
-def apply_rules(runs: list[tuple[Rule, dict, list[int] | None]], *, placements: list[int]) -> dict:
-    """Apply each (rule, its parameters, its subjects' ids or None) in one statement and one
-    transaction (a re-check's, or one of its own), the placement rules of a re-check on the facts
-    of ``placements`` computed once; return each rule's counts."""
+def apply_rules(runs: list[RuleRun], *, placements: list[int]) -> dict:
+    """Apply each run in one statement and one transaction (a re-check's, or one of its own), the
+    placement rules of a re-check on the facts of ``placements`` computed once; return each rule's
+    counts."""
     facts = placement_facts_of(placements) if placements and any(rule.reads_facts for rule, _, _ in runs) else "[]"
     statement, values = _rules_statement(runs)
     counts = defaultdict(lambda: {"new_ids": [], "still_open": 0, "resolved": 0})
